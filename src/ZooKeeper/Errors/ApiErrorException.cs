@@ -1,0 +1,5 @@
+namespace ZkSync.ZooKeeper;
+
+/// <summary>API error.</summary>
+public sealed class ApiErrorException(string? path = null, string? message = null)
+    : ZooKeeperException(ZooKeeperErrorCode.ApiError, path, message);

@@ -1,0 +1,3 @@
+namespace ZkSync.ZooKeeper;
+
+public sealed record CheckOpResult : OpResult;

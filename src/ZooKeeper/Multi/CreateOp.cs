@@ -1,0 +1,3 @@
+namespace ZkSync.ZooKeeper;
+
+public sealed record CreateOp(string Path, ReadOnlyMemory<byte> Data, IReadOnlyList<Acl> Acl, CreateMode Mode) : Op(Path);
