@@ -39,7 +39,15 @@ public sealed class DataWatch
         while (true)
         {
             var changed = _changed.Arm();
-            var snapshot = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            NodeSnapshot snapshot;
+            try
+            {
+                snapshot = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
             var mzxid = snapshot.Stat?.Mzxid;
             if (first || mzxid != lastMzxid)
             {
