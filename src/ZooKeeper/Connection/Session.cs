@@ -45,6 +45,7 @@ internal sealed class Session : IAsyncDisposable
     private Exception? _lastConnectError;
     private ActiveConnection? _current;
     private Task? _loop;
+    private int _disposed;
 
     public Session(ZooKeeperClientOptions options, ConnectionString connectionString, ILogger logger)
     {
@@ -182,8 +183,14 @@ internal sealed class Session : IAsyncDisposable
         await StopLoopAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Idempotent, as IAsyncDisposable requires: later calls return at once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         EndSession(ZooKeeperState.Closed);
         await StopLoopAsync().ConfigureAwait(false);
         await _dispatcher.DisposeAsync().ConfigureAwait(false);
