@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Builds the solution, runs every test project under tests/ against real ZooKeeper, rsync and kazoo,
+# and prints as its last line "N passed, N failed" (", N skipped" appended when any was skipped).
+# Exits non-zero when the build failed, any test failed or was skipped, no test ran, or a test
+# project crashed (no .trx written, or `dotnet test` failed without reporting a failed test).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+readonly APT_PACKAGES=(zookeeper rsync python3-kazoo)
+readonly PYTHON=/usr/bin/python3
+readonly RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
+
+log() { printf 'test.sh: %s\n' "$*" >&2; }
+
+missing_prerequisites() {
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=(java)
+  [[ -f /usr/share/java/zookeeper.jar ]] || missing+=(/usr/share/java/zookeeper.jar)
+  command -v rsync >/dev/null 2>&1 || missing+=(rsync)
+  { [[ -x $PYTHON ]] && "$PYTHON" -c 'import kazoo' >/dev/null 2>&1; } || missing+=("$PYTHON with kazoo")
+  printf '%s\n' "${missing[@]}"
+}
+
+ensure_prerequisites() {
+  local missing
+  missing=$(missing_prerequisites)
+  [[ -z $missing ]] && return 0
+  missing=$(paste -sd ' ' <<<"$missing")
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+      sudo=(sudo)
+    else
+      log "missing $missing; not root and no sudo: install with: apt-get install -y ${APT_PACKAGES[*]}"
+      exit 1
+    fi
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "missing $missing; no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync and python3-kazoo"
+    exit 1
+  fi
+  log "missing $missing: installing ${APT_PACKAGES[*]}"
+  "${sudo[@]}" apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${APT_PACKAGES[@]}"
+  missing=$(missing_prerequisites)
+  if [[ -n $missing ]]; then
+    log "still missing after apt-get install: $(paste -sd ' ' <<<"$missing")"
+    exit 1
+  fi
+}
+
+# Test processes (ZooKeeper JVMs, kazoo scripts) put their files under this directory through
+# TMPDIR, so anything a crashed test host left behind can be found by its command line and killed.
+TEST_TMP=""
+cleanup() {
+  [[ -n $TEST_TMP && -d $TEST_TMP ]] || return 0
+  local proc pid cmdline leftovers=0
+  for proc in /proc/[0-9]*; do
+    pid=${proc#/proc/}
+    [[ $pid == "$$" ]] && continue
+    cmdline=$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline") || continue
+    if [[ $cmdline == *"$TEST_TMP"* ]]; then
+      kill -KILL "$pid" 2>/dev/null && leftovers=$((leftovers + 1))
+    fi
+  done
+  ((leftovers == 0)) || log "killed $leftovers process(es) left behind by the tests"
+  rm -rf -- "$TEST_TMP"
+  TEST_TMP=""
+}
+trap cleanup EXIT
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  log "dotnet is not on PATH: install the .NET 10 SDK (see global.json)"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+ensure_prerequisites
+
+if ! dotnet build ZkSyncOperator.sln -c Release; then
+  log "build failed"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+
+shopt -s nullglob globstar
+projects=(tests/**/*.Tests.csproj)
+shopt -u nullglob globstar
+if ((${#projects[@]} == 0)); then
+  log "no test project (*.Tests.csproj) found under tests/"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+
+rm -rf -- "$RESULTS_DIR"
+mkdir -p -- "$RESULTS_DIR"
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/zksync-tests.XXXXXX")
+
+crashed=0
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  trx="$RESULTS_DIR/$name/$name.trx"
+  log "running $name"
+  code=0
+  TMPDIR="$TEST_TMP" dotnet test "$project" --no-build -c Release \
+    --results-directory "$RESULTS_DIR/$name" \
+    --logger "trx;LogFileName=$name.trx" \
+    --logger "console;verbosity=normal" \
+    --blame-hang-timeout 20m --blame-hang-dump-type none || code=$?
+  if [[ ! -f $trx ]]; then
+    log "$name wrote no $trx (dotnet test exit code $code): counted as one failure"
+    crashed=$((crashed + 1))
+  else
+    # How many tests the .trx holds, and how many failed. A crashed or aborted test host still
+    # writes a .trx, with no failed test in it; a project whose tests were not discovered, none.
+    read -r ran failures < <("$PYTHON" - "$trx" <<'EOF' || echo "0 0"
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+root = ET.parse(sys.argv[1]).getroot()
+results = root.findall("t:Results/t:UnitTestResult", ns)
+print(len(results), sum(r.get("outcome") not in ("Passed", "NotExecuted", "Inconclusive", "NotRunnable") for r in results))
+EOF
+    )
+    if ((ran == 0)); then
+      log "$name ran no test (dotnet test exit code $code): counted as one failure"
+      crashed=$((crashed + 1))
+    elif ((code != 0 && failures == 0)); then
+      log "$name: dotnet test exited with $code but reported no failed test (crash or abort?): counted as one failure"
+      crashed=$((crashed + 1))
+    fi
+  fi
+done
+
+cleanup # now, so that nothing it prints comes after the summary line
+
+# Totals over every .trx, from its results (one UnitTestResult per test or theory case): Passed
+# counts as passed; NotExecuted, Inconclusive and NotRunnable (xunit's skipped tests) as skipped;
+# any other outcome (Failed, Error, Timeout, Aborted...) as failed. The summary counters are a
+# cross-check: a run that failed or skipped more than its results show (an aborted run) counts so.
+if ! totals=$("$PYTHON" - "$RESULTS_DIR" <<'EOF'
+import glob, os, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True)):
+    root = ET.parse(path).getroot()
+    outcomes = [r.get("outcome", "") for r in root.iterfind("t:Results/t:UnitTestResult", ns)]
+    p = sum(o == "Passed" for o in outcomes)
+    s = sum(o in ("NotExecuted", "Inconclusive", "NotRunnable") for o in outcomes)
+    f = len(outcomes) - p - s
+    c = root.find("t:ResultSummary/t:Counters", ns)
+    if c is None:
+        f += 1
+    else:
+        n = lambda k: int(c.get(k, "0"))
+        f = max(f, n("failed") + n("error") + n("timeout") + n("aborted"))
+        s = max(s, n("notExecuted"), n("total") - n("executed"))
+    passed, failed, skipped = passed + p, failed + f, skipped + s
+print(passed, failed, skipped)
+EOF
+); then
+  log "could not read the .trx files in $RESULTS_DIR"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+read -r passed failed skipped <<<"$totals"
+failed=$((failed + crashed))
+
+status=0
+if ((failed > 0)); then
+  log "$failed test(s) failed"
+  status=1
+fi
+if ((skipped > 0)); then
+  log "$skipped test(s) skipped: every test must run"
+  status=1
+fi
+if ((passed + failed == 0)); then
+  log "no test ran"
+  status=1
+fi
+
+summary="$passed passed, $failed failed"
+((skipped == 0)) || summary+=", $skipped skipped"
+echo "$summary"
+exit "$status"
