@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>
 /// Runs Python scripts with Debian's kazoo (<c>python3-kazoo</c>) under <c>/usr/bin/python3</c>,

@@ -1,6 +1,6 @@
 using Xunit.Abstractions;
 
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>
 /// Runs a test body and, when it throws, writes a server log to the test's output before

@@ -1,4 +1,4 @@
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>What a <see cref="KazooScript"/> run produced.</summary>
 public sealed record KazooResult(int ExitCode, string StandardOutput, string StandardError)

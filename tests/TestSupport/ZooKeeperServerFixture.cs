@@ -1,7 +1,7 @@
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>
 /// One standalone ZooKeeper server shared by the tests of a class (<c>IClassFixture&lt;ZooKeeperServerFixture&gt;</c>)

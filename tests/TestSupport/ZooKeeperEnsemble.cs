@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>
 /// A real ZooKeeper 3.8 ensemble: three (or more) <see cref="ZooKeeperServer"/> members on loopback,

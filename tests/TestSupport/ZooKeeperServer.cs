@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>
 /// A real ZooKeeper 3.8 server process (Debian's package) on 127.0.0.1, with its own port, temp
@@ -262,6 +262,8 @@ public sealed class ZooKeeperServer : IAsyncDisposable
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
             "-Dzookeeper.admin.enableServer=false",
+            // TTL nodes (CreateMode.PersistentWithTtl) need the extended session-id types.
+            "-Dzookeeper.extendedTypesEnabled=true",
             "-Dzookeeper.4lw.commands.whitelist=*",
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>
 /// Finds free TCP ports on 127.0.0.1 by binding port 0 and reading the port the kernel chose.

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>ZooKeeper's four-letter-word admin commands (ruok, srvr, stat, cons, mntr...).</summary>
 public static class FourLetterWords

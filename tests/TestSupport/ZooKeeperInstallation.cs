@@ -1,4 +1,4 @@
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>
 /// Where Debian's ZooKeeper 3.8 package (<c>apt-get install zookeeper</c>) and Java live.

@@ -1,4 +1,4 @@
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>
 /// How a test ZooKeeper server (or each member of an ensemble) is configured. The defaults allow

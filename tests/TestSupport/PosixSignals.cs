@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>
 /// Sends SIGTERM, which .NET's <see cref="System.Diagnostics.Process"/> cannot do (Kill is SIGKILL).

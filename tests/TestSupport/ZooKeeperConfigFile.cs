@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>Writes a zoo.cfg for a standalone server or an ensemble member.</summary>
 internal static class ZooKeeperConfigFile

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ZkSync.ZooKeeper.Tests.Infrastructure;
+namespace ZkSync.Testing;
 
 /// <summary>Thread-safe, append-only text log of a process's output over all its runs.</summary>
 internal sealed class ProcessLog
