@@ -5,7 +5,8 @@ namespace ZkSync.Worker.Rsync;
 /// <summary>
 /// Content of rsync's <c>--files-from</c> file: each entry's path relative to the base with a trailing
 /// <c>/</c> (the base itself is <c>/</c>), written as raw bytes. Several entries of the same kind (all
-/// recursive or all not) can share one list, so one rsync run syncs a batch.
+/// recursive or all not) can share one list, so one rsync run syncs a batch. Names starting with <c>#</c>
+/// or <c>;</c> get a <c>./</c> prefix, because rsync reads such lines as comments.
 /// </summary>
 /// <param name="Content">The bytes to write to the file.</param>
 /// <param name="NulSeparated">True when a name contains a newline or carriage return: entries are then
@@ -41,7 +42,11 @@ public sealed record FilesFromList(byte[] Content, bool NulSeparated, bool Recur
 
             // The original: path[len(base):].strip('/') + '/'.
             var relative = entry.Path.Slice(trimmedBase.Length).Trim((byte)'/');
-            relatives.Add([.. relative, (byte)'/']);
+
+            // rsync skips files-from lines starting with '#' or ';' as comments (the original lost such
+            // directories); "./" keeps the same relative path and is not a comment.
+            var escape = !relative.IsEmpty && relative[0] is (byte)'#' or (byte)';';
+            relatives.Add(escape ? [.. "./"u8, .. relative, (byte)'/'] : [.. relative, (byte)'/']);
         }
 
         var nul = relatives.Any(r => r.AsSpan().IndexOfAny((byte)'\n', (byte)'\r') >= 0);
