@@ -27,25 +27,26 @@ ensure_prerequisites() {
   local missing
   missing=$(missing_prerequisites)
   [[ -z $missing ]] && return 0
-  log "missing: $(tr '\n' ' ' <<<"$missing")"
+  missing=$(paste -sd ' ' <<<"$missing")
   local sudo=()
   if [[ $(id -u) -ne 0 ]]; then
     if command -v sudo >/dev/null 2>&1; then
       sudo=(sudo)
     else
-      log "not root and no sudo: install them with: apt-get install -y ${APT_PACKAGES[*]}"
+      log "missing $missing; not root and no sudo: install with: apt-get install -y ${APT_PACKAGES[*]}"
       exit 1
     fi
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    log "no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync and python3-kazoo"
+    log "missing $missing; no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync and python3-kazoo"
     exit 1
   fi
+  log "missing $missing: installing ${APT_PACKAGES[*]}"
   "${sudo[@]}" apt-get update
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${APT_PACKAGES[@]}"
   missing=$(missing_prerequisites)
   if [[ -n $missing ]]; then
-    log "still missing after apt-get install: $(tr '\n' ' ' <<<"$missing")"
+    log "still missing after apt-get install: $(paste -sd ' ' <<<"$missing")"
     exit 1
   fi
 }
@@ -59,13 +60,14 @@ cleanup() {
   for proc in /proc/[0-9]*; do
     pid=${proc#/proc/}
     [[ $pid == "$$" ]] && continue
-    cmdline=$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null) || continue
+    cmdline=$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline") || continue
     if [[ $cmdline == *"$TEST_TMP"* ]]; then
       kill -KILL "$pid" 2>/dev/null && leftovers=$((leftovers + 1))
     fi
   done
   ((leftovers == 0)) || log "killed $leftovers process(es) left behind by the tests"
   rm -rf -- "$TEST_TMP"
+  TEST_TMP=""
 }
 trap cleanup EXIT
 
@@ -109,35 +111,51 @@ for project in "${projects[@]}"; do
   if [[ ! -f $trx ]]; then
     log "$name wrote no $trx (dotnet test exit code $code): counted as one failure"
     crashed=$((crashed + 1))
-  elif ((code != 0)); then
-    # A crashed or aborted test host still writes a .trx, with no failed test in it.
-    if ! "$PYTHON" - "$trx" <<'EOF'
+  else
+    # How many tests the .trx holds, and how many failed. A crashed or aborted test host still
+    # writes a .trx, with no failed test in it; a project whose tests were not discovered, none.
+    read -r ran failures < <("$PYTHON" - "$trx" <<'EOF' || echo "0 0"
 import sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
-c = ET.parse(sys.argv[1]).getroot().find("t:ResultSummary/t:Counters", ns)
-sys.exit(0 if c is not None and int(c.get("failed", "0")) > 0 else 1)
+root = ET.parse(sys.argv[1]).getroot()
+results = root.findall("t:Results/t:UnitTestResult", ns)
+print(len(results), sum(r.get("outcome") not in ("Passed", "NotExecuted", "Inconclusive", "NotRunnable") for r in results))
 EOF
-    then
+    )
+    if ((ran == 0)); then
+      log "$name ran no test (dotnet test exit code $code): counted as one failure"
+      crashed=$((crashed + 1))
+    elif ((code != 0 && failures == 0)); then
       log "$name: dotnet test exited with $code but reported no failed test (crash or abort?): counted as one failure"
       crashed=$((crashed + 1))
     fi
   fi
 done
 
-# Totals over every .trx: passed, failed (failed + error + timeout + aborted) and skipped (not executed).
+cleanup # now, so that nothing it prints comes after the summary line
+
+# Totals over every .trx, from its results (one UnitTestResult per test or theory case): Passed
+# counts as passed; NotExecuted, Inconclusive and NotRunnable (xunit's skipped tests) as skipped;
+# any other outcome (Failed, Error, Timeout, Aborted...) as failed. The summary counters are a
+# cross-check: a run that failed or skipped more than its results show (an aborted run) counts so.
 if ! totals=$("$PYTHON" - "$RESULTS_DIR" <<'EOF'
 import glob, os, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True)):
-    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    root = ET.parse(path).getroot()
+    outcomes = [r.get("outcome", "") for r in root.iterfind("t:Results/t:UnitTestResult", ns)]
+    p = sum(o == "Passed" for o in outcomes)
+    s = sum(o in ("NotExecuted", "Inconclusive", "NotRunnable") for o in outcomes)
+    f = len(outcomes) - p - s
+    c = root.find("t:ResultSummary/t:Counters", ns)
     if c is None:
-        failed += 1
-        continue
-    n = lambda k: int(c.get(k, "0"))
-    passed += n("passed")
-    failed += n("failed") + n("error") + n("timeout") + n("aborted")
-    skipped += n("notExecuted")
+        f += 1
+    else:
+        n = lambda k: int(c.get(k, "0"))
+        f = max(f, n("failed") + n("error") + n("timeout") + n("aborted"))
+        s = max(s, n("notExecuted"), n("total") - n("executed"))
+    passed, failed, skipped = passed + p, failed + f, skipped + s
 print(passed, failed, skipped)
 EOF
 ); then

@@ -64,7 +64,7 @@ internal sealed class ActiveConnection(NetworkStream stream, ServerAddress serve
     }
 
     /// <summary>Fails every request sent on this connection and not answered.</summary>
-    public void FailAll(Exception exception)
+    public void FailAll(Func<string?, Exception> exceptionFor)
     {
         List<PendingRequest> pending;
         lock (_pending)
@@ -75,12 +75,12 @@ internal sealed class ActiveConnection(NetworkStream stream, ServerAddress serve
 
         foreach (var request in pending)
         {
-            request.Fail(exception);
+            request.Fail(exceptionFor(request.Path));
         }
 
         while (AuthPending.TryDequeue(out var auth))
         {
-            auth?.Fail(exception);
+            auth?.Fail(exceptionFor(null));
         }
     }
 }

@@ -46,6 +46,7 @@ internal sealed class Session : IAsyncDisposable
     private ActiveConnection? _current;
     private Task? _loop;
     private int _disposed;
+    private volatile bool _closing;
 
     public Session(ZooKeeperClientOptions options, ConnectionString connectionString, ILogger logger)
     {
@@ -164,6 +165,7 @@ internal sealed class Session : IAsyncDisposable
             connected = _state == ZooKeeperState.Connected;
         }
 
+        _closing = true;
         if (connected)
         {
             var request = new PendingRequest<bool>(OpCode.CloseSession, closePacket.ToArray(), null, static (_, ref _) => true);
@@ -224,7 +226,7 @@ internal sealed class Session : IAsyncDisposable
     {
         var token = _shutdown.Token;
         var attempt = 0;
-        while (!token.IsCancellationRequested && !IsTerminal())
+        while (!token.IsCancellationRequested && !IsTerminal() && !_closing)
         {
             var server = _servers[attempt % _servers.Length];
             attempt++;
@@ -402,14 +404,14 @@ internal sealed class Session : IAsyncDisposable
         }
 
         var ending = State;
-        Exception lost = ending switch
+        var reason = failure?.Message ?? "closed";
+        connection.FailAll(path => ending switch
         {
-            ZooKeeperState.Expired => new SessionExpiredException(),
-            ZooKeeperState.AuthFailed => new AuthFailedException(),
-            _ => new ConnectionLossException(message: $"connection to {server} lost ({failure?.Message ?? "closed"})"),
-        };
-        connection.FailAll(lost);
-        if (!IsTerminal())
+            ZooKeeperState.Expired => new SessionExpiredException(path),
+            ZooKeeperState.AuthFailed => new AuthFailedException(path),
+            _ => new ConnectionLossException(path, $"connection to {server} lost ({reason})"),
+        });
+        if (!IsTerminal() && !_closing)
         {
             _logger.LogWarning("Lost connection to ZooKeeper {Server} ({Reason}); reconnecting", server, failure?.Message ?? "closed by server");
             SetState(ZooKeeperState.Disconnected);

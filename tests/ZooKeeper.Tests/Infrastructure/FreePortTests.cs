@@ -1,3 +1,4 @@
+using ZkSync.Testing;
 using System.Net;
 using System.Net.Sockets;
 

@@ -1,3 +1,4 @@
+using ZkSync.Testing;
 using Xunit.Abstractions;
 
 namespace ZkSync.ZooKeeper.Tests.Infrastructure;

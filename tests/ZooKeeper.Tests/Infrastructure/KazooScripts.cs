@@ -1,3 +1,4 @@
+using ZkSync.Testing;
 namespace ZkSync.ZooKeeper.Tests.Infrastructure;
 
 /// <summary>Small kazoo scripts the infrastructure tests share. Arguments come through sys.argv.</summary>

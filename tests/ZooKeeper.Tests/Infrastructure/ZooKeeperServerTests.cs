@@ -1,3 +1,4 @@
+using ZkSync.Testing;
 using System.Net.Sockets;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
 using Xunit.Abstractions;
-using ZkSync.ZooKeeper.Tests.Infrastructure;
+using ZkSync.Testing;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
