@@ -7,7 +7,7 @@ internal sealed record BenchmarkSettings(int Items, int Runs, int WarmupItems)
 {
     public const string Usage = "usage: zk-client-bench [--items N] [--runs N]   (defaults: --items 10000 --runs 3)";
 
-    public static BenchmarkSettings Default { get; } = new(Items: 10_000, Runs: 3, WarmupItems: 1_000);
+    public static BenchmarkSettings Default { get; } = new(Items: 10_000, Runs: 3, WarmupItems: 2_000);
 
     /// <summary>Parses <c>--items N</c> and <c>--runs N</c>; throws <see cref="ArgumentException"/> with the usage otherwise.</summary>
     public static BenchmarkSettings Parse(IReadOnlyList<string> args)
@@ -28,8 +28,8 @@ internal sealed record BenchmarkSettings(int Items, int Runs, int WarmupItems)
             }
         }
 
-        // The warm-up only has to get the JIT (ours) and the connection (both) going; keep it small next to the timed part.
-        return settings with { WarmupItems = Math.Clamp(settings.Items / 10, 1, Default.WarmupItems) };
+        // The warm-up gets the JIT (ours, and the server's) and the connection going; small next to the timed part.
+        return settings with { WarmupItems = Math.Clamp(settings.Items / 5, 1, Default.WarmupItems) };
     }
 
     private static int PositiveAt(IReadOnlyList<string> args, int index)

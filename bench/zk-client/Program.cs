@@ -23,13 +23,14 @@ Console.WriteLine($"zk-client-bench: our ZooKeeper client (C#) vs kazoo 2.8 (Pyt
 Console.WriteLine($"Machine: {BenchmarkRunner.DescribeMachine()}");
 try
 {
-    var results = await new BenchmarkRunner(settings, Console.Out).RunAsync(Workloads.All, cancellation.Token);
+    var report = await new BenchmarkRunner(settings, Console.Out).RunAsync(Workloads.All, cancellation.Token);
     Console.WriteLine();
     Console.WriteLine($"Median of {settings.Runs} runs, {settings.Items:#,0} items per line:");
     Console.WriteLine();
-    Console.Write(ResultTable.Render(results));
+    Console.Write(ResultTable.Render(report.Lines));
     Console.WriteLine();
-    Console.WriteLine(ResultTable.Summary(results));
+    Console.WriteLine(ResultTable.CeilingNote(report));
+    Console.WriteLine(ResultTable.Summary(report.Lines));
     return 0;
 }
 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

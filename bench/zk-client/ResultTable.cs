@@ -58,6 +58,21 @@ internal static class ResultTable
             : Format($"SUMMARY: FAIL: {failed.Count} of {results.Count} lines below target: {string.Join(", ", failed)}.");
     }
 
+    /// <summary>How the all-in-flight line compares with what the server can do at all.</summary>
+    public static string CeilingNote(BenchmarkReport report)
+    {
+        var pipelined = report.Lines.FirstOrDefault(r => r.Line.Key == CrudWorkload.PipelinedGet);
+        if (pipelined is null)
+        {
+            return string.Empty;
+        }
+
+        return Format($"""
+            Server ceiling for getData all in flight (requests pre-encoded, bare socket, no client library): {Number(report.PipelinedGetCeiling)} ops/s.
+            Ours reaches {pipelined.OursOpsPerSecond / report.PipelinedGetCeiling:0%} of it; the ceiling is {report.PipelinedGetCeiling / pipelined.KazooOpsPerSecond:0.00}x kazoo, so no client could show more than that ratio here (target {pipelined.Line.MinimumRatio:0.#}x).
+            """);
+    }
+
     public static string Number(double value) =>
         double.IsFinite(value) ? value.ToString("#,0", CultureInfo.InvariantCulture) : "n/a";
 
