@@ -256,8 +256,8 @@ public sealed class ZooKeeperServer : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(_configPath)!,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             string.Create(CultureInfo.InvariantCulture, $"-Xmx{_options.HeapMegabytes}m"),
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
@@ -267,11 +267,13 @@ public sealed class ZooKeeperServer : IAsyncDisposable
             "-Dzookeeper.4lw.commands.whitelist=*",
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+            .. _options.SystemProperties.Select(property => $"-D{property.Key}={property.Value}"),
             "-cp",
             ZooKeeperInstallation.ClassPath,
             _mainClass,
             _configPath,
-        })
+        ];
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
