@@ -64,15 +64,18 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     }
 
     /// <summary>Creates a node and returns its actual path (with the sequence suffix for sequential modes).</summary>
-    public async Task<string> CreateAsync(
+    public Task<string> CreateAsync(
         string path,
         ReadOnlyMemory<byte> data,
         IReadOnlyList<Acl> acl,
         CreateMode mode = CreateMode.Persistent,
         CancellationToken cancellationToken = default)
     {
-        var result = await CreateWithStatAsync(path, data, acl, mode, ttl: null, cancellationToken).ConfigureAwait(false);
-        return result.Path;
+        // Not an async method: bad arguments throw here, before anything is queued, as in every other operation.
+        var created = CreateWithStatAsync(path, data, acl, mode, ttl: null, cancellationToken);
+        return PathOf(created);
+
+        static async Task<string> PathOf(Task<CreateResult> created) => (await created.ConfigureAwait(false)).Path;
     }
 
     /// <summary>Creates a node and returns its path and stat. TTL modes need <paramref name="ttl"/>; other modes refuse it.</summary>
