@@ -28,11 +28,16 @@ public sealed class ZooKeeperClient : IAsyncDisposable
 
         _logger = options.LoggerFactory.CreateLogger<ZooKeeperClient>();
         _session = new Session(options, connectionString, _logger) { EventSender = this };
-        _session.StateChanged += (sender, state) => StateChanged?.Invoke(sender, state);
     }
 
-    /// <summary>Every state transition (Connected, Disconnected, Expired, ...), in order, on the event dispatcher.</summary>
-    public event EventHandler<ZooKeeperState>? StateChanged;
+    /// <summary>Every state transition (Connected, Disconnected, Expired, ...), in order, on the event
+    /// dispatcher, to the handlers subscribed when it happened: the first Connected happens before
+    /// <see cref="ConnectAsync"/> returns, so a handler added afterwards starts with the next transition.</summary>
+    public event EventHandler<ZooKeeperState>? StateChanged
+    {
+        add => _session.StateChanged += value;
+        remove => _session.StateChanged -= value;
+    }
 
     public ZooKeeperState State => _session.State;
 

@@ -62,7 +62,8 @@ internal sealed class Session : IAsyncDisposable
         _dispatcher = new EventDispatcher(logger);
     }
 
-    /// <summary>Raised through the dispatcher, in order, for every state transition.</summary>
+    /// <summary>Raised through the dispatcher, in order, for every state transition, to the handlers
+    /// subscribed when the transition happened (a handler added later does not get earlier ones).</summary>
     public event EventHandler<ZooKeeperState>? StateChanged;
 
     public object? EventSender { get; set; }
@@ -716,9 +717,19 @@ internal sealed class Session : IAsyncDisposable
             }
 
             _state = state;
+            RaiseStateChanged(state);
         }
+    }
 
-        _dispatcher.Post(s => StateChanged?.Invoke(EventSender, s), state);
+    /// <summary>Posts a transition to the handlers subscribed now; called under the gate, so events
+    /// are posted in the order the transitions happened.</summary>
+    private void RaiseStateChanged(ZooKeeperState state)
+    {
+        if (StateChanged is { } handlers)
+        {
+            var sender = EventSender;
+            _dispatcher.Post(() => handlers(sender, state));
+        }
     }
 
     /// <summary>Moves to a terminal state: no request will be sent again, every waiter is released.</summary>
@@ -734,10 +745,10 @@ internal sealed class Session : IAsyncDisposable
 
             _state = terminal;
             connection = _current;
+            RaiseStateChanged(terminal);
         }
 
         _outgoing.Writer.TryComplete();
-        _dispatcher.Post(s => StateChanged?.Invoke(EventSender, s), terminal);
         var ended = new WatchedEvent(WatchEventType.None, terminal, null);
         foreach (var watcher in _watches.TakeAll())
         {
