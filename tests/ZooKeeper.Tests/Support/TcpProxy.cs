@@ -7,7 +7,9 @@ namespace ZkSync.ZooKeeper.Tests.Support;
 /// A loopback TCP proxy in front of a server, for network faults the server itself cannot make:
 /// <see cref="Block"/> cuts every connection and refuses new ones (accepts and closes them at
 /// once) until <see cref="Unblock"/>, so a client stays disconnected while its session lives on
-/// the server and others change things there.
+/// the server and others change things there. <see cref="HoldReplies"/> keeps forwarding requests
+/// but holds the server's answers back, so a request is provably in flight (the server applied it,
+/// the client has no reply) until <see cref="ReleaseReplies"/> or the connection is cut.
 /// </summary>
 internal sealed class TcpProxy : IAsyncDisposable
 {
@@ -18,6 +20,7 @@ internal sealed class TcpProxy : IAsyncDisposable
     private readonly List<Socket> _sockets = [];
     private readonly Task _acceptLoop;
     private bool _blocked;
+    private TaskCompletionSource _repliesReleased = CompletedSignal();
 
     public TcpProxy(int upstreamPort)
     {
@@ -56,8 +59,29 @@ internal sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Holds back everything the server sends until <see cref="ReleaseReplies"/>.</summary>
+    public void HoldReplies()
+    {
+        lock (_gate)
+        {
+            if (_repliesReleased.Task.IsCompleted)
+            {
+                _repliesReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    public void ReleaseReplies()
+    {
+        lock (_gate)
+        {
+            _repliesReleased.TrySetResult();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        ReleaseReplies();
         await _stop.CancelAsync();
         _listener.Stop();
         Block();
@@ -114,8 +138,8 @@ internal sealed class TcpProxy : IAsyncDisposable
                 continue;
             }
 
-            _ = PumpAsync(client, upstream);
-            _ = PumpAsync(upstream, client);
+            _ = PumpAsync(client, upstream, () => Task.CompletedTask);
+            _ = PumpAsync(upstream, client, RepliesReleased);
         }
     }
 
@@ -127,7 +151,22 @@ internal sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(Socket from, Socket to)
+    private Task RepliesReleased()
+    {
+        lock (_gate)
+        {
+            return _repliesReleased.Task;
+        }
+    }
+
+    private static TaskCompletionSource CompletedSignal()
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        signal.SetResult();
+        return signal;
+    }
+
+    private static async Task PumpAsync(Socket from, Socket to, Func<Task> released)
     {
         var buffer = new byte[64 * 1024];
         try
@@ -140,6 +179,7 @@ internal sealed class TcpProxy : IAsyncDisposable
                     break;
                 }
 
+                await released();
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
             }
         }

@@ -51,6 +51,10 @@ internal sealed class TestChroot
     public Task<ZooKeeperClient> ConnectAsync(CancellationToken cancellationToken, TimeSpan? sessionTimeout = null) =>
         ZooKeeperClient.ConnectAsync(Options(sessionTimeout), cancellationToken);
 
+    /// <summary>A client under this chroot that reaches the server through <paramref name="proxy"/>.</summary>
+    public Task<ZooKeeperClient> ConnectThroughAsync(TcpProxy proxy, CancellationToken cancellationToken, TimeSpan? sessionTimeout = null) =>
+        ZooKeeperClient.ConnectAsync(Options(sessionTimeout) with { ConnectionString = proxy.ConnectionString + Path }, cancellationToken);
+
     /// <summary>A client of the whole tree (no chroot), e.g. to look at the chroot node itself.</summary>
     public Task<ZooKeeperClient> ConnectToRootAsync(CancellationToken cancellationToken) =>
         ZooKeeperClient.ConnectAsync(Options() with { ConnectionString = Servers }, cancellationToken);
