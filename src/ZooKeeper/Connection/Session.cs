@@ -251,6 +251,11 @@ internal sealed class Session : IAsyncDisposable
             if (established)
             {
                 attempt = 0;
+                if (!await DelayReconnectAsync(token).ConfigureAwait(false))
+                {
+                    break;
+                }
+
                 continue;
             }
 
@@ -267,6 +272,31 @@ internal sealed class Session : IAsyncDisposable
                     break;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits 100-600 ms (jittered) before reconnecting after a session's connection was lost, as the
+    /// Java client (0-1 s) and kazoo do. Reconnecting at once made two holders of one session (a
+    /// process resuming it by id and password while the old client lives) take it from each other in
+    /// a tight loop, and lets every client of a failed server hit the next one at the same instant.
+    /// </summary>
+    /// <returns>False when the session ended or the loop is stopping meanwhile.</returns>
+    private async Task<bool> DelayReconnectAsync(CancellationToken token)
+    {
+        if (IsTerminal() || _closing)
+        {
+            return false;
+        }
+
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(_options.Random.Next(100, 600)), _time, token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
