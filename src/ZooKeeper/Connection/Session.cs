@@ -226,10 +226,12 @@ internal sealed class Session : IAsyncDisposable
     private async Task RunAsync()
     {
         var token = _shutdown.Token;
-        var attempt = 0;
+        var next = 0; // round robin over the (shuffled) servers, on after every attempt as the Java client and kazoo do
+        var attempt = 0; // consecutive failed attempts, for backing off after a whole failed round
         while (!token.IsCancellationRequested && !IsTerminal() && !_closing)
         {
-            var server = _servers[attempt % _servers.Length];
+            var server = _servers[next];
+            next = (next + 1) % _servers.Length;
             attempt++;
             var established = false;
             try
@@ -300,7 +302,7 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    /// <returns>Whether a session was established on this server (so the next try starts a fresh round).</returns>
+    /// <returns>Whether a session was established on this server (so failures are counted afresh).</returns>
     private async Task<bool> ConnectAndServeAsync(ServerAddress server, CancellationToken token)
     {
         var attemptTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, _negotiatedTimeoutMs / _servers.Length));
