@@ -218,6 +218,30 @@ public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelp
         });
 
     [Fact]
+    public Task StateChanged_OverALifetime_ReportsEveryTransitionOnceInOrder() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            var states = new EventQueue<ZooKeeperState>();
+            var client = await t.Chroot.ConnectAsync(t.Token);
+            client.StateChanged += (_, state) => states.Add(state);
+
+            client.DropConnection();
+            var first = await states.UntilAsync(state => state == ZooKeeperState.Connected, "the first reconnect");
+            client.DropConnection();
+            var second = await states.UntilAsync(state => state == ZooKeeperState.Connected, "the second reconnect");
+            await client.CloseAsync(t.Token);
+            await client.DisposeAsync();
+            var last = await states.UntilAsync(state => state == ZooKeeperState.Closed, "Closed");
+            await client.DisposeAsync();
+
+            Assert.Equal([ZooKeeperState.Disconnected, ZooKeeperState.Connected], first);
+            Assert.Equal([ZooKeeperState.Disconnected, ZooKeeperState.Connected], second);
+            Assert.Equal([ZooKeeperState.Closed], last);
+            Assert.Empty(states.Drain());
+            Assert.Equal(ZooKeeperState.Closed, client.State);
+        });
+
+    [Fact]
     public Task Dispose_AfterCloseAndTwice_DoesNotThrow() =>
         ClientTest.RunAsync(fixture, output, async t =>
         {
