@@ -45,8 +45,8 @@ internal sealed class Session : IAsyncDisposable
     private Exception? _lastConnectError;
     private ActiveConnection? _current;
     private Task? _loop;
-    private volatile bool _closing;
     private int _disposed;
+    private volatile bool _closing;
 
     public Session(ZooKeeperClientOptions options, ConnectionString connectionString, ILogger logger)
     {
@@ -186,7 +186,7 @@ internal sealed class Session : IAsyncDisposable
         await StopLoopAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Stops everything; later calls do nothing (disposing twice, or after <see cref="CloseAsync"/>, is fine).</summary>
+    /// <summary>Idempotent, as IAsyncDisposable requires: later calls return at once.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -1,0 +1,4 @@
+namespace ZkSync.Worker.Cli;
+
+/// <summary>Run zkinitree.</summary>
+public sealed record RunInitTreeCommand(InitTreeOptions Options) : CliCommand;

@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Text;
+using ZkSync.Contracts;
+
+namespace ZkSync.Worker.Rsync;
+
+/// <summary>
+/// The processes zkrsync starts, as argument lists: the source's rsync push (the original's
+/// <c>get_flags</c> + <c>run_rsync</c>), the destination's rsync daemon, and the <c>--netcat</c> test pair.
+/// </summary>
+public static class RsyncCommandBuilder
+{
+    /// <summary>The rsync program (looked up in PATH).</summary>
+    public const string Rsync = "rsync";
+
+    /// <summary>The netcat program (Debian's OpenBSD netcat).</summary>
+    public const string Netcat = "nc";
+
+    /// <summary>User name of the daemon's <c>auth users</c> when <c>--rsync-secret-file</c> is given.</summary>
+    public const string AuthUser = "zkrsync";
+
+    /// <summary>Environment variable rsync reads the daemon password from (keeps it out of argv).</summary>
+    public const string PasswordVariable = "RSYNC_PASSWORD";
+
+    /// <summary>
+    /// The original's flags, in its order: <c>--stats --numeric-ids -lptgoD --files-from=FILE [--from0] [-r]
+    /// [--delete] [--checksum] [--drop-cache] [--hard-links] [--inplace] [--timeout N] [--verbose] [-n]
+    /// [--arbitrary...]</c>. <c>--drop-cache</c> only when <paramref name="capabilities"/> lists it;
+    /// <c>--from0</c> only for NUL-separated lists (names with newlines).
+    /// </summary>
+    public static IReadOnlyList<string> SourceFlags(
+        RsyncSourceSettings settings, string filesFrom, bool recursive, RsyncCapabilities capabilities, bool nulSeparated = false)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(capabilities);
+        var flags = new List<string> { "--stats", "--numeric-ids", "-lptgoD", $"--files-from={filesFrom}" };
+        if (nulSeparated)
+        {
+            flags.Add("--from0");
+        }
+
+        if (recursive)
+        {
+            flags.Add("-r");
+        }
+
+        if (settings.Delete)
+        {
+            flags.Add("--delete");
+        }
+
+        if (settings.Checksum)
+        {
+            flags.Add("--checksum");
+        }
+
+        if (settings.DropCache && capabilities.SupportsDropCache)
+        {
+            flags.Add("--drop-cache");
+        }
+
+        if (settings.HardLinks)
+        {
+            flags.Add("--hard-links");
+        }
+
+        if (settings.InPlace)
+        {
+            flags.Add("--inplace");
+        }
+
+        if (settings.Timeout > 0)
+        {
+            flags.Add("--timeout");
+            flags.Add(settings.Timeout.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (settings.Verbose)
+        {
+            flags.Add("--verbose");
+        }
+
+        if (settings.DryRun)
+        {
+            flags.Add("-n");
+        }
+
+        // Always last: "--" + the option with its first ':' turned into '='.
+        foreach (var option in settings.ArbitOpts ?? [])
+        {
+            var colon = option.IndexOf(':', StringComparison.Ordinal);
+            flags.Add("--" + (colon < 0 ? option : option[..colon] + "=" + option[(colon + 1)..]));
+        }
+
+        return flags;
+    }
+
+    /// <summary>
+    /// <c>rsync &lt;flags&gt; &lt;base&gt;/ rsync://[zkrsync@]&lt;host&gt;:&lt;port&gt;/zkrs-&lt;session&gt;</c>. With a secret, the
+    /// password goes in <c>RSYNC_PASSWORD</c>, not in argv.
+    /// </summary>
+    public static RsyncInvocation Source(
+        RsyncSourceSettings settings,
+        FilesFromList list,
+        string filesFromPath,
+        string basePath,
+        string destinationHost,
+        int port,
+        string session,
+        RsyncCapabilities capabilities,
+        string? secret = null)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        ArgumentNullException.ThrowIfNull(basePath);
+        var arguments = new List<string>(SourceFlags(settings, filesFromPath, list.Recursive, capabilities, list.NulSeparated))
+        {
+            basePath.TrimEnd('/') + "/",
+            DaemonUrl(destinationHost, port, session, secret is null ? null : AuthUser),
+        };
+        var environment = secret is null
+            ? new Dictionary<string, string>()
+            : new Dictionary<string, string> { [PasswordVariable] = secret };
+        return new RsyncInvocation(Rsync, arguments, environment);
+    }
+
+    /// <summary><c>rsync://[user@]host:port/zkrs-&lt;session&gt;</c>; IPv6 literals in brackets.</summary>
+    public static string DaemonUrl(string host, int port, string session, string? user = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var h = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+        var u = user is null ? string.Empty : user + "@";
+        return string.Create(CultureInfo.InvariantCulture, $"rsync://{u}{h}:{port}/{ZnodeLayout.RsyncModule(session)}");
+    }
+
+    /// <summary>
+    /// The daemon: <c>rsync --daemon --no-detach --config FILE --port PORT [--address BIND] [--drop-cache]</c>.
+    /// </summary>
+    public static RsyncInvocation Daemon(string configPath, int port, string? bind, bool dropCache, RsyncCapabilities capabilities)
+    {
+        ArgumentNullException.ThrowIfNull(capabilities);
+        var arguments = new List<string>
+        {
+            "--daemon", "--no-detach", "--config", configPath, "--port", port.ToString(CultureInfo.InvariantCulture),
+        };
+        if (bind is not null)
+        {
+            arguments.Add("--address");
+            arguments.Add(bind);
+        }
+
+        if (dropCache && capabilities.SupportsDropCache)
+        {
+            arguments.Add("--drop-cache");
+        }
+
+        return new RsyncInvocation(Rsync, arguments, new Dictionary<string, string>());
+    }
+
+    /// <summary>
+    /// The daemon's config: <c>[zkrs-&lt;session&gt;]</c> with <c>path</c>, <c>read only = no</c>, <c>uid</c>/<c>gid</c>
+    /// root (as the original), plus <c>address</c> when binding, and <c>auth users</c>/<c>secrets file</c>/
+    /// <c>strict modes</c> when a secret is used. rsyncd.conf has no quoting, so values may not contain
+    /// line breaks.
+    /// </summary>
+    public static string DaemonConfig(string session, string path, string? bind = null, string? secretsFile = null, string? logFile = null)
+    {
+        foreach (var value in new[] { path, bind, secretsFile, logFile })
+        {
+            if (value is not null && value.AsSpan().IndexOfAny('\n', '\r', '\0') >= 0)
+            {
+                throw new ArgumentException("rsyncd.conf values cannot contain line breaks or NUL", nameof(path));
+            }
+        }
+
+        var sb = new StringBuilder();
+        if (bind is not null)
+        {
+            sb.Append("address = ").Append(bind).Append('\n');
+        }
+
+        if (logFile is not null)
+        {
+            sb.Append("log file = ").Append(logFile).Append('\n');
+        }
+
+        sb.Append('[').Append(ZnodeLayout.RsyncModule(session)).Append("]\n");
+        sb.Append("path = ").Append(path).Append('\n');
+        sb.Append("read only = no\n");
+        sb.Append("uid = root\n");
+        sb.Append("gid = root\n");
+        if (secretsFile is not null)
+        {
+            sb.Append("auth users = ").Append(AuthUser).Append('\n');
+            sb.Append("secrets file = ").Append(secretsFile).Append('\n');
+            sb.Append("strict modes = yes\n");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The daemon's secrets file content for <paramref name="secret"/> (write it with mode 0600).</summary>
+    public static string SecretsFileContent(string secret) => $"{AuthUser}:{secret}\n";
+
+    /// <summary>The shared secret from <c>--rsync-secret-file</c>: its first line, surrounding whitespace removed.</summary>
+    /// <exception cref="InvalidDataException">An empty secret.</exception>
+    public static string ReadSecret(string fileText)
+    {
+        ArgumentNullException.ThrowIfNull(fileText);
+        var secret = fileText.ReplaceLineEndings("\n").Split('\n')[0].Trim();
+        return secret.Length == 0 ? throw new InvalidDataException("the rsync secret file is empty") : secret;
+    }
+
+    /// <summary>
+    /// Netcat test, source side: <c>nc -N HOST PORT</c> fed the original's message on stdin (no shell).
+    /// <c>-N</c> closes the connection at end of input; without it OpenBSD netcat waits forever.
+    /// </summary>
+    public static RsyncInvocation NetcatSource(string host, int port, string whoami, string path, IReadOnlyList<string> flags)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        var message = $"{whoami} is sending {path} with flags \"{string.Join(' ', flags)}\"\n";
+        return new RsyncInvocation(
+            Netcat,
+            ["-N", host, port.ToString(CultureInfo.InvariantCulture)],
+            new Dictionary<string, string>(),
+            Encoding.UTF8.GetBytes(message));
+    }
+
+    /// <summary>
+    /// Netcat test, destination side: <c>nc -d -l -k [BIND] PORT</c> (keep listening, never read stdin).
+    /// </summary>
+    public static RsyncInvocation NetcatDestination(string? bind, int port)
+    {
+        var arguments = new List<string> { "-d", "-l", "-k" };
+        if (bind is not null)
+        {
+            arguments.Add(bind);
+        }
+
+        arguments.Add(port.ToString(CultureInfo.InvariantCulture));
+        return new RsyncInvocation(Netcat, arguments, new Dictionary<string, string>());
+    }
+}
