@@ -28,11 +28,16 @@ public sealed class ZooKeeperClient : IAsyncDisposable
 
         _logger = options.LoggerFactory.CreateLogger<ZooKeeperClient>();
         _session = new Session(options, connectionString, _logger) { EventSender = this };
-        _session.StateChanged += (sender, state) => StateChanged?.Invoke(sender, state);
     }
 
-    /// <summary>Every state transition (Connected, Disconnected, Expired, ...), in order, on the event dispatcher.</summary>
-    public event EventHandler<ZooKeeperState>? StateChanged;
+    /// <summary>Every state transition (Connected, Disconnected, Expired, ...), in order, on the event
+    /// dispatcher, to the handlers subscribed when it happened: the first Connected happens before
+    /// <see cref="ConnectAsync"/> returns, so a handler added afterwards starts with the next transition.</summary>
+    public event EventHandler<ZooKeeperState>? StateChanged
+    {
+        add => _session.StateChanged += value;
+        remove => _session.StateChanged -= value;
+    }
 
     public ZooKeeperState State => _session.State;
 
@@ -64,15 +69,18 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     }
 
     /// <summary>Creates a node and returns its actual path (with the sequence suffix for sequential modes).</summary>
-    public async Task<string> CreateAsync(
+    public Task<string> CreateAsync(
         string path,
         ReadOnlyMemory<byte> data,
         IReadOnlyList<Acl> acl,
         CreateMode mode = CreateMode.Persistent,
         CancellationToken cancellationToken = default)
     {
-        var result = await CreateWithStatAsync(path, data, acl, mode, ttl: null, cancellationToken).ConfigureAwait(false);
-        return result.Path;
+        // Not an async method: bad arguments throw here, before anything is queued, as in every other operation.
+        var created = CreateWithStatAsync(path, data, acl, mode, ttl: null, cancellationToken);
+        return PathOf(created);
+
+        static async Task<string> PathOf(Task<CreateResult> created) => (await created.ConfigureAwait(false)).Path;
     }
 
     /// <summary>Creates a node and returns its path and stat. TTL modes need <paramref name="ttl"/>; other modes refuse it.</summary>

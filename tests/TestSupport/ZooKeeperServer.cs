@@ -267,6 +267,7 @@ public sealed class ZooKeeperServer : IAsyncDisposable
             "-Dzookeeper.4lw.commands.whitelist=*",
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+            .. _options.SystemProperties.Select(property => $"-D{property.Key}={property.Value}"),
             "-cp",
             ZooKeeperInstallation.ClassPath,
             _mainClass,

@@ -45,6 +45,17 @@ public sealed record ZooKeeperServerOptions
     /// <summary>How long a graceful stop (SIGTERM) may take before the process is killed.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Further <c>key=value</c> lines for zoo.cfg; they override the settings above.</summary>
+    /// <summary>
+    /// Further <c>key=value</c> lines for zoo.cfg; they override the settings above. A key zoo.cfg
+    /// does not know becomes the Java system property <c>zookeeper.key</c>; for properties without
+    /// that prefix use <see cref="SystemProperties"/>.
+    /// </summary>
     public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Java system properties (<c>-Dname=value</c>) for the server's JVM, for settings read only from
+    /// system properties, e.g. <c>znode.container.checkIntervalMs</c> (how often containers and
+    /// expired TTL nodes are deleted; 60 s by default).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SystemProperties { get; init; } = new Dictionary<string, string>();
 }

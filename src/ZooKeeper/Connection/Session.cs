@@ -62,7 +62,8 @@ internal sealed class Session : IAsyncDisposable
         _dispatcher = new EventDispatcher(logger);
     }
 
-    /// <summary>Raised through the dispatcher, in order, for every state transition.</summary>
+    /// <summary>Raised through the dispatcher, in order, for every state transition, to the handlers
+    /// subscribed when the transition happened (a handler added later does not get earlier ones).</summary>
     public event EventHandler<ZooKeeperState>? StateChanged;
 
     public object? EventSender { get; set; }
@@ -225,10 +226,12 @@ internal sealed class Session : IAsyncDisposable
     private async Task RunAsync()
     {
         var token = _shutdown.Token;
-        var attempt = 0;
+        var next = 0; // round robin over the (shuffled) servers, on after every attempt as the Java client and kazoo do
+        var attempt = 0; // consecutive failed attempts, for backing off after a whole failed round
         while (!token.IsCancellationRequested && !IsTerminal() && !_closing)
         {
-            var server = _servers[attempt % _servers.Length];
+            var server = _servers[next];
+            next = (next + 1) % _servers.Length;
             attempt++;
             var established = false;
             try
@@ -250,6 +253,11 @@ internal sealed class Session : IAsyncDisposable
             if (established)
             {
                 attempt = 0;
+                if (!await DelayReconnectAsync(token).ConfigureAwait(false))
+                {
+                    break;
+                }
+
                 continue;
             }
 
@@ -269,7 +277,32 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    /// <returns>Whether a session was established on this server (so the next try starts a fresh round).</returns>
+    /// <summary>
+    /// Waits 100-600 ms (jittered) before reconnecting after a session's connection was lost, as the
+    /// Java client (0-1 s) and kazoo do. Reconnecting at once made two holders of one session (a
+    /// process resuming it by id and password while the old client lives) take it from each other in
+    /// a tight loop, and lets every client of a failed server hit the next one at the same instant.
+    /// </summary>
+    /// <returns>False when the session ended or the loop is stopping meanwhile.</returns>
+    private async Task<bool> DelayReconnectAsync(CancellationToken token)
+    {
+        if (IsTerminal() || _closing)
+        {
+            return false;
+        }
+
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(_options.Random.Next(100, 600)), _time, token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <returns>Whether a session was established on this server (so failures are counted afresh).</returns>
     private async Task<bool> ConnectAndServeAsync(ServerAddress server, CancellationToken token)
     {
         var attemptTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, _negotiatedTimeoutMs / _servers.Length));
@@ -716,9 +749,19 @@ internal sealed class Session : IAsyncDisposable
             }
 
             _state = state;
+            RaiseStateChanged(state);
         }
+    }
 
-        _dispatcher.Post(s => StateChanged?.Invoke(EventSender, s), state);
+    /// <summary>Posts a transition to the handlers subscribed now; called under the gate, so events
+    /// are posted in the order the transitions happened.</summary>
+    private void RaiseStateChanged(ZooKeeperState state)
+    {
+        if (StateChanged is { } handlers)
+        {
+            var sender = EventSender;
+            _dispatcher.Post(() => handlers(sender, state));
+        }
     }
 
     /// <summary>Moves to a terminal state: no request will be sent again, every waiter is released.</summary>
@@ -734,10 +777,10 @@ internal sealed class Session : IAsyncDisposable
 
             _state = terminal;
             connection = _current;
+            RaiseStateChanged(terminal);
         }
 
         _outgoing.Writer.TryComplete();
-        _dispatcher.Post(s => StateChanged?.Invoke(EventSender, s), terminal);
         var ended = new WatchedEvent(WatchEventType.None, terminal, null);
         foreach (var watcher in _watches.TakeAll())
         {

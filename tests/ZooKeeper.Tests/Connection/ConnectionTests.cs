@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+using ZkSync.Testing;
+using ZkSync.ZooKeeper.Tests.Support;
+using static ZkSync.ZooKeeper.Tests.Support.TestData;
+
+namespace ZkSync.ZooKeeper.Tests.Connection;
+
+/// <summary>Connecting, dropped connections, cancellation and closing, against a real server (through a
+/// <see cref="TcpProxy"/> where the network must misbehave).</summary>
+public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelper output) : IClassFixture<ClientServerFixture>
+{
+    private static readonly ReadOnlyMemory<byte> None = ReadOnlyMemory<byte>.Empty;
+
+    [Fact]
+    public async Task Connect_WhenNothingListens_ThrowsConnectionLossWithinTheConnectTimeout()
+    {
+        var port = FreePort.Next();
+        var options = new ZooKeeperClientOptions { ConnectionString = $"127.0.0.1:{port}", ConnectTimeout = TimeSpan.FromSeconds(2) };
+        var clock = Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAsync<ConnectionLossException>(() => ZooKeeperClient.ConnectAsync(options));
+
+        clock.Stop();
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(6));
+        Assert.Contains($"127.0.0.1:{port}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("within 2 s", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("refused", failure.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Connect_WhenCancelledWhileNothingListens_ThrowsOperationCanceled()
+    {
+        var options = new ZooKeeperClientOptions { ConnectionString = $"127.0.0.1:{FreePort.Next()}", ConnectTimeout = TimeSpan.FromMinutes(1) };
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ZooKeeperClient.ConnectAsync(options, cancellation.Token));
+    }
+
+    [Fact]
+    public Task Connect_ResumingASessionTheServerDoesNotKnow_ThrowsSessionExpired() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            var options = new ZooKeeperClientOptions
+            {
+                ConnectionString = fixture.ConnectionString,
+                SessionId = 0x0BAD_5E55_1000_0001,
+                SessionPassword = new byte[16],
+            };
+
+            await Assert.ThrowsAsync<SessionExpiredException>(() => ZooKeeperClient.ConnectAsync(options));
+        });
+
+    [Fact]
+    public Task DropConnection_RaisesDisconnectedThenConnected_AndKeepsTheSession() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            var states = new EventQueue<ZooKeeperState>();
+            t.Client.StateChanged += (_, state) => states.Add(state);
+            var session = t.Client.SessionId;
+            await t.Client.CreateAsync("/ephemeral", None, Acl.OpenUnsafe, CreateMode.Ephemeral, t.Token);
+
+            t.Client.DropConnection();
+
+            Assert.Equal(ZooKeeperState.Disconnected, await states.NextAsync("Disconnected"));
+            Assert.Equal(ZooKeeperState.Connected, await states.NextAsync("Connected"));
+            Assert.Equal(session, t.Client.SessionId);
+            Assert.Equal(session, (await t.Client.ExistsAsync("/ephemeral", cancellationToken: t.Token))!.EphemeralOwner);
+        });
+
+    [Fact]
+    public Task DropConnection_FailsTheRequestsInFlightWithConnectionLoss_AndLaterRequestsSucceed() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            await using var client = await t.Chroot.ConnectThroughAsync(proxy, t.Token);
+            var states = new EventQueue<ZooKeeperState>();
+            client.StateChanged += (_, state) => states.Add(state);
+            var seen = new EventQueue<WatchedEvent>();
+            Assert.Null(await t.Client.ExistsAsync("/in-flight", seen.Add, t.Token));
+
+            proxy.HoldReplies();
+            var inFlight = client.CreateAsync("/in-flight", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            await seen.NextAsync("the server to apply the in-flight create");
+            client.DropConnection();
+
+            var failure = await Assert.ThrowsAsync<ConnectionLossException>(() => inFlight);
+            proxy.ReleaseReplies();
+            Assert.Equal("/in-flight", failure.Path);
+            Assert.Equal(ZooKeeperState.Disconnected, await states.NextAsync("Disconnected"));
+            Assert.Equal(ZooKeeperState.Connected, await states.NextAsync("Connected"));
+            // The create was applied although its caller saw ConnectionLoss: that is why retried creates must be idempotent.
+            await Assert.ThrowsAsync<NodeExistsException>(() => client.CreateAsync("/in-flight", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token));
+            Assert.Equal("/after", await client.CreateAsync("/after", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token));
+        });
+
+    [Fact]
+    public Task Request_CancelledWhileInFlight_ThrowsOperationCanceled_AndLaterRepliesStillMatchTheirRequests() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            await using var client = await t.Chroot.ConnectThroughAsync(proxy, t.Token);
+            await client.CreateAsync("/a", Utf8("a"), Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            await client.CreateAsync("/b", Utf8("b"), Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            var seen = new EventQueue<WatchedEvent>();
+            Assert.Null(await t.Client.ExistsAsync("/cancelled", seen.Add, t.Token));
+            using var cancellation = new CancellationTokenSource();
+
+            proxy.HoldReplies();
+            var cancelled = client.CreateAsync("/cancelled", Utf8("c"), Acl.OpenUnsafe, CreateMode.Persistent, cancellation.Token);
+            await seen.NextAsync("the server to apply the create before it is cancelled");
+            var queuedBehind = client.GetDataAsync("/a", cancellationToken: t.Token);
+            await cancellation.CancelAsync();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+            Assert.False(queuedBehind.IsCompleted);
+            proxy.ReleaseReplies();
+            Assert.Equal("a", Text((await queuedBehind).Data));
+            Assert.Equal("b", Text((await client.GetDataAsync("/b", cancellationToken: t.Token)).Data));
+            Assert.Equal("c", Text((await client.GetDataAsync("/cancelled", cancellationToken: t.Token)).Data));
+            Assert.Equal(ZooKeeperState.Connected, client.State);
+        });
+
+    [Fact]
+    public Task Requests_CancelledAmongManyInFlight_LeaveEveryOtherReplyWithItsOwnRequest() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            const int count = 300;
+            for (var i = 0; i < 10; i++)
+            {
+                await t.Client.CreateAsync($"/n{i}", Utf8($"data {i}"), Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            }
+
+            var cancellations = Enumerable.Range(0, count).Select(_ => new CancellationTokenSource()).ToList();
+            var reads = Enumerable.Range(0, count)
+                .Select(i => t.Client.GetDataAsync($"/n{i % 10}", cancellationToken: cancellations[i].Token))
+                .ToList();
+            for (var i = 0; i < count; i += 3)
+            {
+                await cancellations[i].CancelAsync();
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                try
+                {
+                    Assert.Equal($"data {i % 10}", Text((await reads[i]).Data));
+                }
+                catch (OperationCanceledException)
+                {
+                    Assert.Equal(0, i % 3);
+                }
+            }
+
+            Assert.Equal("data 7", Text((await t.Client.GetDataAsync("/n7", cancellationToken: t.Token)).Data));
+            cancellations.ForEach(c => c.Dispose());
+        });
+
+    [Fact]
+    public Task Request_WithAnAlreadyCancelledToken_ThrowsOperationCanceledWithoutSending() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            using var cancelled = new CancellationTokenSource();
+            await cancelled.CancelAsync();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => t.Client.CreateAsync("/never", None, Acl.OpenUnsafe, CreateMode.Persistent, cancelled.Token));
+
+            Assert.Null(await t.Client.ExistsAsync("/never", cancellationToken: t.Token));
+        });
+
+    [Fact]
+    public Task Request_IssuedWhileDisconnected_WaitsAndCompletesAfterTheReconnect() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            await using var client = await t.Chroot.ConnectThroughAsync(proxy, t.Token);
+            var states = new EventQueue<ZooKeeperState>();
+            client.StateChanged += (_, state) => states.Add(state);
+
+            proxy.Block();
+            await states.UntilAsync(state => state == ZooKeeperState.Disconnected, "Disconnected");
+            var waiting = client.CreateAsync("/queued", Utf8("q"), Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            using var cancelled = new CancellationTokenSource();
+            var abandoned = client.CreateAsync("/abandoned", None, Acl.OpenUnsafe, CreateMode.Persistent, cancelled.Token);
+            await cancelled.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+            Assert.False(waiting.IsCompleted);
+            proxy.Unblock();
+
+            Assert.Equal("/queued", await waiting);
+            Assert.Equal(ZooKeeperState.Connected, await states.NextAsync("Connected"));
+            Assert.Equal("q", Text((await t.Client.GetDataAsync("/queued", cancellationToken: t.Token)).Data));
+            Assert.Null(await t.Client.ExistsAsync("/abandoned", cancellationToken: t.Token));
+        });
+
+    [Fact]
+    public Task Close_EndsTheSessionOnTheServerAtOnce_AndLaterCallsThrowObjectDisposed() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var closing = await t.Chroot.ConnectAsync(t.Token, sessionTimeout: TimeSpan.FromSeconds(40));
+            await closing.CreateAsync("/ephemeral", None, Acl.OpenUnsafe, CreateMode.Ephemeral, t.Token);
+            var states = new EventQueue<ZooKeeperState>();
+            closing.StateChanged += (_, state) => states.Add(state);
+            var seen = new EventQueue<WatchedEvent>();
+            Assert.NotNull(await t.Client.ExistsAsync("/ephemeral", seen.Add, t.Token));
+            var clock = Stopwatch.StartNew();
+
+            await closing.CloseAsync(t.Token);
+
+            var deleted = await seen.NextAsync("the ephemeral node to go with the closed session", TimeSpan.FromSeconds(10));
+            clock.Stop();
+            Assert.Equal(new WatchedEvent(WatchEventType.NodeDeleted, ZooKeeperState.Connected, "/ephemeral"), deleted);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "deleted at once, not after the 40 s session timeout");
+            Assert.Equal(ZooKeeperState.Closed, await states.NextAsync("Closed"));
+            Assert.Equal(ZooKeeperState.Closed, closing.State);
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => closing.GetDataAsync("/", cancellationToken: t.Token));
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => closing.CreateAsync("/after", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token));
+        });
+
+    [Fact]
+    public Task StateChanged_OverALifetime_ReportsEveryTransitionOnceInOrder() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            var states = new EventQueue<ZooKeeperState>();
+            var client = await t.Chroot.ConnectAsync(t.Token);
+            client.StateChanged += (_, state) => states.Add(state);
+
+            client.DropConnection();
+            var first = await states.UntilAsync(state => state == ZooKeeperState.Connected, "the first reconnect");
+            client.DropConnection();
+            var second = await states.UntilAsync(state => state == ZooKeeperState.Connected, "the second reconnect");
+            await client.CloseAsync(t.Token);
+            await client.DisposeAsync();
+            var last = await states.UntilAsync(state => state == ZooKeeperState.Closed, "Closed");
+            await client.DisposeAsync();
+
+            Assert.Equal([ZooKeeperState.Disconnected, ZooKeeperState.Connected], first);
+            Assert.Equal([ZooKeeperState.Disconnected, ZooKeeperState.Connected], second);
+            Assert.Equal([ZooKeeperState.Closed], last);
+            Assert.Empty(states.Drain());
+            Assert.Equal(ZooKeeperState.Closed, client.State);
+        });
+
+    [Fact]
+    public Task Dispose_AfterCloseAndTwice_DoesNotThrow() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            var client = await t.Chroot.ConnectAsync(t.Token);
+            await client.CloseAsync(t.Token);
+            await client.CloseAsync(t.Token);
+            await client.DisposeAsync();
+            await client.DisposeAsync();
+
+            var disposed = await t.Chroot.ConnectAsync(t.Token);
+            await disposed.DisposeAsync();
+            await disposed.DisposeAsync();
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => disposed.ExistsAsync("/", cancellationToken: t.Token));
+        });
+}
