@@ -46,6 +46,7 @@ internal sealed class Session : IAsyncDisposable
     private ActiveConnection? _current;
     private Task? _loop;
     private volatile bool _closing;
+    private int _disposed;
 
     public Session(ZooKeeperClientOptions options, ConnectionString connectionString, ILogger logger)
     {
@@ -184,8 +185,14 @@ internal sealed class Session : IAsyncDisposable
         await StopLoopAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Idempotent, as IAsyncDisposable requires: later calls return at once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         EndSession(ZooKeeperState.Closed);
         await StopLoopAsync().ConfigureAwait(false);
         await _dispatcher.DisposeAsync().ConfigureAwait(false);

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace ZkSync.ZooKeeper.Recipes;
+
+/// <summary>
+/// kazoo's integer <c>Counter</c>: the node (ensured first, empty data) holds the value as ASCII
+/// decimal (Python's <c>repr</c> of an int; empty means <see cref="DefaultValue"/>). A change reads
+/// value and version, writes the sum with that version, and starts over on BadVersion.
+/// </summary>
+public sealed class Counter
+{
+    private readonly ZooKeeperClient _client;
+    private readonly RecipeOptions _options;
+    private readonly ILogger _logger;
+    private bool _pathEnsured;
+
+    public Counter(ZooKeeperClient client, string path, long defaultValue = 0, RecipeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        PathValidation.ValidatePath(path);
+        _client = client;
+        _options = options ?? RecipeOptions.Default;
+        _logger = _options.LoggerFactory.CreateLogger<Counter>();
+        Path = path;
+        DefaultValue = defaultValue;
+    }
+
+    public string Path { get; }
+
+    /// <summary>The value an empty node stands for.</summary>
+    public long DefaultValue { get; }
+
+    public async Task<long> GetValueAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsurePathAsync(cancellationToken).ConfigureAwait(false);
+        var data = await _options.RetryPolicy.ExecuteAsync(
+            token => _client.GetDataAsync(Path, null, token), cancellationToken).ConfigureAwait(false);
+        return Parse(data.Data);
+    }
+
+    /// <summary>Adds <paramref name="delta"/> atomically and returns the new value.</summary>
+    public async Task<long> AddAsync(long delta, CancellationToken cancellationToken = default)
+    {
+        await EnsurePathAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var current = await _options.RetryPolicy.ExecuteAsync(
+                token => _client.GetDataAsync(Path, null, token), cancellationToken).ConfigureAwait(false);
+            var next = checked(Parse(current.Data) + delta);
+            var written = Encoding.ASCII.GetBytes(next.ToString(CultureInfo.InvariantCulture));
+            try
+            {
+                await _client.SetDataAsync(Path, written, current.Stat.Version, cancellationToken).ConfigureAwait(false);
+                return next;
+            }
+            catch (BadVersionException)
+            {
+                _logger.LogDebug("Counter {Path}: concurrent change, retrying", Path);
+            }
+            catch (Exception exception) when (ZooKeeperRetryPolicy.IsRetryable(exception))
+            {
+                // The write may have applied with its reply lost: if the node now holds exactly our
+                // write (next version, our bytes), it did; otherwise start over.
+                if (await WasAppliedAsync(current.Stat.Version + 1, written, cancellationToken).ConfigureAwait(false))
+                {
+                    return next;
+                }
+            }
+        }
+    }
+
+    /// <summary>Subtracts <paramref name="delta"/> atomically and returns the new value.</summary>
+    public Task<long> SubtractAsync(long delta, CancellationToken cancellationToken = default) =>
+        AddAsync(checked(-delta), cancellationToken);
+
+    private async Task<bool> WasAppliedAsync(int version, byte[] written, CancellationToken cancellationToken)
+    {
+        var now = await _options.RetryPolicy.ExecuteAsync(
+            token => _client.GetDataAsync(Path, null, token), cancellationToken).ConfigureAwait(false);
+        return now.Stat.Version == version && now.Data.AsSpan().SequenceEqual(written);
+    }
+
+    /// <summary>Python's <c>int(data.decode("ascii"))</c> for the decimals kazoo writes; empty is the default.</summary>
+    private long Parse(byte[] data)
+    {
+        if (data.Length == 0)
+        {
+            return DefaultValue;
+        }
+
+        var text = Encoding.ASCII.GetString(data);
+        return long.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite,
+            CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new FormatException($"The counter {Path} holds \"{text}\", not an integer.");
+    }
+
+    private async Task EnsurePathAsync(CancellationToken cancellationToken)
+    {
+        if (!_pathEnsured)
+        {
+            await _options.RetryPolicy.ExecuteAsync(
+                token => _client.EnsurePathAsync(Path, _options.Acl, token), cancellationToken).ConfigureAwait(false);
+            _pathEnsured = true;
+        }
+    }
+}

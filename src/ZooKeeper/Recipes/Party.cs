@@ -1,0 +1,169 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace ZkSync.ZooKeeper.Recipes;
+
+/// <summary>
+/// kazoo's <c>Party</c>: a member is an ephemeral <c>&lt;uuid4 hex&gt;__party__</c> node under
+/// <see cref="Path"/> holding its identifier; the members are the data of the children whose names
+/// contain <c>__party__</c>. A member whose session ends leaves by itself.
+/// </summary>
+public sealed class Party
+{
+    private readonly ZooKeeperClient _client;
+    private readonly RecipeOptions _options;
+    private readonly ILogger _logger;
+    private readonly byte[] _data;
+    private readonly string _nodePath;
+    private readonly ChangeSignal _changed = new();
+    private bool _pathEnsured;
+
+    public Party(ZooKeeperClient client, string path, string? identifier = null, RecipeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        PathValidation.ValidatePath(path);
+        _client = client;
+        _options = options ?? RecipeOptions.Default;
+        _logger = _options.LoggerFactory.CreateLogger<Party>();
+        Path = path;
+        Identifier = identifier ?? string.Empty;
+        _data = Encoding.UTF8.GetBytes(Identifier);
+        NodeName = KazooNames.NewUuidHex() + KazooNames.PartyMarker;
+        _nodePath = KazooNames.Combine(path, NodeName);
+    }
+
+    public string Path { get; }
+
+    public string Identifier { get; }
+
+    /// <summary>This member's node name (fixed per instance, so joining again after a lost reply is idempotent).</summary>
+    public string NodeName { get; }
+
+    public bool IsParticipating { get; private set; }
+
+    /// <summary>Joins (creates the member node); joining twice is harmless.</summary>
+    public async Task JoinAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsurePathAsync(cancellationToken).ConfigureAwait(false);
+        await _options.RetryPolicy.ExecuteAsync(async token =>
+        {
+            try
+            {
+                await _client.CreateAsync(_nodePath, _data, _options.Acl, CreateMode.Ephemeral, token).ConfigureAwait(false);
+            }
+            catch (NodeExistsException)
+            {
+                // Created by an earlier attempt whose reply was lost.
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        IsParticipating = true;
+        _logger.LogDebug("Joined party {Path} as {Node}", Path, NodeName);
+    }
+
+    /// <summary>Leaves (deletes the member node). False when it was not there.</summary>
+    public async Task<bool> LeaveAsync(CancellationToken cancellationToken = default)
+    {
+        IsParticipating = false;
+        var attempts = 0;
+        return await _options.RetryPolicy.ExecuteAsync(async token =>
+        {
+            attempts++;
+            try
+            {
+                await _client.DeleteAsync(_nodePath, -1, token).ConfigureAwait(false);
+                return true;
+            }
+            catch (NoNodeException)
+            {
+                // After a lost reply our own delete may have done it.
+                return attempts > 1;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The identifiers of the current members (in the server's child order).</summary>
+    public async Task<IReadOnlyList<string>> GetMembersAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsurePathAsync(cancellationToken).ConfigureAwait(false);
+        var children = await ListMemberNodesAsync(null, cancellationToken).ConfigureAwait(false);
+        return await ReadMembersAsync(children, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The number of members.</summary>
+    public async Task<int> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsurePathAsync(cancellationToken).ConfigureAwait(false);
+        return (await ListMemberNodesAsync(null, cancellationToken).ConfigureAwait(false)).Count;
+    }
+
+    /// <summary>
+    /// The members now, then again after every change of the party's children, until cancelled
+    /// (which ends the stream quietly) or the session ends (which throws). Changes in quick
+    /// succession may be seen as one.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<string>> WatchMembersAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsurePathAsync(cancellationToken).ConfigureAwait(false);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var changed = _changed.Arm();
+            var children = await ListMemberNodesAsync(_changed.Watcher, cancellationToken).ConfigureAwait(false);
+            yield return await ReadMembersAsync(children, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Completes at the next change of the party's children after this call (one-shot).</summary>
+    public async Task WaitForChangeAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsurePathAsync(cancellationToken).ConfigureAwait(false);
+        var changed = _changed.Arm();
+        await ListMemberNodesAsync(_changed.Watcher, cancellationToken).ConfigureAwait(false);
+        await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<string>> ListMemberNodesAsync(Action<WatchedEvent>? watcher, CancellationToken cancellationToken)
+    {
+        var children = await _options.RetryPolicy.ExecuteAsync(
+            token => _client.GetChildrenAsync(Path, watcher, token), cancellationToken).ConfigureAwait(false);
+        return children.Children.Where(child => child.Contains(KazooNames.PartyMarker, StringComparison.Ordinal)).ToList();
+    }
+
+    private async Task<IReadOnlyList<string>> ReadMembersAsync(IReadOnlyList<string> nodes, CancellationToken cancellationToken)
+    {
+        var members = new List<string>(nodes.Count);
+        foreach (var node in nodes)
+        {
+            try
+            {
+                var data = await _options.RetryPolicy.ExecuteAsync(
+                    token => _client.GetDataAsync(KazooNames.Combine(Path, node), null, token), cancellationToken).ConfigureAwait(false);
+                members.Add(Encoding.UTF8.GetString(data.Data));
+            }
+            catch (NoNodeException)
+            {
+                // Left between the listing and the read.
+            }
+        }
+
+        return members;
+    }
+
+    private async Task EnsurePathAsync(CancellationToken cancellationToken)
+    {
+        if (!_pathEnsured)
+        {
+            await _options.RetryPolicy.ExecuteAsync(
+                token => _client.EnsurePathAsync(Path, _options.Acl, token), cancellationToken).ConfigureAwait(false);
+            _pathEnsured = true;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Xunit.Abstractions;
+using ZkSync.ZooKeeper.Recipes;
+using ZkSync.ZooKeeper.Tests.Infrastructure;
+using ZkSync.ZooKeeper.Tests.Recipes.Support;
+
+namespace ZkSync.ZooKeeper.Tests.Recipes;
+
+[Collection(RecipesServerCollection.Name)]
+public sealed class PathExtensionsTests(ZooKeeperServerFixture fixture, ITestOutputHelper output)
+{
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public Task EnsurePath_CreatesMissingAncestorsWithTheAcl() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var acl = chroot.Options.Acl;
+
+            await client.EnsurePathAsync("/a/b/c", acl, timeout.Token);
+            await client.EnsurePathAsync("/a/b/c", acl, timeout.Token);
+
+            foreach (var path in new[] { "/a", "/a/b", "/a/b/c" })
+            {
+                var data = await client.GetDataAsync(path, null, timeout.Token);
+                Assert.Empty(data.Data);
+                Assert.False(data.Stat.IsEphemeral);
+                Assert.Equal(acl, (await client.GetAclAsync(path, timeout.Token)).Acl);
+            }
+        });
+
+    [Fact]
+    public Task EnsurePath_WhenRacingOtherClients_AllSucceed() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => chroot.ConnectAsync(timeout.Token)));
+
+            await Task.WhenAll(clients.Select(client => client.EnsurePathAsync("/x/y/z/w", chroot.Options.Acl, timeout.Token)));
+
+            Assert.NotNull(await clients[0].ExistsAsync("/x/y/z/w", null, timeout.Token));
+        });
+
+    [Fact]
+    public Task DeleteRecursive_RemovesTheWholeTreeAndToleratesMissingNodes() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            foreach (var path in new[] { "/r/a/1", "/r/a/2", "/r/b", "/keep" })
+            {
+                await client.EnsurePathAsync(path, chroot.Options.Acl, timeout.Token);
+            }
+
+            await client.CreateAsync("/r/b/e", ReadOnlyMemory<byte>.Empty, chroot.Options.Acl, CreateMode.Ephemeral, timeout.Token);
+
+            await client.DeleteRecursiveAsync("/r", timeout.Token);
+            await client.DeleteRecursiveAsync("/r", timeout.Token);
+            await client.DeleteRecursiveAsync("/never", timeout.Token);
+
+            Assert.Null(await client.ExistsAsync("/r", null, timeout.Token));
+            Assert.NotNull(await client.ExistsAsync("/keep", null, timeout.Token));
+        });
+
+    [Fact]
+    public Task DeleteRecursive_WhileAnotherClientDeletesAndAdds_EndsWithTheTreeGone() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var first = await chroot.ConnectAsync(timeout.Token);
+            var second = await chroot.ConnectAsync(timeout.Token);
+            for (var i = 0; i < 20; i++)
+            {
+                await first.EnsurePathAsync($"/r/n{i}/c", chroot.Options.Acl, timeout.Token);
+            }
+
+            await Task.WhenAll(first.DeleteRecursiveAsync("/r", timeout.Token), second.DeleteRecursiveAsync("/r", timeout.Token));
+
+            Assert.Null(await first.ExistsAsync("/r", null, timeout.Token));
+        });
+}
