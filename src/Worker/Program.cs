@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using ZkSync.Contracts;
 using ZkSync.Worker.Cli;
+using ZkSync.Worker.Coordination;
+using ZkSync.Worker.Roles;
 using ZkSync.Worker.Logging;
 
 namespace ZkSync.Worker;
@@ -23,13 +25,13 @@ public static partial class Program
             case RunZkRsyncCommand run:
                 return await RunZkRsyncAsync(run.Options).ConfigureAwait(false);
             case RunInitTreeCommand initTree:
-                return RunInitTree(initTree.Options);
+                return await RunInitTreeAsync(initTree.Options).ConfigureAwait(false);
             default:
                 return ExitCodes.Crash;
         }
     }
 
-    private static Task<int> RunZkRsyncAsync(ZkRsyncOptions options)
+    private static async Task<int> RunZkRsyncAsync(ZkRsyncOptions options)
     {
         string? logFile;
         try
@@ -40,8 +42,8 @@ public static partial class Program
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"zkrsync: error: --logfile: {e.Message}");
-            return Task.FromResult(ExitCodes.Usage);
+            await Console.Error.WriteLineAsync($"zkrsync: error: --logfile: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
         }
 
         using var loggerFactory = LoggingSetup.Create(options.LogLevel, logFile, options.MaxBytes, options.BackupCount);
@@ -51,21 +53,43 @@ public static partial class Program
             LogLoggingTo(logger, logFile);
         }
 
-        // TODO(role wiring): connect to ZooKeeper (src/ZooKeeper) and run the master/source, destination,
-        // paths-only or state role. Until then every role reports a crash so that no Job looks finished.
-        LogNotImplemented(logger, options.Role);
-        return Task.FromResult(ExitCodes.Crash);
+        using var signals = new ShutdownSignals();
+        try
+        {
+            return await new RoleRunner(options, loggerFactory).RunAsync(signals.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !signals.Token.IsCancellationRequested)
+        {
+            LogCrash(logger, exception);
+            return ExitCodes.Crash;
+        }
+        catch (OperationCanceledException)
+        {
+            LogInterrupted(logger);
+            return ExitCodes.Crash;
+        }
     }
 
-    private static int RunInitTree(InitTreeOptions options)
+    private static async Task<int> RunInitTreeAsync(InitTreeOptions options)
     {
         using var loggerFactory = LoggingSetup.Create(options.LogLevel, null, 0, 0);
         var logger = loggerFactory.CreateLogger("zkinitree");
         LogInitTreePlan(logger, options.Plan.Nodes.Count);
-
-        // TODO(role wiring): create the plan's nodes with their ACLs through the ZooKeeper client.
-        LogNotImplemented(logger, "initree");
-        return ExitCodes.Crash;
+        using var signals = new ShutdownSignals();
+        try
+        {
+            return await new InitTreeRole(options, loggerFactory).RunAsync(signals.Token).ConfigureAwait(false);
+        }
+        catch (ZooKeeper.ConnectionLossException exception)
+        {
+            await Console.Error.WriteLineAsync($"zkrsync initree: error: {exception.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogCrash(logger, exception);
+            return ExitCodes.Crash;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Logging to file {LogFile}")]
@@ -74,6 +98,9 @@ public static partial class Program
     [LoggerMessage(Level = LogLevel.Information, Message = "zkinitree plan has {Count} znodes")]
     private static partial void LogInitTreePlan(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "role {Role} is not yet implemented (needs the ZooKeeper client)")]
-    private static partial void LogNotImplemented(ILogger logger, object role);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "zkrsync crashed")]
+    private static partial void LogCrash(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Interrupted")]
+    private static partial void LogInterrupted(ILogger logger);
 }

@@ -72,6 +72,9 @@ public sealed record ZkRsyncOptions
     public required int Slots { get; init; }
     public required int Window { get; init; }
 
+    /// <summary>Most path entries of one kind a source sends in one rsync run.</summary>
+    public required int Batch { get; init; }
+
     // Framework
     public required LogLevel LogLevel { get; init; }
     public required IReadOnlyList<string> ConfigFiles { get; init; }

@@ -62,7 +62,8 @@ public static class ZkRsyncOptionsParser
         new("verbose", null, OptionKind.Flag, null, "run rsync with --verbose", GroupRsync),
         new("arbitopts", null, OptionKind.StringList, null, "Arbitrary rsync long options, comma separated; a colon separates key and value (unchecked)", GroupRsync),
         new("rsync-secret-file", null, OptionKind.String, null, "file holding a shared secret: daemons require it (auth users), sources send it", GroupRsync),
-        new("slots", null, OptionKind.Int, "1", "rsync processes a source runs at once", GroupRsync),
+        new("slots", null, OptionKind.Int, "1", "destination: offer this many entries in destQueue, so this many sources can push to its daemon at once", GroupRsync),
+        new("batch", null, OptionKind.Int, "64", "source: at most this many queued paths of one kind per rsync run (1: one rsync per path, as the original)", GroupRsync),
 
         new("verifypath", null, OptionKind.Flag, "true", "Check basepath exists while running (--disable-verifypath: don't)", GroupClient),
         new("daemon", null, OptionKind.Flag, null, "daemonize client", GroupClient),
@@ -221,6 +222,7 @@ public static class ZkRsyncOptionsParser
             RsyncSecretFile = secretFile,
             Slots = RequireAtLeast(values, "slots", 1),
             Window = RequireAtLeast(values, "window", 1),
+            Batch = RequireAtLeast(values, "batch", 1),
             LogLevel = CommonOptions.LogLevelOf(values),
             ConfigFiles = CommonOptions.ConfigFilesOf(values),
         };
