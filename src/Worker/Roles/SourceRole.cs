@@ -75,6 +75,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
 
             var batchLimit = await BatchLimitAsync(paths, sources, stop).ConfigureAwait(false);
             var batch = await paths.TakeAsync(batchLimit, SameKind, null, null, stop).ConfigureAwait(false);
+            LogTook(_logger, batch.Count, batchLimit);
             var work = new Batch(batch, _options.Netcat);
             try
             {
@@ -184,6 +185,9 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
     /// <summary>Entries of one batch share their <c>rec</c> flag: one rsync is either recursive or not.</summary>
     private static bool SameKind(QueueItem first, QueueItem other) =>
         first.Value.Length > 0 && other.Value.Length > 0 && first.Value[0] == other.Value[0];
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Took {Count} path(s) (batch limit {Limit})")]
+    private static partial void LogTook(ILogger logger, int count, int limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Base path {Path} not available, waiting")]
     private static partial void LogBasePathMissing(ILogger logger, string path);

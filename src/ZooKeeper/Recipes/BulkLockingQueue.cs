@@ -61,9 +61,11 @@ public sealed class BulkLockingQueue
         while (true)
         {
             var changed = _changed.Arm();
+            var listed = false;
             if (_candidates.Count == 0)
             {
                 await RelistAsync(cancellationToken).ConfigureAwait(false);
+                listed = true;
             }
 
             var taken = await TakeFromCandidatesAsync(maxItems, belongsWith, accept, cancellationToken).ConfigureAwait(false);
@@ -72,7 +74,8 @@ public sealed class BulkLockingQueue
                 return taken;
             }
 
-            if (_candidates.Count > 0)
+            // Only a listing made after arming has a watch behind it: a stale cache that ran dry is relisted first.
+            if (_candidates.Count > 0 || !listed)
             {
                 continue;
             }
