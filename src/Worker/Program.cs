@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using ZkSync.Contracts;
 using ZkSync.Worker.Cli;
 using ZkSync.Worker.Coordination;
+using ZkSync.Worker.Local;
 using ZkSync.Worker.Roles;
 using ZkSync.Worker.Logging;
 
@@ -24,6 +25,8 @@ public static partial class Program
                 return ExitCodes.Usage;
             case RunZkRsyncCommand run:
                 return await RunZkRsyncAsync(run.Options).ConfigureAwait(false);
+            case RunLocalCommand local:
+                return await RunLocalAsync(local.Options).ConfigureAwait(false);
             case RunInitTreeCommand initTree:
                 return await RunInitTreeAsync(initTree.Options).ConfigureAwait(false);
             default:
@@ -66,6 +69,22 @@ public static partial class Program
         catch (OperationCanceledException)
         {
             LogInterrupted(logger);
+            return ExitCodes.Crash;
+        }
+    }
+
+    private static async Task<int> RunLocalAsync(LocalOptions options)
+    {
+        using var loggerFactory = LoggingSetup.Create(options.LogLevel, null, 0, 0);
+        var logger = loggerFactory.CreateLogger("zkrsync-local");
+        using var signals = new ShutdownSignals();
+        try
+        {
+            return await new LocalRun(options, loggerFactory, Console.Out).RunAsync(signals.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogCrash(logger, exception);
             return ExitCodes.Crash;
         }
     }

@@ -52,6 +52,8 @@ public static class ZkRsyncOptionsParser
         new("excl_usr", null, OptionKind.String, "root", "exclude paths matching excludere only when owned by this user (empty: any owner)", GroupPaths),
         new("depth", null, OptionKind.Int, "3", "queue depth: directories this deep are synced recursively", GroupPaths),
         new("window", null, OptionKind.Int, "10000", "master: at most this many paths outstanding in pathQueue while walking", GroupPaths),
+        new("progress-interval", null, OptionKind.Int, "5", "master: seconds between progress reports", GroupPaths),
+        new("progress-file", null, OptionKind.String, null, "master: also write each progress report as JSON to this file (replaced atomically)", GroupPaths),
 
         new("delete", null, OptionKind.Flag, null, "run rsync with --delete", GroupRsync),
         new("checksum", null, OptionKind.Flag, null, "run rsync with --checksum", GroupRsync),
@@ -223,6 +225,8 @@ public static class ZkRsyncOptionsParser
             Slots = RequireAtLeast(values, "slots", 1),
             Window = RequireAtLeast(values, "window", 1),
             Batch = RequireAtLeast(values, "batch", 1),
+            ProgressInterval = TimeSpan.FromSeconds(RequireAtLeast(values, "progress-interval", 1)),
+            ProgressFile = NullIfEmpty(values.String("progress-file")),
             LogLevel = CommonOptions.LogLevelOf(values),
             ConfigFiles = CommonOptions.ConfigFilesOf(values),
         };

@@ -26,8 +26,6 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     /// <summary>Below this many queued entries the master watches <c>pathQueue</c> itself (a cheap listing).</summary>
     private const int TailWatchThreshold = 1024;
 
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
-
     private readonly ILogger _logger = session.LoggerFactory.CreateLogger<MasterRole>();
     private readonly Cli.ZkRsyncOptions _options = session.Options;
     private readonly BulkLockingQueue _paths = new(session.Client, ZnodeLayout.PathQueue(session.Name), session.Recipes);
@@ -130,13 +128,13 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             if (Stopwatch.GetTimestamp() >= nextProgress)
             {
                 await ReportProgressAsync(outstanding, cancellationToken).ConfigureAwait(false);
-                nextProgress = Stopwatch.GetTimestamp() + (long)(ProgressInterval.TotalSeconds * Stopwatch.Frequency);
+                nextProgress = Stopwatch.GetTimestamp() + (long)(_options.ProgressInterval.TotalSeconds * Stopwatch.Frequency);
             }
 
             if (_walkDone && outstanding == 0)
             {
                 await DrainResultsAsync(cancellationToken).ConfigureAwait(false);
-                await ReportProgressAsync(0, cancellationToken).ConfigureAwait(false);
+                await ReportProgressAsync(0, cancellationToken, finished: true).ConfigureAwait(false);
                 return;
             }
 
@@ -179,7 +177,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         }
     }
 
-    private async Task ReportProgressAsync(long outstanding, CancellationToken cancellationToken)
+    private async Task ReportProgressAsync(long outstanding, CancellationToken cancellationToken, bool finished = false)
     {
         var stats = await _stats.ReadAsync(cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(_started);
@@ -196,6 +194,11 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             bytes,
             (long)rate,
             eta?.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
+        if (_options.ProgressFile is { } file)
+        {
+            var inFlight = (await session.Client.ExistsAsync(ZnodeLayout.QueueTakenPath(_paths.Path), null, cancellationToken).ConfigureAwait(false))?.NumChildren ?? 0;
+            new ProgressReport(_queued, _walkDone, _completedCount, _failedCount, outstanding, inFlight, stats, elapsed.TotalSeconds, finished).WriteTo(file);
+        }
     }
 
     /// <summary>Waits, on party changes, until this master is the only client left in <c>allsd</c>.</summary>
