@@ -95,6 +95,9 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
                 "--servers", servers, "--session", options.Session, "--host", "127.0.0.1", "--user", options.User,
                 "--depth", options.Depth.ToString(CultureInfo.InvariantCulture), "--tmpdir", workerTmp,
                 "--rsync-secret-file", secretFile, "--connect-timeout", "30",
+
+                // Each worker's output already goes to logs/ in the run directory, removed at the end.
+                "--logfile", string.Empty,
             };
             if (options.LogLevel == LogLevel.Debug)
             {

@@ -187,6 +187,14 @@ public sealed class BulkLockingQueue
 
         // Entry data never changes, so it can be read before taking, to pick a batch that belongs together.
         var values = await Task.WhenAll(window.Select(name => PeekAsync(name, cancellationToken))).ConfigureAwait(false);
+        for (var i = 0; i < window.Count; i++)
+        {
+            if (values[i] is { } value)
+            {
+                _peeked[window[i]] = value;
+            }
+        }
+
         var chosen = new List<QueueItem>();
         var leftOver = new List<string>();
         for (var i = 0; i < window.Count; i++)
@@ -273,6 +281,7 @@ public sealed class BulkLockingQueue
         return true;
     }
 
+    /// <summary>The entry's data (from the cache when read before); runs concurrently with its siblings, so it only reads the cache.</summary>
     private async Task<byte[]?> PeekAsync(string name, CancellationToken cancellationToken)
     {
         if (_peeked.TryGetValue(name, out var cached))
@@ -283,7 +292,6 @@ public sealed class BulkLockingQueue
         try
         {
             var data = await _client.GetDataAsync(KazooNames.Combine(_entriesPath, name), null, cancellationToken).ConfigureAwait(false);
-            _peeked[name] = data.Data;
             return data.Data;
         }
         catch (NoNodeException)
