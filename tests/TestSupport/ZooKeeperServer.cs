@@ -256,11 +256,11 @@ public sealed class ZooKeeperServer : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(_configPath)!,
         };
-        foreach (var argument in new[]
-        {
+        string[] jvmTuning = _options.FastStartJvm ? ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"] : [];
+        string[] arguments =
+        [
             string.Create(CultureInfo.InvariantCulture, $"-Xmx{_options.HeapMegabytes}m"),
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
+            .. jvmTuning,
             "-Dzookeeper.admin.enableServer=false",
             // TTL nodes (CreateMode.PersistentWithTtl) need the extended session-id types.
             "-Dzookeeper.extendedTypesEnabled=true",
@@ -271,7 +271,8 @@ public sealed class ZooKeeperServer : IAsyncDisposable
             ZooKeeperInstallation.ClassPath,
             _mainClass,
             _configPath,
-        })
+        ];
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -29,6 +29,13 @@ public sealed record ZooKeeperServerOptions
     /// </summary>
     public bool ForceSync { get; init; }
 
+    /// <summary>
+    /// Whether the JVM is tuned to start fast (<c>-XX:TieredStopAtLevel=1 -XX:+UseSerialGC</c>: the
+    /// C1 compiler only, the serial collector), which suits short tests. Benchmarks turn it off to get
+    /// the JVM's defaults (C2, G1) and the server's real throughput.
+    /// </summary>
+    public bool FastStartJvm { get; init; } = true;
+
     /// <summary>The JVM's maximum heap (-Xmx), in megabytes.</summary>
     public int HeapMegabytes { get; init; } = 256;
 

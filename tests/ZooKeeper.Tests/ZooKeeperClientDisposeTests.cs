@@ -1,5 +1,5 @@
 using Xunit.Abstractions;
-using ZkSync.ZooKeeper.Tests.Infrastructure;
+using ZkSync.Testing;
 
 namespace ZkSync.ZooKeeper.Tests;
 

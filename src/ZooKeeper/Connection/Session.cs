@@ -45,8 +45,8 @@ internal sealed class Session : IAsyncDisposable
     private Exception? _lastConnectError;
     private ActiveConnection? _current;
     private Task? _loop;
-    private volatile bool _closing;
     private int _disposed;
+    private volatile bool _closing;
 
     public Session(ZooKeeperClientOptions options, ConnectionString connectionString, ILogger logger)
     {

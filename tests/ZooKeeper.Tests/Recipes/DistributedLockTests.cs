@@ -1,7 +1,7 @@
 using System.Text;
 using Xunit.Abstractions;
+using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
-using ZkSync.ZooKeeper.Tests.Infrastructure;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;

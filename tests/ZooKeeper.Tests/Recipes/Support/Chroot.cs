@@ -68,8 +68,13 @@ internal sealed class Chroot : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Ends <paramref name="client"/>'s session on the server, as an expiry does: a second
-    /// client resumes the session and closes it. Returns once the first client has seen Expired.</summary>
+    /// <summary>
+    /// Ends <paramref name="client"/>'s session on the server, as an expiry does: a second client
+    /// resumes the session and closes it. Returns once the first client has seen Expired. The twin's
+    /// connect makes the server drop the first client's connection; if that client reconnects before
+    /// the twin's close arrives, the server drops the twin instead and the close is lost, so the
+    /// twin tries again until the first client reports Expired.
+    /// </summary>
     public async Task ExpireAsync(ZooKeeperClient client, CancellationToken cancellationToken)
     {
         var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,22 +85,33 @@ internal sealed class Chroot : IAsyncDisposable
                 expired.TrySetResult();
             }
         };
-        await using (var twin = await ZooKeeperClient.ConnectAsync(
-            new ZooKeeperClientOptions
+        for (var attempt = 1; client.State != ZooKeeperState.Expired; attempt++)
+        {
+            try
             {
-                ConnectionString = ConnectionString,
-                SessionId = client.SessionId,
-                SessionPassword = client.SessionPassword,
-                LoggerFactory = LoggerFactory,
-            },
-            cancellationToken))
-        {
-            await twin.CloseAsync(cancellationToken);
-        }
+                await using var twin = await ZooKeeperClient.ConnectAsync(
+                    new ZooKeeperClientOptions
+                    {
+                        ConnectionString = ConnectionString,
+                        SessionId = client.SessionId,
+                        SessionPassword = client.SessionPassword,
+                        LoggerFactory = LoggerFactory,
+                    },
+                    cancellationToken);
+                await twin.CloseAsync(cancellationToken);
+            }
+            catch (SessionExpiredException)
+            {
+                // An earlier attempt's close did end it.
+            }
 
-        if (client.State != ZooKeeperState.Expired)
-        {
-            await expired.Task.WaitAsync(cancellationToken);
+            try
+            {
+                await expired.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using ZkSync.ZooKeeper.Tests.Infrastructure;
+using ZkSync.Testing;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes.Support;
 

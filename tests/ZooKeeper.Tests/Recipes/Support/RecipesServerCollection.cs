@@ -1,4 +1,4 @@
-using ZkSync.ZooKeeper.Tests.Infrastructure;
+using ZkSync.Testing;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes.Support;
 

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using ZkSync.Testing;
+using ZkSync.ZooKeeper;
+
+namespace ZkSync.Benchmarks.ZkClient;
+
+/// <summary>
+/// Runs every workload against one server: ours and kazoo in turns (who goes first alternates by run), never both at once (the
+/// machine may have only two cores, and the server needs one). Each client works under a parent
+/// node of its own.
+/// </summary>
+internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter output)
+{
+    private const string Root = "/zk-client-bench";
+    private const string OursRoot = Root + "/ours";
+    private const string KazooRoot = Root + "/kazoo";
+    private const string RawRoot = Root + "/raw";
+
+    /// <summary>Tiered JIT compiles hot methods again in the background; give it a moment after the warm-up.</summary>
+    private static readonly TimeSpan TierUpPause = TimeSpan.FromMilliseconds(500);
+
+    public async Task<BenchmarkReport> RunAsync(IReadOnlyList<IWorkload> workloads, CancellationToken cancellationToken)
+    {
+        // The server's JVM with its default compiler and collector, not the fast-start tuning tests use.
+        var serverOptions = new ZooKeeperServerOptions { FastStartJvm = false, HeapMegabytes = 512 };
+        output.WriteLine("Starting ZooKeeper on 127.0.0.1 (JVM defaults: C2, G1; no fsync)...");
+        await using var server = await ZooKeeperServer.StartNewAsync(serverOptions, cancellationToken).ConfigureAwait(false);
+        var clientOptions = new ZooKeeperClientOptions { ConnectionString = server.ConnectionString, SessionTimeout = TimeSpan.FromSeconds(30) };
+        await using var client = await ZooKeeperClient.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"ZooKeeper at {server.ConnectionString}; {settings.Items:#,0} items per line, {settings.Runs} runs, warm-up {settings.WarmupItems:#,0} items");
+
+        foreach (var path in new[] { Root, OursRoot, KazooRoot, RawRoot })
+        {
+            await client.CreateAsync(path, ReadOnlyMemory<byte>.Empty, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
+        }
+
+        var results = new List<LineResult>();
+        foreach (var workload in workloads)
+        {
+            results.AddRange(await RunWorkloadAsync(server, client, workload, cancellationToken).ConfigureAwait(false));
+        }
+
+        var ceiling = await MeasurePipelinedGetCeilingAsync(server, client, cancellationToken).ConfigureAwait(false);
+        return new BenchmarkReport(results, ceiling);
+    }
+
+    /// <summary>The median over the runs of <see cref="RawPipelinedGet"/> on as many nodes as the table lines use.</summary>
+    private async Task<double> MeasurePipelinedGetCeilingAsync(ZooKeeperServer server, ZooKeeperClient client, CancellationToken cancellationToken)
+    {
+        var paths = Enumerable.Range(0, settings.Items)
+            .Select(i => string.Create(CultureInfo.InvariantCulture, $"{RawRoot}/node-{i:D7}"))
+            .ToArray();
+        var payload = "updated-16-bytes"u8.ToArray();
+        await Task.WhenAll(paths.Select(path => client.CreateAsync(path, payload, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken))).ConfigureAwait(false);
+        var runs = new List<double>();
+        for (var run = 0; run <= settings.Runs; run++)
+        {
+            var elapsed = await RawPipelinedGet.MeasureAsync(server.ConnectionString, paths, cancellationToken).ConfigureAwait(false);
+            if (run > 0)
+            {
+                // Run 0 warms the server's code path up, as the clients' warm-ups did.
+                runs.Add(settings.Items / elapsed.TotalSeconds);
+                output.WriteLine($"[server ceiling] run {run}/{settings.Runs} getData (all in flight, bare socket) {ResultTable.Number(runs[^1]),9} ops/s");
+            }
+        }
+
+        await Task.WhenAll(paths.Select(path => client.DeleteAsync(path, version: -1, cancellationToken))).ConfigureAwait(false);
+        return runs.Order().ElementAt(runs.Count / 2);
+    }
+
+    private async Task<IReadOnlyList<LineResult>> RunWorkloadAsync(
+        ZooKeeperServer server, ZooKeeperClient client, IWorkload workload, CancellationToken cancellationToken)
+    {
+        var results = workload.Lines.Select(line => new LineResult(line, settings.Items)).ToList();
+
+        output.WriteLine($"[{workload.Name}] warming up ours ({settings.WarmupItems:#,0} items)");
+        await WithParentAsync(client, $"{OursRoot}/{workload.Name}-warmup",
+            parent => workload.RunOursAsync(client, parent, settings.WarmupItems, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await Task.Delay(TierUpPause, cancellationToken).ConfigureAwait(false);
+
+        for (var run = 1; run <= settings.Runs; run++)
+        {
+            // Alternate who goes first, so a server that is still warming up (or a neighbour's load) favours neither.
+            IReadOnlyDictionary<string, TimeSpan> ours, kazoo;
+            if (run % 2 == 1)
+            {
+                ours = await RunOursTimedAsync(client, workload, run, cancellationToken).ConfigureAwait(false);
+                kazoo = await RunKazooTimedAsync(server, client, workload, run, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                kazoo = await RunKazooTimedAsync(server, client, workload, run, cancellationToken).ConfigureAwait(false);
+                ours = await RunOursTimedAsync(client, workload, run, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var result in results)
+            {
+                result.AddOurs(ours[result.Line.Key]);
+                result.AddKazoo(kazoo[result.Line.Key]);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[{workload.Name}] run {run}/{settings.Runs} {result.Line.Title,-26} ours {ResultTable.Number(settings.Items / ours[result.Line.Key].TotalSeconds),9} ops/s   kazoo {ResultTable.Number(settings.Items / kazoo[result.Line.Key].TotalSeconds),9} ops/s"));
+            }
+        }
+
+        return results;
+    }
+
+    private Task<IReadOnlyDictionary<string, TimeSpan>> RunOursTimedAsync(
+        ZooKeeperClient client, IWorkload workload, int run, CancellationToken cancellationToken)
+    {
+        // Start each of our runs on a clean heap, as each kazoo run starts in a fresh process.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return WithParentAsync(client, $"{OursRoot}/{workload.Name}-{run}",
+            parent => workload.RunOursAsync(client, parent, settings.Items, cancellationToken), cancellationToken);
+    }
+
+    private async Task<IReadOnlyDictionary<string, TimeSpan>> RunKazooTimedAsync(
+        ZooKeeperServer server, ZooKeeperClient client, IWorkload workload, int run, CancellationToken cancellationToken)
+    {
+        var warmup = $"{KazooRoot}/{workload.Name}-{run}-warmup";
+        await CreateParentAsync(client, warmup, cancellationToken).ConfigureAwait(false);
+        var timings = await WithParentAsync(client, $"{KazooRoot}/{workload.Name}-{run}",
+            parent => KazooRunner.RunAsync(server.ConnectionString, workload, parent, settings.Items, warmup, settings.WarmupItems, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        await client.DeleteAsync(warmup, version: -1, cancellationToken).ConfigureAwait(false);
+        return timings;
+    }
+
+    /// <summary>Creates <paramref name="parent"/>, runs <paramref name="body"/> under it, and deletes it (the body leaves it empty).</summary>
+    private static async Task<T> WithParentAsync<T>(
+        ZooKeeperClient client, string parent, Func<string, Task<T>> body, CancellationToken cancellationToken)
+    {
+        await CreateParentAsync(client, parent, cancellationToken).ConfigureAwait(false);
+        var result = await body(parent).ConfigureAwait(false);
+        await client.DeleteAsync(parent, version: -1, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private static Task CreateParentAsync(ZooKeeperClient client, string parent, CancellationToken cancellationToken) =>
+        client.CreateAsync(parent, ReadOnlyMemory<byte>.Empty, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken);
+
+    public static string DescribeMachine() => string.Create(CultureInfo.InvariantCulture,
+        $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, Stopwatch {(Stopwatch.IsHighResolution ? "high-res" : "low-res")}");
+}

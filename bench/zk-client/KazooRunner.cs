@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using ZkSync.Testing;
+
+namespace ZkSync.Benchmarks.ZkClient;
+
+/// <summary>Runs one workload with kazoo: kazoo_bench.py (an embedded resource) in a python3 process of its own.</summary>
+internal static class KazooRunner
+{
+    private const string ScriptResource = "kazoo_bench.py";
+
+    private static readonly Lazy<string> Script = new(LoadScript);
+
+    /// <returns>The elapsed time of each line by key, as the script measured it.</returns>
+    public static async Task<IReadOnlyDictionary<string, TimeSpan>> RunAsync(
+        string connectionString,
+        IWorkload workload,
+        string parent,
+        int items,
+        string warmupParent,
+        int warmupItems,
+        CancellationToken cancellationToken)
+    {
+        string[] arguments =
+        [
+            connectionString,
+            workload.Name,
+            parent,
+            items.ToString(CultureInfo.InvariantCulture),
+            warmupParent,
+            warmupItems.ToString(CultureInfo.InvariantCulture),
+        ];
+
+        // kazoo does a few thousand operations a second at best: allow 20 ms per item and line.
+        var timeout = TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(20.0 * (items + warmupItems) * workload.Lines.Count);
+        var result = await KazooScript.RunAsync(Script.Value, arguments, environment: null, timeout, cancellationToken)
+            .ConfigureAwait(false);
+        result.EnsureSuccess();
+        return ParseSeconds(result.StandardOutput, workload);
+    }
+
+    private static Dictionary<string, TimeSpan> ParseSeconds(string output, IWorkload workload)
+    {
+        var lastLine = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()
+            ?? throw new InvalidOperationException("The kazoo script printed nothing.");
+        using var document = JsonDocument.Parse(lastLine);
+        var seconds = document.RootElement.GetProperty("seconds");
+        var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var line in workload.Lines)
+        {
+            if (!seconds.TryGetProperty(line.Key, out var value))
+            {
+                throw new InvalidOperationException($"The kazoo script reported no '{line.Key}' timing: {lastLine}");
+            }
+
+            timings[line.Key] = TimeSpan.FromSeconds(value.GetDouble());
+        }
+
+        return timings;
+    }
+
+    private static string LoadScript()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ScriptResource)
+            ?? throw new InvalidOperationException($"The embedded resource {ScriptResource} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
