@@ -24,7 +24,7 @@ public static partial class Program
                 await Console.Error.WriteLineAsync("Try 'zkrsync --help' for more information.").ConfigureAwait(false);
                 return ExitCodes.Usage;
             case RunZkRsyncCommand run:
-                return await RunZkRsyncAsync(run.Options).ConfigureAwait(false);
+                return await RunZkRsyncAsync(run.Options, args).ConfigureAwait(false);
             case RunLocalCommand local:
                 return await RunLocalAsync(local.Options).ConfigureAwait(false);
             case RunInitTreeCommand initTree:
@@ -34,7 +34,30 @@ public static partial class Program
         }
     }
 
-    private static async Task<int> RunZkRsyncAsync(ZkRsyncOptions options)
+    private static async Task<int> RunZkRsyncAsync(ZkRsyncOptions options, string[] args)
+    {
+        if (options.Daemon && !Daemonizer.IsDetached)
+        {
+            var pid = Daemonizer.Detach(args);
+            await Console.Out.WriteLineAsync($"zkrsync: running in the background as pid {pid}").ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+
+        var pidFile = options.Daemon ? Daemonizer.WritePidFile(options) : null;
+        try
+        {
+            return await RunInForegroundAsync(options).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (pidFile is not null)
+            {
+                File.Delete(pidFile);
+            }
+        }
+    }
+
+    private static async Task<int> RunInForegroundAsync(ZkRsyncOptions options)
     {
         string? logFile;
         try
