@@ -30,7 +30,9 @@ internal sealed partial class PathTransfer(ZkRsyncOptions options, string sessio
                 _settings, list, listFile, options.RsyncPath!, slot.Host, slot.Port, session, capabilities, secret);
             LogSending(logger, whoAmI, entries.Count, entries[0].ToString(), slot.Host, slot.Port);
             LogCommand(logger, invocation.ToString());
+            var rsyncStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await ProcessRunner.RunAsync(invocation, cancellationToken).ConfigureAwait(false);
+            LogRsyncTime(logger, System.Diagnostics.Stopwatch.GetElapsedTime(rsyncStarted).TotalMilliseconds);
             var stats = RsyncStatsParser.Parse(result.StandardOutput);
             if (!result.Succeeded)
             {
@@ -67,6 +69,9 @@ internal sealed partial class PathTransfer(ZkRsyncOptions options, string sessio
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{WhoAmI} is sending {Count} path(s) starting with {First} to {Host} {Port}")]
     private static partial void LogSending(ILogger logger, string whoAmI, int count, string first, string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "rsync ran {Milliseconds:0} ms")]
+    private static partial void LogRsyncTime(ILogger logger, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Command: {Command}")]
     private static partial void LogCommand(ILogger logger, string command);

@@ -77,6 +77,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             var batch = await paths.TakeAsync(batchLimit, SameKind, null, null, stop).ConfigureAwait(false);
             LogTook(_logger, batch.Count, batchLimit);
             var work = new Batch(batch, _options.Netcat);
+            var transferStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await TransferAsync(work, destinations, transfer, stats, stop).ConfigureAwait(false);
@@ -96,7 +97,9 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
                 await paths.PutManyAsync(work.Requeue.Select(p => p.Item.Value).ToList(), ZnodeLayout.RequeuePriority, stop).ConfigureAwait(false);
             }
 
+            var reportStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             await paths.ConsumeAsync(work.Completed.Concat(work.Failed).Concat(work.Requeue).Select(p => p.Item).ToList(), stop).ConfigureAwait(false);
+            LogTimings(_logger, System.Diagnostics.Stopwatch.GetElapsedTime(transferStarted, reportStarted).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(reportStarted).TotalMilliseconds);
             if (work.Requeue.Count > 0)
             {
                 // No destination: give others (and new destinations) a moment, as the original does.
@@ -185,6 +188,9 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
     /// <summary>Entries of one batch share their <c>rec</c> flag: one rsync is either recursive or not.</summary>
     private static bool SameKind(QueueItem first, QueueItem other) =>
         first.Value.Length > 0 && other.Value.Length > 0 && first.Value[0] == other.Value[0];
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Transfer and report took {TransferMs:0} ms, consume {ConsumeMs:0} ms")]
+    private static partial void LogTimings(ILogger logger, double transferMs, double consumeMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Took {Count} path(s) (batch limit {Limit})")]
     private static partial void LogTook(ILogger logger, int count, int limit);
