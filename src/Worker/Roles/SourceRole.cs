@@ -170,8 +170,8 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
 
     /// <summary>
     /// How many entries to take at once: enough to amortise a process pair and a daemon connection over
-    /// many small paths, few enough that every source gets a share (a quarter of the queue divided by the
-    /// sources), and never more than <c>--batch</c>.
+    /// many small paths, few enough that every source gets a share (half the queue divided by the
+    /// transferring sources, rounded up), and never more than <c>--batch</c>.
     /// </summary>
     private async Task<int> BatchLimitAsync(BulkLockingQueue paths, Party sources, CancellationToken stop)
     {
@@ -182,7 +182,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
 
         var queued = await paths.CountAsync(false, stop).ConfigureAwait(false);
         var transferring = Math.Max(1, await sources.CountAsync(stop).ConfigureAwait(false) - 1);
-        return Math.Clamp(queued / (4 * transferring), 1, _options.Batch);
+        return Math.Clamp((queued + (2 * transferring) - 1) / (2 * transferring), 1, _options.Batch);
     }
 
     /// <summary>Entries of one batch share their <c>rec</c> flag: one rsync is either recursive or not.</summary>
