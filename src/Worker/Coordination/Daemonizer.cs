@@ -24,13 +24,9 @@ internal static class Daemonizer
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this program's path"));
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(Daemonizer).Assembly.Location);
-        }
-
-        foreach (var arg in args)
+        var (program, prefix) = SelfCommand.Get();
+        start.ArgumentList.Add(program);
+        foreach (var arg in prefix.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }

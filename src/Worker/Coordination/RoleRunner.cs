@@ -74,7 +74,11 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
             case WorkerRole.Destination:
                 return await new DestinationRole(session, host, await ProbeRsyncAsync(cancellationToken).ConfigureAwait(false)).RunAsync(cancellationToken).ConfigureAwait(false);
             default:
-                walker.Validate(options.ToWalkOptions());
+                if (!options.Netcat)
+                {
+                    walker.Validate(options.ToWalkOptions());
+                }
+
                 var capabilities = await ProbeRsyncAsync(cancellationToken).ConfigureAwait(false);
                 await session.JoinPartiesAsync([ZnodeLayout.PartyAll, ZnodeLayout.PartySources], cancellationToken).ConfigureAwait(false);
                 await session.Client.EnsurePathAsync(ZnodeLayout.Stats(session.Name), session.Acl, cancellationToken).ConfigureAwait(false);

@@ -23,4 +23,5 @@ internal sealed record SessionSummary(
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(SessionSummary))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
 internal sealed partial class SessionSummaryJsonContext : JsonSerializerContext;

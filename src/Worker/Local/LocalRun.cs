@@ -105,7 +105,7 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             }
 
             var environment = new Dictionary<string, string> { ["ZKRSYNC_PASSWD"] = password };
-            var (program, prefix) = WorkerCommand();
+            var (program, prefix) = SelfCommand.Get();
             for (var i = 0; i < options.Destinations; i++)
             {
                 _workers.Add(ChildProcess.Start(
@@ -245,18 +245,6 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
         {
             return null;
         }
-    }
-
-    /// <summary>How to start this same zkrsync: its apphost, or <c>dotnet zkrsync.dll</c>.</summary>
-    private static (string Program, string[] Prefix) WorkerCommand()
-    {
-        var process = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this program's path");
-        if (Path.GetFileNameWithoutExtension(process) == "dotnet")
-        {
-            return (process, [typeof(LocalRun).Assembly.Location]);
-        }
-
-        return (process, []);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Private ZooKeeper on {Servers} started in {Seconds:0.00} s")]

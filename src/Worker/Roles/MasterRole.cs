@@ -23,6 +23,9 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
 {
     private const int PutChunk = 1000;
 
+    /// <summary>The original's NC_RANGE: how many test entries <c>--netcat</c> queues.</summary>
+    private const int NetcatEntries = 15;
+
     /// <summary>Below this many queued entries the master watches <c>pathQueue</c> itself (a cheap listing).</summary>
     private const int TailWatchThreshold = 1024;
 
@@ -89,7 +92,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     /// are drained as they arrive; the loop sleeps only on a queue change or the progress tick.</summary>
     private async Task FeedAndFollowAsync(CancellationToken cancellationToken)
     {
-        await using var walk = walker.WalkAsync(_options.ToWalkOptions(), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var walk = QueueEntriesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         var nextProgress = Stopwatch.GetTimestamp();
         while (true)
         {
@@ -112,7 +115,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
                         break;
                     }
 
-                    chunk.Add(walk.Current.Encode());
+                    chunk.Add(walk.Current);
                 }
 
                 await _paths.PutManyAsync(chunk, ZnodeLayout.DefaultPriority, cancellationToken).ConfigureAwait(false);
@@ -157,6 +160,25 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             var untilProgress = TimeSpan.FromSeconds(Math.Max(0, (double)(nextProgress - Stopwatch.GetTimestamp()) / Stopwatch.Frequency));
             await Task.WhenAny(completedChanged, failedChanged, pathsChanged, Task.Delay(untilProgress, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>The walk's entries; with <c>--netcat</c> the original's test entries <c>0</c>..<c>14</c> instead.</summary>
+    private async IAsyncEnumerable<byte[]> QueueEntriesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (_options.Netcat)
+        {
+            for (var i = 0; i < NetcatEntries; i++)
+            {
+                yield return Encoding.ASCII.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            yield break;
+        }
+
+        await foreach (var entry in walker.WalkAsync(_options.ToWalkOptions(), cancellationToken).ConfigureAwait(false))
+        {
+            yield return entry.Encode();
         }
     }
 
@@ -250,7 +272,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         await client.DeleteRecursiveAsync(ZnodeLayout.PathQueue(session.Name), cancellationToken).ConfigureAwait(false);
 
         var stats = await _stats.ReadAsync(cancellationToken).ConfigureAwait(false);
-        LogStats(_logger, JsonSerializer.Serialize(stats));
+        LogStats(_logger, JsonSerializer.Serialize(stats, SessionSummaryJsonContext.Default.IReadOnlyDictionaryStringInt64));
         await client.DeleteRecursiveAsync(ZnodeLayout.Stats(session.Name), cancellationToken).ConfigureAwait(false);
 
         await DrainResultsAsync(cancellationToken).ConfigureAwait(false);
