@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ZkSync.Worker.Tests.Sessions.Support;
 
 namespace ZkSync.Worker.Tests.Sessions;
@@ -22,7 +21,7 @@ public sealed class TreeVerifierTests : IDisposable
     [Fact]
     public async Task Compare_ArchiveCopyOfTheStandardTree_ReportsNoDifference()
     {
-        await ArchiveCopyAsync();
+        await ReferenceCopy.CreateAsync(_source, _copy);
 
         Assert.Empty(TreeVerifier.Compare(_source, _copy));
     }
@@ -30,7 +29,7 @@ public sealed class TreeVerifierTests : IDisposable
     [Fact]
     public async Task Compare_DeliberatelyDifferentTree_ReportsEveryDifference()
     {
-        await ArchiveCopyAsync();
+        await ReferenceCopy.CreateAsync(_source, _copy);
         var copy = new TreeBuilder(_copy);
         PosixFs.WriteFile(copy.PathOf("wide/d04/f1"), TreeBuilder.Content("other", 104), 0x1A4);   // content (same size)
         PosixFs.SetTimes(copy.PathOf("wide/d05/f1"), 1_000_000_000);                               // mtime
@@ -72,7 +71,7 @@ public sealed class TreeVerifierTests : IDisposable
     [Fact]
     public async Task Compare_ExcludedEntriesThatWereCopied_AreReported()
     {
-        await ArchiveCopyAsync();
+        await ReferenceCopy.CreateAsync(_source, _copy);
 
         var differences = TreeVerifier.Compare(_source, _copy, new TreeComparison { ExpectAbsent = StandardTree.ExcludedBySnapshotsRule(3) });
 
@@ -94,20 +93,5 @@ public sealed class TreeVerifierTests : IDisposable
         Assert.Contains(RawName.Key(RawName.Parse(@"caf\xE9/sub \xC3(/deeper/latin\xE9.txt")), snapshot.Keys);
         var link = snapshot[RawName.Key("links/raw-target"u8)];
         Assert.Equal(RawName.Parse(@"../caf\xE9"), link.LinkTarget);
-    }
-
-    /// <summary>A reference copy made by plain local rsync with everything preserved.</summary>
-    private async Task ArchiveCopyAsync()
-    {
-        var start = new ProcessStartInfo("rsync") { RedirectStandardError = true };
-        foreach (var argument in new[] { "-aH", "--numeric-ids", _source + "/", _copy })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var rsync = Process.Start(start)!;
-        var error = await rsync.StandardError.ReadToEndAsync();
-        await rsync.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(rsync.ExitCode == 0, error);
     }
 }
