@@ -198,13 +198,18 @@ public sealed class LocalSession : IAsyncDisposable
         ZooKeeperInspector.WaitUntilMemberGoneAsync(ConnectionString, ZnodeLayout.Party(Name, ZnodeLayout.PartyAll), WhoAmI(process), timeout, CancellationToken.None);
 
     /// <summary>Runs the test body; when it throws, writes every process's arguments, exit code and output and the
-    /// ZooKeeper log to the test output, then rethrows.</summary>
+    /// ZooKeeper log to the test output, then rethrows. With <c>ZKSYNC_TEST_LOGS=always</c> in the environment the
+    /// logs are written for passing tests too (xunit keeps them in the .trx).</summary>
     public async Task RunAsync(Func<Task> body)
     {
         ArgumentNullException.ThrowIfNull(body);
         try
         {
             await body().ConfigureAwait(false);
+            if (Environment.GetEnvironmentVariable("ZKSYNC_TEST_LOGS") == "always")
+            {
+                WriteLogs();
+            }
         }
         catch
         {
