@@ -162,7 +162,10 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             await Task.WhenAny(allExited, interruptSignal, Task.Delay(display.Interval, CancellationToken.None)).ConfigureAwait(false);
             if (interrupt.IsCancellationRequested && !interrupted)
             {
+                // The cancelled delay stays completed: without a new, pending one, WhenAny would return at
+                // once on every turn and this loop would spin (and print progress) until the workers exit.
                 interrupted = true;
+                interruptSignal = Task.Delay(Timeout.Infinite, CancellationToken.None);
                 display.Finish();
                 await Console.Error.WriteLineAsync("zkrsync local: stopping (the master reports what is unfinished); interrupt again to kill").ConfigureAwait(false);
                 foreach (var worker in _workers)
