@@ -31,16 +31,18 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             {
                 Preflight.CheckRoom(source, destination);
             }
+
+            if (options.Servers is null && EmbeddedZooKeeper.MissingPrerequisite() is { } missing)
+            {
+                throw new PreflightException(missing);
+            }
+
+            // Only now that nothing stands in the way.
+            Preflight.CreateDestination(destination, options.Destination);
         }
         catch (PreflightException exception)
         {
             await Console.Error.WriteLineAsync($"zkrsync local: {exception.Message}").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
-        if (options.Servers is null && EmbeddedZooKeeper.MissingPrerequisite() is { } missing)
-        {
-            await Console.Error.WriteLineAsync($"zkrsync local: {missing}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
