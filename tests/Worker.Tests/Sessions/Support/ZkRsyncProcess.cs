@@ -15,12 +15,14 @@ public sealed class ZkRsyncProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Lock _gate = new();
     private readonly List<string> _lines = [];
+    private readonly List<string> _standardOutput = [];
+    private readonly List<string> _standardError = [];
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _stdout;
     private readonly Task _stderr;
 
-    private ZkRsyncProcess(string label, IReadOnlyList<string> arguments)
+    private ZkRsyncProcess(string label, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment)
     {
         Label = label;
         Arguments = arguments;
@@ -44,13 +46,18 @@ public sealed class ZkRsyncProcess : IAsyncDisposable
             startInfo.Environment.Remove(name);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
         _process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         _process.Start();
         _process.StandardInput.Close();
         StartedAt = DateTimeOffset.Now;
         ProcessId = _process.Id;
-        _stdout = PumpAsync(_process.StandardOutput);
-        _stderr = PumpAsync(_process.StandardError);
+        _stdout = PumpAsync(_process.StandardOutput, _standardOutput);
+        _stderr = PumpAsync(_process.StandardError, _standardError);
         _ = FollowExitAsync();
     }
 
@@ -84,6 +91,30 @@ public sealed class ZkRsyncProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>stdout alone.</summary>
+    public IReadOnlyList<string> StandardOutputLines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _standardOutput];
+            }
+        }
+    }
+
+    /// <summary>stderr alone.</summary>
+    public IReadOnlyList<string> StandardErrorLines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _standardError];
+            }
+        }
+    }
+
     /// <summary>Path of the executable the harness runs (the apphost next to the test assembly, else <c>dotnet zkrsync.dll</c>).</summary>
     public static string ExecutablePath => Executable().FileName;
 
@@ -91,7 +122,15 @@ public sealed class ZkRsyncProcess : IAsyncDisposable
     public static ZkRsyncProcess Start(string label, IEnumerable<string> arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        return new ZkRsyncProcess(label, [.. arguments]);
+        return new ZkRsyncProcess(label, [.. arguments], null);
+    }
+
+    /// <summary>Starts <c>zkrsync</c> with exactly <paramref name="arguments"/> and these environment variables set (PATH, for example).</summary>
+    public static ZkRsyncProcess Start(string label, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(environment);
+        return new ZkRsyncProcess(label, [.. arguments], environment);
     }
 
     /// <summary>The first output line (already seen or still to come) containing <paramref name="text"/>.</summary>
@@ -310,7 +349,7 @@ public sealed class ZkRsyncProcess : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(StreamReader reader)
+    private async Task PumpAsync(StreamReader reader, List<string> own)
     {
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
@@ -318,6 +357,7 @@ public sealed class ZkRsyncProcess : IAsyncDisposable
             lock (_gate)
             {
                 _lines.Add(line);
+                own.Add(line);
                 for (var i = _waiters.Count - 1; i >= 0; i--)
                 {
                     if (_waiters[i].Match(line))
