@@ -108,10 +108,12 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
 
             var environment = new Dictionary<string, string> { ["ZKRSYNC_PASSWD"] = password };
             var (program, prefix) = WorkerCommand();
+            var startPort = LocalPorts.FreeBlock(options.Destinations);
             for (var i = 0; i < options.Destinations; i++)
             {
                 _workers.Add(ChildProcess.Start(
-                    $"destination {i + 1}", program, [.. prefix, .. common, "--destination", "--rsyncpath", destination],
+                    $"destination {i + 1}", program,
+                    [.. prefix, .. common, "--destination", "--rsyncpath", destination, "--startport", startPort.ToString(CultureInfo.InvariantCulture)],
                     Path.Combine(logs, $"destination-{i + 1}.log"), environment));
             }
 
