@@ -103,7 +103,7 @@ public static partial class Program
         using var signals = new ShutdownSignals();
         try
         {
-            return await new LocalRun(options, loggerFactory, Console.Out).RunAsync(signals.Token).ConfigureAwait(false);
+            return await new LocalRun(options, loggerFactory, Console.Out, signals.Repeated).RunAsync(signals.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

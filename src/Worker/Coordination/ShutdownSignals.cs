@@ -7,6 +7,7 @@ namespace ZkSync.Worker.Coordination;
 internal sealed class ShutdownSignals : IDisposable
 {
     private readonly CancellationTokenSource _requested = new();
+    private readonly CancellationTokenSource _repeated = new();
     private readonly PosixSignalRegistration[] _registrations;
 
     public ShutdownSignals()
@@ -21,6 +22,9 @@ internal sealed class ShutdownSignals : IDisposable
 
     public CancellationToken Token => _requested.Token;
 
+    /// <summary>Cancelled by a second signal: the user insists (zkrsync local then kills instead of stopping in order).</summary>
+    public CancellationToken Repeated => _repeated.Token;
+
     public void Dispose()
     {
         foreach (var registration in _registrations)
@@ -29,11 +33,17 @@ internal sealed class ShutdownSignals : IDisposable
         }
 
         _requested.Dispose();
+        _repeated.Dispose();
     }
 
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;
+        if (_requested.IsCancellationRequested)
+        {
+            _repeated.Cancel();
+        }
+
         _requested.Cancel();
     }
 }

@@ -12,11 +12,13 @@ internal sealed partial class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Task _pump;
+    private readonly int _processId;
 
     private ChildProcess(string name, Process process, string logFile, Task pump)
     {
         Name = name;
         _process = process;
+        _processId = process.Id;
         LogFile = logFile;
         _pump = pump;
         Exited = process.WaitForExitAsync(CancellationToken.None);
@@ -24,7 +26,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
 
     public string Name { get; }
 
-    public int Id => _process.Id;
+    public int Id => _processId;
 
     public string LogFile { get; }
 
@@ -70,12 +72,18 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _ = Kill(_process.Id, Sigterm);
+            _ = Kill(_processId, Sigterm);
         }
     }
 
+    /// <summary>
+    /// SIGKILL to the process group the child leads (<c>setsid</c> made it a session and group of its own,
+    /// and what it started, rsync for one, stays in that group even after the child itself died, say by
+    /// SIGKILL or the OOM killer, when walking the tree from the child no longer finds it), then to its tree.
+    /// </summary>
     public void KillNow()
     {
+        _ = Kill(-_processId, Sigkill);
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -111,6 +119,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     }
 
     private const int Sigterm = 15;
+    private const int Sigkill = 9;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -15,7 +15,7 @@ namespace ZkSync.Worker.Local;
 /// progress, prints the summary and returns the master's exit code. Everything it starts is stopped
 /// and its run directory removed at the end, also after Ctrl-C, SIGTERM or a failure.
 /// </summary>
-internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory loggerFactory, TextWriter output)
+internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory loggerFactory, TextWriter output, CancellationToken kill = default)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<LocalRun>();
     private readonly List<ChildProcess> _workers = [];
@@ -31,16 +31,18 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             {
                 Preflight.CheckRoom(source, destination);
             }
+
+            if (options.Servers is null && EmbeddedZooKeeper.MissingPrerequisite() is { } missing)
+            {
+                throw new PreflightException(missing);
+            }
+
+            // Only now that nothing stands in the way.
+            Preflight.CreateDestination(destination, options.Destination);
         }
         catch (PreflightException exception)
         {
             await Console.Error.WriteLineAsync($"zkrsync local: {exception.Message}").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
-        if (options.Servers is null && EmbeddedZooKeeper.MissingPrerequisite() is { } missing)
-        {
-            await Console.Error.WriteLineAsync($"zkrsync local: {missing}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -106,10 +108,12 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
 
             var environment = new Dictionary<string, string> { ["ZKRSYNC_PASSWD"] = password };
             var (program, prefix) = SelfCommand.Get();
+            var startPort = LocalPorts.FreeBlock(options.Destinations);
             for (var i = 0; i < options.Destinations; i++)
             {
                 _workers.Add(ChildProcess.Start(
-                    $"destination {i + 1}", program, [.. prefix, .. common, "--destination", "--rsyncpath", destination],
+                    $"destination {i + 1}", program,
+                    [.. prefix, .. common, "--destination", "--rsyncpath", destination, "--startport", startPort.ToString(CultureInfo.InvariantCulture)],
                     Path.Combine(logs, $"destination-{i + 1}.log"), environment));
             }
 
@@ -157,12 +161,29 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
         var interrupted = false;
         var crashed = false;
         var interruptSignal = Task.Delay(Timeout.Infinite, interrupt);
+        var killSignal = Task.Delay(Timeout.Infinite, kill);
         while (!allExited.IsCompleted)
         {
-            await Task.WhenAny(allExited, interruptSignal, Task.Delay(display.Interval, CancellationToken.None)).ConfigureAwait(false);
+            await Task.WhenAny(allExited, interruptSignal, killSignal, Task.Delay(display.Interval, CancellationToken.None)).ConfigureAwait(false);
+            if (kill.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("zkrsync local: killing every worker").ConfigureAwait(false);
+                foreach (var worker in _workers)
+                {
+                    worker.KillNow();
+                }
+
+                await allExited.ConfigureAwait(false);
+                display.Finish();
+                return Outcome.Interrupted;
+            }
+
             if (interrupt.IsCancellationRequested && !interrupted)
             {
+                // The cancelled delay stays completed: without a new, pending one, WhenAny would return at
+                // once on every turn and this loop would spin (and print progress) until the workers exit.
                 interrupted = true;
+                interruptSignal = Task.Delay(Timeout.Infinite, CancellationToken.None);
                 display.Finish();
                 await Console.Error.WriteLineAsync("zkrsync local: stopping (the master reports what is unfinished); interrupt again to kill").ConfigureAwait(false);
                 foreach (var worker in _workers)

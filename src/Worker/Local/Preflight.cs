@@ -13,7 +13,11 @@ internal static partial class Preflight
     /// <summary>Bytes the estimate adds per file for its last, partly used block.</summary>
     private const long BlockSlack = 4096;
 
-    /// <summary>The resolved source and destination; the destination is created when its parent exists.</summary>
+    /// <summary>
+    /// The resolved source and destination. Nothing is created here: a destination that does not exist
+    /// yet (its parent must) is checked through its parent and made by <see cref="CreateDestination"/>
+    /// once every check has passed, so a refused run leaves no trace (no empty directory inside the source).
+    /// </summary>
     /// <exception cref="PreflightException">What is wrong.</exception>
     public static (string Source, string Destination) CheckPaths(string source, string destination)
     {
@@ -24,34 +28,30 @@ internal static partial class Preflight
         }
 
         src = ResolveLinks(src);
-        var dst = Path.GetFullPath(destination);
-        if (File.Exists(dst))
+        var full = Path.GetFullPath(destination);
+        if (File.Exists(full))
         {
             throw new PreflightException($"destination {destination} is not a directory");
         }
 
-        if (!Directory.Exists(dst))
+        string dst;
+        string writable;
+        if (Directory.Exists(full))
         {
-            var parent = Path.GetDirectoryName(dst.TrimEnd('/'));
+            dst = ResolveLinks(full);
+            writable = dst;
+        }
+        else
+        {
+            var trimmed = full.Length > 1 ? full.TrimEnd('/') : full;
+            var parent = Path.GetDirectoryName(trimmed);
             if (parent is null || !Directory.Exists(parent))
             {
                 throw new PreflightException($"destination {destination} does not exist, nor does its parent directory");
             }
 
-            try
-            {
-                Directory.CreateDirectory(dst);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                throw new PreflightException($"cannot create destination {destination}: {exception.Message}");
-            }
-        }
-
-        dst = ResolveLinks(dst);
-        if (Access(dst, WriteOk | ExecuteOk) != 0)
-        {
-            throw new PreflightException($"destination {destination} is not writable");
+            writable = ResolveLinks(parent);
+            dst = Path.Join(writable, Path.GetFileName(trimmed));
         }
 
         if (src == dst)
@@ -69,7 +69,29 @@ internal static partial class Preflight
             throw new PreflightException($"source {source} is inside destination {destination}");
         }
 
+        // access(2) also answers EROFS on a read-only file system, for root too.
+        if (Access(writable, WriteOk | ExecuteOk) != 0)
+        {
+            throw new PreflightException(writable == dst
+                ? $"destination {destination} is not writable"
+                : $"cannot create destination {destination}: {writable} is not writable");
+        }
+
         return (src, dst);
+    }
+
+    /// <summary>Makes the destination when it does not exist yet (its parent does: <see cref="CheckPaths"/>).</summary>
+    /// <exception cref="PreflightException">It cannot be created.</exception>
+    public static void CreateDestination(string destination, string shown)
+    {
+        try
+        {
+            Directory.CreateDirectory(destination);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new PreflightException($"cannot create destination {shown}: {exception.Message}");
+        }
     }
 
     /// <summary>
@@ -79,7 +101,8 @@ internal static partial class Preflight
     /// <exception cref="PreflightException">Not enough space or inodes.</exception>
     public static void CheckRoom(string source, string destination)
     {
-        if (Directory.EnumerateFileSystemEntries(destination).Any())
+        var exists = Directory.Exists(destination);
+        if (exists && Directory.EnumerateFileSystemEntries(destination).Any())
         {
             return;
         }
@@ -96,7 +119,8 @@ internal static partial class Preflight
             bytes += size + (size > 0 ? BlockSlack : 0);
         }
 
-        if (StatVfs(destination, out var vfs) != 0)
+        // A destination still to be made will live on its parent's file system.
+        if (StatVfs(exists ? destination : Path.GetDirectoryName(destination) ?? destination, out var vfs) != 0)
         {
             return;
         }

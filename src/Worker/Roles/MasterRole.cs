@@ -51,6 +51,9 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             return await RecoverFromCrashedRunAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Clear the previous run's queue before watch/ready lets the sources in: deleted after, it raced with
+        // a source that had already ensured and was listing pathQueue/taken (NoNode, the source crashed).
+        await client.DeleteRecursiveAsync(ZnodeLayout.PathQueue(session.Name), cancellationToken).ConfigureAwait(false);
         await client.EnsurePathAsync(ZnodeLayout.Watch(session.Name), session.Acl, cancellationToken).ConfigureAwait(false);
         await client.CreateAsync(ready, Encoding.UTF8.GetBytes(ZnodeLayout.ReadyStart), session.Acl, CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
         LogStarted(_logger, session.Name, _options.RsyncPath!, _options.Depth);
@@ -59,7 +62,6 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         var interrupted = false;
         try
         {
-            await client.DeleteRecursiveAsync(ZnodeLayout.PathQueue(session.Name), run.Token).ConfigureAwait(false);
             await FeedAndFollowAsync(run.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
