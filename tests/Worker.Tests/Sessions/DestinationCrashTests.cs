@@ -26,15 +26,16 @@ public sealed class DestinationCrashTests(ZooKeeperServerFixture zooKeeper, ITes
             await session.StartMasterAsync(source, SlowTree.Depth);
             var victim = await session.StartDestinationAsync(destination);
             var victimPort = PortOf(await victim.WaitForLineAsync("Reserved port", FaultTimeout));
+            var survivor = await session.StartDestinationAsync(destination);
+            var survivorPort = PortOf(await survivor.WaitForLineAsync("Reserved port", FaultTimeout));
 
-            // The only destination so far gets every path, the slow one included (3 MiB at 768 KiB/s: 4 s).
+            // One source takes the first free destQueue entry, the victim's (registered first), for every path,
+            // the slow one included (3 MiB at 768 KiB/s: 4 s).
             var sender = session.StartSource(source, SlowTree.Depth, SlowTree.SlowSourceArguments(768));
             var sending = await sender.WaitForLineAsync(SlowTree.SendingSlowPath(source), "sending the slow path", FaultTimeout);
             Assert.EndsWith($" {victimPort}", sending, StringComparison.Ordinal);
             await Eventually.WaitUntilAsync(() => SlowTree.TransferInProgress(destination), FaultTimeout, "rsync writing the big file");
 
-            var survivor = await session.StartDestinationAsync(destination);
-            var survivorPort = PortOf(await survivor.WaitForLineAsync("Reserved port", FaultTimeout));
             victim.KillTree();
             Assert.Equal(128 + 9, await victim.WaitForExitAsync(FaultTimeout));
 

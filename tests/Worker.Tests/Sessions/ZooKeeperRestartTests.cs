@@ -6,7 +6,7 @@ using ZkSync.Worker.Tests.Sessions.Support;
 
 namespace ZkSync.Worker.Tests.Sessions;
 
-/// <summary>The ZooKeeper server restarts in the middle of a session, within the 10 s session timeout.</summary>
+/// <summary>The ZooKeeper server restarts in the middle of a session, while a path is being transferred.</summary>
 public sealed class ZooKeeperRestartTests(ZooKeeperServerFixture zooKeeper, ITestOutputHelper output)
     : IClassFixture<ZooKeeperServerFixture>
 {
@@ -54,7 +54,10 @@ public sealed class ZooKeeperRestartTests(ZooKeeperServerFixture zooKeeper, ITes
 
             await zooKeeper.Server.StartAsync(CancellationToken.None);
             down.Stop();
-            Assert.True(down.Elapsed < TimeSpan.FromSeconds(10), $"the restart took {down.Elapsed}, longer than the 10 s session timeout: this test needs a faster machine");
+
+            // Not asserted: a restarted server gives every restored session a fresh timeout, so workers must resume
+            // their sessions even after a longer outage (on a loaded machine the JVM alone can take 10 s to start).
+            output.WriteLine($"ZooKeeper was unavailable for {down.Elapsed}");
 
             await session.AssertAllExitAsync(ExitCodes.Success);
             Assert.Contains("0 failed, 0 unfinished", session.Master!.Output, StringComparison.Ordinal);

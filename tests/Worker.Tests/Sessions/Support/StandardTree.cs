@@ -5,8 +5,8 @@ namespace ZkSync.Worker.Tests.Sessions.Support;
 /// <c>#</c>, underscores and bytes that are not UTF-8 (in names and a symlink target), symlinks to files and
 /// directories and dangling ones, an absolute symlink, a FIFO, empty directories at several levels, files of
 /// 0 bytes to a few hundred KiB, setuid/setgid/sticky and read-only modes, foreign owners, explicit old and
-/// future mtimes, optional hard-link groups (kept inside one directory at level 4, so every depth syncs each
-/// group in one rsync run), and <c>.snapshots</c> directories: root-owned ones (excluded by the default
+/// future mtimes, optional hard-link groups (kept below <c>deep/l1/l2/l3</c>, deeper than any tested depth, so each
+/// group is synced by one rsync run: rsync cannot link names that different runs send), and <c>.snapshots</c> directories: root-owned ones (excluded by the default
 /// <c>--excludere</c>/<c>--excl_usr</c>) at levels 1 and 3, and one owned by another user (copied).
 /// </summary>
 public static class StandardTree
