@@ -186,7 +186,16 @@ public sealed class BulkLockingQueue
         }
 
         // Entry data never changes, so it can be read before taking, to pick a batch that belongs together.
+        // The reads run concurrently: the cache is updated only here, after all of them, never from the reads.
         var values = await Task.WhenAll(window.Select(name => PeekAsync(name, cancellationToken))).ConfigureAwait(false);
+        for (var i = 0; i < window.Count; i++)
+        {
+            if (values[i] is { } read)
+            {
+                _peeked[window[i]] = read;
+            }
+        }
+
         var chosen = new List<QueueItem>();
         var leftOver = new List<string>();
         for (var i = 0; i < window.Count; i++)
@@ -275,6 +284,7 @@ public sealed class BulkLockingQueue
 
     private async Task<byte[]?> PeekAsync(string name, CancellationToken cancellationToken)
     {
+        // Called concurrently: reads the cache (before its first await, on the caller's flow) but never writes it.
         if (_peeked.TryGetValue(name, out var cached))
         {
             return cached;
@@ -283,7 +293,6 @@ public sealed class BulkLockingQueue
         try
         {
             var data = await _client.GetDataAsync(KazooNames.Combine(_entriesPath, name), null, cancellationToken).ConfigureAwait(false);
-            _peeked[name] = data.Data;
             return data.Data;
         }
         catch (NoNodeException)
