@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging;
 using ZkSync.Contracts;
 using ZkSync.Worker.Cli;
+using ZkSync.Worker.Coordination;
+using ZkSync.Worker.Local;
+using ZkSync.Worker.Roles;
 using ZkSync.Worker.Logging;
 
 namespace ZkSync.Worker;
@@ -21,15 +24,40 @@ public static partial class Program
                 await Console.Error.WriteLineAsync("Try 'zkrsync --help' for more information.").ConfigureAwait(false);
                 return ExitCodes.Usage;
             case RunZkRsyncCommand run:
-                return await RunZkRsyncAsync(run.Options).ConfigureAwait(false);
+                return await RunZkRsyncAsync(run.Options, args).ConfigureAwait(false);
+            case RunLocalCommand local:
+                return await RunLocalAsync(local.Options).ConfigureAwait(false);
             case RunInitTreeCommand initTree:
-                return RunInitTree(initTree.Options);
+                return await RunInitTreeAsync(initTree.Options).ConfigureAwait(false);
             default:
                 return ExitCodes.Crash;
         }
     }
 
-    private static Task<int> RunZkRsyncAsync(ZkRsyncOptions options)
+    private static async Task<int> RunZkRsyncAsync(ZkRsyncOptions options, string[] args)
+    {
+        if (options.Daemon && !Daemonizer.IsDetached)
+        {
+            var pid = Daemonizer.Detach(args);
+            await Console.Out.WriteLineAsync($"zkrsync: running in the background as pid {pid}").ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+
+        var pidFile = options.Daemon ? Daemonizer.WritePidFile(options) : null;
+        try
+        {
+            return await RunInForegroundAsync(options).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (pidFile is not null)
+            {
+                File.Delete(pidFile);
+            }
+        }
+    }
+
+    private static async Task<int> RunInForegroundAsync(ZkRsyncOptions options)
     {
         string? logFile;
         try
@@ -40,8 +68,8 @@ public static partial class Program
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"zkrsync: error: --logfile: {e.Message}");
-            return Task.FromResult(ExitCodes.Usage);
+            await Console.Error.WriteLineAsync($"zkrsync: error: --logfile: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
         }
 
         using var loggerFactory = LoggingSetup.Create(options.LogLevel, logFile, options.MaxBytes, options.BackupCount);
@@ -51,21 +79,59 @@ public static partial class Program
             LogLoggingTo(logger, logFile);
         }
 
-        // TODO(role wiring): connect to ZooKeeper (src/ZooKeeper) and run the master/source, destination,
-        // paths-only or state role. Until then every role reports a crash so that no Job looks finished.
-        LogNotImplemented(logger, options.Role);
-        return Task.FromResult(ExitCodes.Crash);
+        using var signals = new ShutdownSignals();
+        try
+        {
+            return await new RoleRunner(options, loggerFactory).RunAsync(signals.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !signals.Token.IsCancellationRequested)
+        {
+            LogCrash(logger, exception);
+            return ExitCodes.Crash;
+        }
+        catch (OperationCanceledException)
+        {
+            LogInterrupted(logger);
+            return ExitCodes.Crash;
+        }
     }
 
-    private static int RunInitTree(InitTreeOptions options)
+    private static async Task<int> RunLocalAsync(LocalOptions options)
+    {
+        using var loggerFactory = LoggingSetup.Create(options.LogLevel, null, 0, 0);
+        var logger = loggerFactory.CreateLogger("zkrsync-local");
+        using var signals = new ShutdownSignals();
+        try
+        {
+            return await new LocalRun(options, loggerFactory, Console.Out, signals.Repeated).RunAsync(signals.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogCrash(logger, exception);
+            return ExitCodes.Crash;
+        }
+    }
+
+    private static async Task<int> RunInitTreeAsync(InitTreeOptions options)
     {
         using var loggerFactory = LoggingSetup.Create(options.LogLevel, null, 0, 0);
         var logger = loggerFactory.CreateLogger("zkinitree");
         LogInitTreePlan(logger, options.Plan.Nodes.Count);
-
-        // TODO(role wiring): create the plan's nodes with their ACLs through the ZooKeeper client.
-        LogNotImplemented(logger, "initree");
-        return ExitCodes.Crash;
+        using var signals = new ShutdownSignals();
+        try
+        {
+            return await new InitTreeRole(options, loggerFactory).RunAsync(signals.Token).ConfigureAwait(false);
+        }
+        catch (ZooKeeper.ConnectionLossException exception)
+        {
+            await Console.Error.WriteLineAsync($"zkrsync initree: error: {exception.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogCrash(logger, exception);
+            return ExitCodes.Crash;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Logging to file {LogFile}")]
@@ -74,6 +140,9 @@ public static partial class Program
     [LoggerMessage(Level = LogLevel.Information, Message = "zkinitree plan has {Count} znodes")]
     private static partial void LogInitTreePlan(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "role {Role} is not yet implemented (needs the ZooKeeper client)")]
-    private static partial void LogNotImplemented(ILogger logger, object role);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "zkrsync crashed")]
+    private static partial void LogCrash(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Interrupted")]
+    private static partial void LogInterrupted(ILogger logger);
 }

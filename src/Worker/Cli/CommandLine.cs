@@ -1,10 +1,15 @@
+using ZkSync.Worker.Local;
+
 namespace ZkSync.Worker.Cli;
 
-/// <summary>Entry point of option handling: <c>zkrsync [options]</c> or <c>zkrsync initree [options]</c>.</summary>
+/// <summary>Entry point of option handling: <c>zkrsync [options]</c>, <c>zkrsync initree [options]</c> or <c>zkrsync local SRC DST [options]</c>.</summary>
 public static class CommandLine
 {
     /// <summary>The zkinitree subcommand.</summary>
     public const string InitTreeCommand = "initree";
+
+    /// <summary>The one-machine parallel sync.</summary>
+    public const string LocalCommand = "local";
 
     /// <summary>Turns arguments and environment into a command; never throws for user errors.</summary>
     public static CliCommand Parse(
@@ -20,6 +25,12 @@ public static class CommandLine
                 var rest = args.Skip(1).ToList();
                 var initTree = InitTreeOptionsParser.Parse(rest, environment, out var initHelp);
                 return initTree is null ? new ShowHelpCommand(HelpWriter.InitTree(initHelp)) : new RunInitTreeCommand(initTree);
+            }
+
+            if (args.Count > 0 && args[0] == LocalCommand)
+            {
+                var local = LocalOptionsParser.Parse(args.Skip(1).ToList(), environment, out var localHelp);
+                return local is null ? new ShowHelpCommand(HelpWriter.Local(localHelp)) : new RunLocalCommand(local);
             }
 
             var options = ZkRsyncOptionsParser.Parse(args, environment, out var help, resolveUser);

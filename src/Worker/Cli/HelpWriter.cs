@@ -1,5 +1,6 @@
 using System.Text;
 using ZkSync.Contracts;
+using ZkSync.Worker.Local;
 
 namespace ZkSync.Worker.Cli;
 
@@ -8,7 +9,7 @@ public static class HelpWriter
 {
     /// <summary>Help for <c>zkrsync</c>.</summary>
     public static string ZkRsync(HelpRequest request) => Write(
-        "Usage: zkrsync [options]\n       zkrsync initree --servers HOSTS --configfiles FILE [options]\n\n" +
+        "Usage: zkrsync [options]\n       zkrsync initree --servers HOSTS --configfiles FILE [options]\n       zkrsync local SRC DST [options]   (see zkrsync local --help)\n\n" +
         "Distributed rsync coordinated through ZooKeeper (a port of vsc-zk's zkrsync). Start one or more\n" +
         "destinations (-D) and sources (-S) with the same --session; the first source becomes the master,\n" +
         "walks --rsyncpath to --depth and queues one entry per directory; the other sources push them to\n" +
@@ -27,6 +28,18 @@ public static class HelpWriter
         "Existing nodes get their ACLs reset.",
         InitTreeOptionsParser.Specs,
         InitTreeOptionsParser.EnvironmentPrefix,
+        request);
+
+    /// <summary>Help for <c>zkrsync local</c>.</summary>
+    public static string Local(HelpRequest request) => Write(
+        "Usage: zkrsync local SRC DST [options]\n\n" +
+        "Copies SRC into DST with many rsync streams in parallel on this machine: starts a private ZooKeeper\n" +
+        "(Debian's zookeeper package; or uses --servers), a master, --sources sources and --destinations\n" +
+        "destinations (rsync daemons on 127.0.0.1 with a one-time password), shows progress, and ends with a\n" +
+        "summary. Everything it starts is stopped and its files removed at the end, also on Ctrl-C. The first\n" +
+        "Ctrl-C stops the session in order (unfinished paths are listed); a second one kills it.",
+        LocalOptionsParser.Specs,
+        LocalOptionsParser.EnvironmentPrefix,
         request);
 
     private static string Write(string intro, IReadOnlyList<OptionSpec> specs, string prefix, HelpRequest request)

@@ -72,6 +72,15 @@ public sealed record ZkRsyncOptions
     public required int Slots { get; init; }
     public required int Window { get; init; }
 
+    /// <summary>Most path entries of one kind a source sends in one rsync run.</summary>
+    public required int Batch { get; init; }
+
+    /// <summary>How often the master reports progress.</summary>
+    public required TimeSpan ProgressInterval { get; init; }
+
+    /// <summary>Where the master writes each progress report as JSON (for <c>zkrsync local</c>'s display).</summary>
+    public required string? ProgressFile { get; init; }
+
     // Framework
     public required LogLevel LogLevel { get; init; }
     public required IReadOnlyList<string> ConfigFiles { get; init; }

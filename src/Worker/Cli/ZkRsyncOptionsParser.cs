@@ -52,6 +52,8 @@ public static class ZkRsyncOptionsParser
         new("excl_usr", null, OptionKind.String, "root", "exclude paths matching excludere only when owned by this user (empty: any owner)", GroupPaths),
         new("depth", null, OptionKind.Int, "3", "queue depth: directories this deep are synced recursively", GroupPaths),
         new("window", null, OptionKind.Int, "10000", "master: at most this many paths outstanding in pathQueue while walking", GroupPaths),
+        new("progress-interval", null, OptionKind.Int, "5", "master: seconds between progress reports", GroupPaths),
+        new("progress-file", null, OptionKind.String, null, "master: also write each progress report as JSON to this file (replaced atomically)", GroupPaths),
 
         new("delete", null, OptionKind.Flag, null, "run rsync with --delete", GroupRsync),
         new("checksum", null, OptionKind.Flag, null, "run rsync with --checksum", GroupRsync),
@@ -62,7 +64,8 @@ public static class ZkRsyncOptionsParser
         new("verbose", null, OptionKind.Flag, null, "run rsync with --verbose", GroupRsync),
         new("arbitopts", null, OptionKind.StringList, null, "Arbitrary rsync long options, comma separated; a colon separates key and value (unchecked)", GroupRsync),
         new("rsync-secret-file", null, OptionKind.String, null, "file holding a shared secret: daemons require it (auth users), sources send it", GroupRsync),
-        new("slots", null, OptionKind.Int, "1", "rsync processes a source runs at once", GroupRsync),
+        new("slots", null, OptionKind.Int, "1", "destination: offer this many entries in destQueue, so this many sources can push to its daemon at once", GroupRsync),
+        new("batch", null, OptionKind.Int, "64", "source: at most this many queued paths of one kind per rsync run (1: one rsync per path, as the original)", GroupRsync),
 
         new("verifypath", null, OptionKind.Flag, "true", "Check basepath exists while running (--disable-verifypath: don't)", GroupClient),
         new("daemon", null, OptionKind.Flag, null, "daemonize client", GroupClient),
@@ -221,6 +224,9 @@ public static class ZkRsyncOptionsParser
             RsyncSecretFile = secretFile,
             Slots = RequireAtLeast(values, "slots", 1),
             Window = RequireAtLeast(values, "window", 1),
+            Batch = RequireAtLeast(values, "batch", 1),
+            ProgressInterval = TimeSpan.FromSeconds(RequireAtLeast(values, "progress-interval", 1)),
+            ProgressFile = NullIfEmpty(values.String("progress-file")),
             LogLevel = CommonOptions.LogLevelOf(values),
             ConfigFiles = CommonOptions.ConfigFilesOf(values),
         };

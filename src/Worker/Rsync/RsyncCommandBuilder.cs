@@ -19,6 +19,9 @@ public static class RsyncCommandBuilder
     /// <summary>User name of the daemon's <c>auth users</c> when <c>--rsync-secret-file</c> is given.</summary>
     public const string AuthUser = "zkrsync";
 
+    /// <summary>Client socket options: Nagle off, so the protocol's small messages are not held back.</summary>
+    public const string SocketOptions = "--sockopts=TCP_NODELAY";
+
     /// <summary>Environment variable rsync reads the daemon password from (keeps it out of argv).</summary>
     public const string PasswordVariable = "RSYNC_PASSWORD";
 
@@ -114,6 +117,9 @@ public static class RsyncCommandBuilder
         ArgumentNullException.ThrowIfNull(basePath);
         var arguments = new List<string>(SourceFlags(settings, filesFromPath, list.Recursive, capabilities, list.NulSeparated))
         {
+            // Not the original's: without it every daemon transfer waits twice for a delayed ACK (about
+            // 40 ms each on Linux), which dominates the many small transfers a session makes.
+            SocketOptions,
             basePath.TrimEnd('/') + "/",
             DaemonUrl(destinationHost, port, session, secret is null ? null : AuthUser),
         };
@@ -173,6 +179,9 @@ public static class RsyncCommandBuilder
         }
 
         var sb = new StringBuilder();
+
+        // The daemon's half of the client's --sockopts=TCP_NODELAY.
+        sb.Append("socket options = TCP_NODELAY\n");
         if (bind is not null)
         {
             sb.Append("address = ").Append(bind).Append('\n');

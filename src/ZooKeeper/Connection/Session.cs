@@ -305,7 +305,11 @@ internal sealed class Session : IAsyncDisposable
     /// <returns>Whether a session was established on this server (so failures are counted afresh).</returns>
     private async Task<bool> ConnectAndServeAsync(ServerAddress server, CancellationToken token)
     {
-        var attemptTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, _negotiatedTimeoutMs / _servers.Length));
+        // At most a third of the session timeout per attempt (and the session timeout shared among the servers):
+        // a server that accepts the connection but never answers the handshake (ZooKeeper 3.8 can leave such a
+        // socket open when a client connects while it is still loading its database) must not use up the whole
+        // session timeout, or resuming the session after a server restart fails with SessionExpired.
+        var attemptTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, Math.Min(_negotiatedTimeoutMs / 3, _negotiatedTimeoutMs / _servers.Length)));
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         NetworkStream? stream = null;
         try

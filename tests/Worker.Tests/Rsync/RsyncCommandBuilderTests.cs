@@ -52,6 +52,7 @@ public sealed class RsyncCommandBuilderTests
         Assert.Equal("rsync", invocation.FileName);
         Assert.Equal("/data/my dir/", invocation.Arguments[^2]);
         Assert.Equal("rsync://node7:4444/zkrs-s1", invocation.Arguments[^1]);
+        Assert.Equal("--sockopts=TCP_NODELAY", invocation.Arguments[^3]);
         Assert.Contains("-r", invocation.Arguments);
         Assert.Empty(invocation.Environment);
         var info = invocation.ToStartInfo();
@@ -92,10 +93,10 @@ public sealed class RsyncCommandBuilderTests
     public void DaemonConfig_HasTheOriginalModuleAndOptionalAuth()
     {
         Assert.Equal(
-            "[zkrs-s1]\npath = /dest\nread only = no\nuid = root\ngid = root\n",
+            "socket options = TCP_NODELAY\n[zkrs-s1]\npath = /dest\nread only = no\nuid = root\ngid = root\n",
             RsyncCommandBuilder.DaemonConfig("s1", "/dest"));
         var withAuth = RsyncCommandBuilder.DaemonConfig("s1", "/dest", bind: "10.0.0.7", secretsFile: "/tmp/z/secrets");
-        Assert.StartsWith("address = 10.0.0.7\n[zkrs-s1]\n", withAuth, StringComparison.Ordinal);
+        Assert.StartsWith("socket options = TCP_NODELAY\naddress = 10.0.0.7\n[zkrs-s1]\n", withAuth, StringComparison.Ordinal);
         Assert.Contains("auth users = zkrsync\nsecrets file = /tmp/z/secrets\n", withAuth, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => RsyncCommandBuilder.DaemonConfig("s", "/a\nb"));
     }

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using ZkSync.Contracts;
+using ZkSync.ZooKeeper.Recipes;
+
+namespace ZkSync.Worker.Coordination;
+
+/// <summary>
+/// Finds a free destination slot in <c>destQueue</c> for one transfer, checked as the original checks it
+/// (the destination is in party <c>allsd</c>, says <c>active</c>, and its <c>portmap</c> matches), and gives it
+/// back afterwards: unlike the original, a source does not keep one destination for life, so any number
+/// of sources share the destinations' slots.
+/// </summary>
+internal sealed partial class DestinationPicker(WorkerSession session)
+{
+    private readonly ILogger _logger = session.LoggerFactory.CreateLogger<DestinationPicker>();
+    private readonly BulkLockingQueue _queue = new(session.Client, ZnodeLayout.DestQueue(session.Name), session.Recipes);
+    private readonly DestinationStates _states = new(session);
+    private readonly Party _everyone = session.NewParty(ZnodeLayout.PartyAll);
+    private readonly Dictionary<string, long> _avoidUntil = new(StringComparer.Ordinal);
+
+    /// <summary>A usable slot, or null when none turned up within <paramref name="timeout"/>.</summary>
+    public async Task<DestinationSlot?> AcquireAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var remaining = timeout - Stopwatch.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            var taken = await _queue.TakeAsync(1, null, IsWanted, remaining, cancellationToken).ConfigureAwait(false);
+            if (taken.Count == 0)
+            {
+                return null;
+            }
+
+            var item = taken[0];
+            var text = Encoding.UTF8.GetString(item.Value);
+            if (!ZnodeLayout.TryParseDestQueueEntry(text, out var port, out var whoAmI))
+            {
+                LogMalformed(_logger, text);
+                await _queue.ConsumeAsync([item], cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var members = await _everyone.GetMembersAsync(cancellationToken).ConfigureAwait(false);
+            if (!members.Contains(whoAmI))
+            {
+                LogNotInParty(_logger, whoAmI);
+                await _queue.ConsumeAsync([item], cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!await _states.IsUsableAsync(whoAmI, cancellationToken).ConfigureAwait(false))
+            {
+                LogNotActive(_logger, whoAmI);
+                await _queue.ConsumeAsync([item], cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var mapped = await session.ReadTextAsync(ZnodeLayout.PortMapEntry(session.Name, whoAmI), cancellationToken).ConfigureAwait(false);
+            if (mapped != port.ToString(CultureInfo.InvariantCulture))
+            {
+                LogPortMismatch(_logger, whoAmI, port, mapped);
+                await _queue.ConsumeAsync([item], cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            return new DestinationSlot(item, ZnodeLayout.HostOfWhoAmI(whoAmI), port, whoAmI);
+        }
+    }
+
+    /// <summary>Gives the slot back for the next transfer (its entry stays in the queue).</summary>
+    public Task ReleaseAsync(DestinationSlot slot, CancellationToken cancellationToken) => _queue.ReleaseAsync([slot.Item], cancellationToken);
+
+    /// <summary>Skips a destination that just failed at the connection level, for a while.</summary>
+    public void Avoid(string whoAmI, TimeSpan duration)
+    {
+        lock (_avoidUntil)
+        {
+            _avoidUntil[whoAmI] = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        }
+    }
+
+    private bool IsWanted(QueueItem item)
+    {
+        if (!ZnodeLayout.TryParseDestQueueEntry(Encoding.UTF8.GetString(item.Value), out _, out var whoAmI))
+        {
+            return true;
+        }
+
+        lock (_avoidUntil)
+        {
+            return !_avoidUntil.TryGetValue(whoAmI, out var until) || Stopwatch.GetTimestamp() >= until;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping malformed destQueue entry {Entry}")]
+    private static partial void LogMalformed(ILogger logger, string entry);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Destination {WhoAmI} is not in party allsd: dropped")]
+    private static partial void LogNotInParty(ILogger logger, string whoAmI);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Destination {WhoAmI} is not active: dropped")]
+    private static partial void LogNotActive(ILogger logger, string whoAmI);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Destination {WhoAmI}: port {Port} does not match portmap {Mapped}: dropped")]
+    private static partial void LogPortMismatch(ILogger logger, string whoAmI, int port, string? mapped);
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using ZkSync.Worker.Cli;
+using ZkSync.Worker.Rsync;
+using ZkSync.Worker.Walk;
+
+namespace ZkSync.Worker.Coordination;
+
+/// <summary>
+/// Runs one rsync push for a batch of path entries of one kind: one <c>--files-from</c> list in
+/// <c>--tmpdir</c> (removed afterwards), the original's flags, the secret in the environment.
+/// Cancelling kills rsync.
+/// </summary>
+internal sealed partial class PathTransfer(ZkRsyncOptions options, string session, RsyncCapabilities capabilities, string? secret, ILogger logger)
+{
+    private readonly RsyncSourceSettings _settings = RsyncSourceSettings.From(options);
+    private readonly RawPath _basePath = RawPath.FromString(options.RsyncPath!);
+
+    public async Task<TransferResult> RunAsync(IReadOnlyList<PathEntry> entries, DestinationSlot slot, string whoAmI, CancellationToken cancellationToken)
+    {
+        if (options.Netcat)
+        {
+            return await RunNetcatAsync(entries, slot, whoAmI, cancellationToken).ConfigureAwait(false);
+        }
+
+        var list = FilesFromList.Create(_basePath, entries);
+        var listFile = PrivateFile.Write(options.TmpDir, "files-from", list.Content);
+        try
+        {
+            var invocation = RsyncCommandBuilder.Source(
+                _settings, list, listFile, options.RsyncPath!, slot.Host, slot.Port, session, capabilities, secret);
+            LogSending(logger, whoAmI, entries.Count, entries[0].ToString(), slot.Host, slot.Port);
+            LogCommand(logger, invocation.ToString());
+            var rsyncStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await ProcessRunner.RunAsync(invocation, cancellationToken).ConfigureAwait(false);
+            LogRsyncTime(logger, System.Diagnostics.Stopwatch.GetElapsedTime(rsyncStarted).TotalMilliseconds);
+            var stats = RsyncStatsParser.Parse(result.StandardOutput);
+            if (!result.Succeeded)
+            {
+                LogRsyncFailed(logger, result.ExitCode, entries.Count, result.StandardError.Trim());
+            }
+            else if (options.Verbose)
+            {
+                LogVerboseOutput(logger, result.StandardOutput);
+            }
+
+            return new TransferResult(result.ExitCode, stats, result.StandardOutput);
+        }
+        finally
+        {
+            File.Delete(listFile);
+        }
+    }
+
+    private async Task<TransferResult> RunNetcatAsync(IReadOnlyList<PathEntry> entries, DestinationSlot slot, string whoAmI, CancellationToken cancellationToken)
+    {
+        var flags = RsyncCommandBuilder.SourceFlags(_settings, "nofile", false, capabilities);
+        foreach (var entry in entries)
+        {
+            var invocation = RsyncCommandBuilder.NetcatSource(slot.Host, slot.Port, whoAmI, entry.Path.ToString(), flags);
+            var result = await ProcessRunner.RunAsync(invocation, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                return new TransferResult(result.ExitCode, RsyncStats.Empty, result.StandardError);
+            }
+        }
+
+        return new TransferResult(0, RsyncStats.Empty, string.Empty);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{WhoAmI} is sending {Count} path(s) starting with {First} to {Host} {Port}")]
+    private static partial void LogSending(ILogger logger, string whoAmI, int count, string first, string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "rsync ran {Milliseconds:0} ms")]
+    private static partial void LogRsyncTime(ILogger logger, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Command: {Command}")]
+    private static partial void LogCommand(ILogger logger, string command);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rsync exited with {ExitCode} for a batch of {Count}: {Error}")]
+    private static partial void LogRsyncFailed(ILogger logger, int exitCode, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Verbose file list output is: {Output}")]
+    private static partial void LogVerboseOutput(ILogger logger, string output);
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using ZkSync.Contracts;
+using ZkSync.Worker.Cli;
+using ZkSync.Worker.Roles;
+using ZkSync.Worker.Rsync;
+using ZkSync.Worker.Walk;
+using ZkSync.ZooKeeper;
+using ZkSync.ZooKeeper.Recipes;
+
+namespace ZkSync.Worker.Coordination;
+
+/// <summary>Connects to ZooKeeper and runs the role the options name; maps every outcome to an exit code.</summary>
+internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<RoleRunner>();
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        if (options.Role is not WorkerRole.State && !options.Netcat && options.VerifyPath && !Directory.Exists(options.RsyncPath))
+        {
+            LogUsage(_logger, $"--rsyncpath {options.RsyncPath} is not a directory");
+            return ExitCodes.Usage;
+        }
+
+        var host = HostIdentity.AdvertisedHost(options, HostIdentity.Fqdn);
+        var whoAmI = HostIdentity.WhoAmI(host, Environment.ProcessId);
+        string? secret = null;
+        if (options.RsyncSecretFile is not null)
+        {
+            secret = RsyncCommandBuilder.ReadSecret(await File.ReadAllTextAsync(options.RsyncSecretFile, cancellationToken).ConfigureAwait(false));
+        }
+
+        WorkerSession session;
+        try
+        {
+            session = await WorkerSession.OpenAsync(options, whoAmI, loggerFactory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConnectionLossException exception)
+        {
+            LogUsage(_logger, exception.Message);
+            return ExitCodes.Usage;
+        }
+
+        await using (session.ConfigureAwait(false))
+        {
+            try
+            {
+                return await RunRoleAsync(session, host, secret, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is SessionExpiredException or AuthFailedException || session.Lost.IsCancellationRequested)
+            {
+                LogSessionLost(_logger, exception.Message);
+                return ExitCodes.Crash;
+            }
+            catch (PathWalkException exception)
+            {
+                LogUsage(_logger, exception.Message);
+                return ExitCodes.Usage;
+            }
+        }
+    }
+
+    private async Task<int> RunRoleAsync(WorkerSession session, string host, string? secret, CancellationToken cancellationToken)
+    {
+        var walker = new PathWalker(loggerFactory.CreateLogger<PathWalker>());
+        switch (options.Role)
+        {
+            case WorkerRole.State:
+                return await new StateRole(session).RunAsync(cancellationToken).ConfigureAwait(false);
+            case WorkerRole.PathsOnly:
+                walker.Validate(options.ToWalkOptions());
+                return await new PathsOnlyRole(session, walker).RunAsync(cancellationToken).ConfigureAwait(false);
+            case WorkerRole.Destination:
+                return await new DestinationRole(session, host, await ProbeRsyncAsync(cancellationToken).ConfigureAwait(false)).RunAsync(cancellationToken).ConfigureAwait(false);
+            default:
+                if (!options.Netcat)
+                {
+                    walker.Validate(options.ToWalkOptions());
+                }
+
+                var capabilities = await ProbeRsyncAsync(cancellationToken).ConfigureAwait(false);
+                await session.JoinPartiesAsync([ZnodeLayout.PartyAll, ZnodeLayout.PartySources], cancellationToken).ConfigureAwait(false);
+                await session.Client.EnsurePathAsync(ZnodeLayout.Stats(session.Name), session.Acl, cancellationToken).ConfigureAwait(false);
+                var sessionLock = new DistributedLock(session.Client, ZnodeLayout.Lock(session.Name), string.Empty, session.Recipes);
+                if (await sessionLock.TryAcquireAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    LogMaster(_logger, session.WhoAmI);
+                    return await new MasterRole(session, sessionLock, walker).RunAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return await new SourceRole(session, capabilities, secret).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What this rsync supports (<c>--drop-cache</c> is a patch stock rsync lacks).</summary>
+    private static async Task<RsyncCapabilities> ProbeRsyncAsync(CancellationToken cancellationToken)
+    {
+        var help = new ProcessStartInfo(RsyncCommandBuilder.Rsync) { RedirectStandardOutput = true, RedirectStandardError = true };
+        help.ArgumentList.Add("--help");
+        using var process = Process.Start(help) ?? throw new InvalidOperationException("cannot start rsync");
+        var text = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return RsyncCapabilities.ParseHelp(text);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
+    private static partial void LogUsage(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Lost the ZooKeeper session: {Reason}")]
+    private static partial void LogSessionLost(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{WhoAmI} won the session lock: master")]
+    private static partial void LogMaster(ILogger logger, string whoAmI);
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace ZkSync.Worker.Local;
+
+/// <summary>
+/// A process <c>zkrsync local</c> starts (ZooKeeper, a worker): in a session of its own (so a Ctrl-C at
+/// the terminal reaches only the launcher, which then stops everything in order), output appended to a
+/// log file, stoppable with SIGTERM and killable.
+/// </summary>
+internal sealed partial class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Task _pump;
+    private readonly int _processId;
+
+    private ChildProcess(string name, Process process, string logFile, Task pump)
+    {
+        Name = name;
+        _process = process;
+        _processId = process.Id;
+        LogFile = logFile;
+        _pump = pump;
+        Exited = process.WaitForExitAsync(CancellationToken.None);
+    }
+
+    public string Name { get; }
+
+    public int Id => _processId;
+
+    public string LogFile { get; }
+
+    public Task Exited { get; }
+
+    public int ExitCode => _process.ExitCode;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/> (an argument list, no shell) under <c>setsid</c>.</summary>
+    public static ChildProcess Start(string name, string program, IEnumerable<string> arguments, string logFile, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("setsid")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        start.ArgumentList.Add(program);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
+        process.StandardInput.Close();
+        var log = new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        var pump = Task.WhenAll(
+            process.StandardOutput.BaseStream.CopyToAsync(log),
+            process.StandardError.BaseStream.CopyToAsync(log))
+            .ContinueWith(_ => log.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        return new ChildProcess(name, process, logFile, pump);
+    }
+
+    /// <summary>Asks the process to stop (SIGTERM); the workers then leave their session cleanly.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_processId, Sigterm);
+        }
+    }
+
+    /// <summary>
+    /// SIGKILL to the process group the child leads (<c>setsid</c> made it a session and group of its own,
+    /// and what it started, rsync for one, stays in that group even after the child itself died, say by
+    /// SIGKILL or the OOM killer, when walking the tree from the child no longer finds it), then to its tree.
+    /// </summary>
+    public void KillNow()
+    {
+        _ = Kill(-_processId, Sigkill);
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>The last lines of the log, for error reports.</summary>
+    public string Tail(int lines)
+    {
+        try
+        {
+            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var all = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return string.Join('\n', all.TakeLast(lines));
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        KillNow();
+        await Exited.ConfigureAwait(false);
+        await _pump.ConfigureAwait(false);
+        _process.Dispose();
+    }
+
+    private const int Sigterm = 15;
+    private const int Sigkill = 9;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

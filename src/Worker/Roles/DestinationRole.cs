@@ -1,0 +1,304 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using ZkSync.Contracts;
+using ZkSync.Worker.Cli;
+using ZkSync.Worker.Coordination;
+using ZkSync.Worker.Rsync;
+using ZkSync.ZooKeeper;
+using ZkSync.ZooKeeper.Recipes;
+
+namespace ZkSync.Worker.Roles;
+
+/// <summary>
+/// A destination (<c>-D</c>): reserves a port under <c>S/portlock</c>, runs an rsync daemon with the
+/// session's module bound where asked, marks itself active as soon as the daemon accepts connections,
+/// offers <c>--slots</c> entries <c>&lt;port&gt;:&lt;whoami&gt;</c> in <c>destQueue</c>, pauses while its base path
+/// is missing (with <c>--verifypath</c>), and stops its daemon at once when the master says stop.
+/// </summary>
+internal sealed partial class DestinationRole(WorkerSession session, string advertisedHost, RsyncCapabilities capabilities)
+{
+    private const int Attempts = 3;
+    private static readonly TimeSpan ListenTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan VerifyInterval = TimeSpan.FromSeconds(5);
+
+    private readonly ILogger _logger = session.LoggerFactory.CreateLogger<DestinationRole>();
+    private readonly ZkRsyncOptions _options = session.Options;
+    private readonly DestinationStates _states = new(session);
+    private volatile bool _paused;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        await session.JoinPartiesAsync([ZnodeLayout.PartyAll, ZnodeLayout.PartyDestinations], cancellationToken).ConfigureAwait(false);
+        await using var ready = new ReadySignal(session, cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Lost);
+        _ = ready.Stopped.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        PrivateFile.EnsureDirectory(_options.TmpDir);
+        for (var attempt = 1; attempt <= Attempts && !stop.IsCancellationRequested; attempt++)
+        {
+            var port = await ReservePortAsync(stop.Token).ConfigureAwait(false);
+            var outcome = await ServeAsync(port, stop.Token).ConfigureAwait(false);
+            if (outcome is ServeOutcome.Stopped)
+            {
+                break;
+            }
+        }
+
+        if (session.Lost.IsCancellationRequested)
+        {
+            LogSessionLost(_logger);
+            return ExitCodes.Crash;
+        }
+
+        if (ready.Stopped.IsCompletedSuccessfully || cancellationToken.IsCancellationRequested)
+        {
+            LogDone(_logger, session.WhoAmI);
+            return ExitCodes.Success;
+        }
+
+        LogGaveUp(_logger, Attempts);
+        return ExitCodes.Crash;
+    }
+
+    private enum ServeOutcome
+    {
+        Stopped,
+        DaemonFailed,
+    }
+
+    /// <summary>The original's <c>reserve_port</c>: under <c>S/portlock</c>, the first port from
+    /// <c>--startport</c> without a <c>usedports/&lt;host&gt;/&lt;port&gt;</c> node (or exactly <c>--rsyncport</c>).</summary>
+    private async Task<int> ReservePortAsync(CancellationToken cancellationToken)
+    {
+        var client = session.Client;
+        var usedPorts = ZnodeLayout.UsedPorts(session.Name, advertisedHost);
+        await client.EnsurePathAsync(usedPorts, session.Acl, cancellationToken).ConfigureAwait(false);
+        var portLock = new DistributedLock(client, ZnodeLayout.PortLock(session.Name), session.WhoAmI, session.Recipes);
+        await portLock.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var port = _options.RsyncPort ?? _options.StartPort;
+            while (await client.ExistsAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), null, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                if (_options.RsyncPort is not null)
+                {
+                    throw new InvalidOperationException($"port already in use in this session: {port}");
+                }
+
+                port++;
+            }
+
+            await client.CreateAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), ReadOnlyMemory<byte>.Empty, session.Acl, CreateMode.Ephemeral, cancellationToken).ConfigureAwait(false);
+            var portMap = ZnodeLayout.PortMapEntry(session.Name, session.WhoAmI);
+            await client.EnsurePathAsync(ZnodeLayout.PortMap(session.Name), session.Acl, cancellationToken).ConfigureAwait(false);
+            var portText = Encoding.ASCII.GetBytes(port.ToString(CultureInfo.InvariantCulture));
+            try
+            {
+                await client.CreateAsync(portMap, portText, session.Acl, CreateMode.Ephemeral, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeExistsException)
+            {
+                await client.SetDataAsync(portMap, portText, -1, cancellationToken).ConfigureAwait(false);
+            }
+
+            LogPortReserved(_logger, port);
+            return port;
+        }
+        finally
+        {
+            await portLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ServeOutcome> ServeAsync(int port, CancellationToken stop)
+    {
+        var bind = HostIdentity.BindAddress(_options, advertisedHost);
+        var files = new List<string>();
+        try
+        {
+            string? secretsFile = null;
+            if (_options.RsyncSecretFile is not null)
+            {
+                var secret = RsyncCommandBuilder.ReadSecret(await File.ReadAllTextAsync(_options.RsyncSecretFile, stop).ConfigureAwait(false));
+                secretsFile = PrivateFile.Write(_options.TmpDir, "secrets", RsyncCommandBuilder.SecretsFileContent(secret));
+                files.Add(secretsFile);
+            }
+
+            var config = PrivateFile.Write(
+                _options.TmpDir,
+                "rsyncd",
+                RsyncCommandBuilder.DaemonConfig(session.Name, _options.RsyncPath!, bind, secretsFile));
+            files.Add(config);
+
+            var invocation = _options.Netcat
+                ? RsyncCommandBuilder.NetcatDestination(bind, port)
+                : RsyncCommandBuilder.Daemon(config, port, bind, _options.DropCache, capabilities);
+            LogStarting(_logger, invocation.ToString());
+            using var daemon = new Process { StartInfo = invocation.ToStartInfo() };
+            daemon.StartInfo.RedirectStandardInput = true;
+            daemon.Start();
+            var output = PumpOutputAsync(daemon);
+            try
+            {
+                var exited = daemon.WaitForExitAsync(CancellationToken.None);
+                if (!await WaitUntilListeningAsync(bind, port, exited, stop).ConfigureAwait(false))
+                {
+                    if (stop.IsCancellationRequested)
+                    {
+                        return ServeOutcome.Stopped;
+                    }
+
+                    LogDaemonFailed(_logger, daemon.HasExited ? daemon.ExitCode : -1, await output.ConfigureAwait(false));
+                    return ServeOutcome.DaemonFailed;
+                }
+
+                await RegisterAsync(port, stop).ConfigureAwait(false);
+                using var verifier = _options.VerifyPath
+                    ? new Timer(_ => _ = VerifyBasePathAsync(port, stop), null, VerifyInterval, VerifyInterval)
+                    : null;
+                try
+                {
+                    await exited.WaitAsync(stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return ServeOutcome.Stopped;
+                }
+
+                LogDaemonFailed(_logger, daemon.ExitCode, await output.ConfigureAwait(false));
+                return ServeOutcome.DaemonFailed;
+            }
+            finally
+            {
+                ProcessRunner.Kill(daemon);
+                await daemon.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ServeOutcome.Stopped;
+        }
+        finally
+        {
+            foreach (var file in files)
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>Marks this destination active, then offers its slots (active first, so a source that takes an entry finds it usable).</summary>
+    private async Task RegisterAsync(int port, CancellationToken cancellationToken)
+    {
+        _paused = false;
+        await _states.ActivateAsync(session.WhoAmI, cancellationToken).ConfigureAwait(false);
+        await OfferSlotsAsync(port, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task OfferSlotsAsync(int port, CancellationToken cancellationToken)
+    {
+        var destQueue = new BulkLockingQueue(session.Client, ZnodeLayout.DestQueue(session.Name), session.Recipes);
+        var entry = Encoding.UTF8.GetBytes(ZnodeLayout.DestQueueEntry(port, session.WhoAmI));
+        await destQueue.PutManyAsync([.. Enumerable.Repeat(entry, _options.Slots)], ZnodeLayout.DefaultPriority, cancellationToken).ConfigureAwait(false);
+        LogRegistered(_logger, session.WhoAmI, port, _options.Slots);
+    }
+
+    /// <summary>The original's check every ten loops: pause while the base path is missing, activate (and
+    /// re-queue if a source disabled us meanwhile) when it is back.</summary>
+    private async Task VerifyBasePathAsync(int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (Directory.Exists(_options.RsyncPath))
+            {
+                if (_paused)
+                {
+                    _paused = false;
+                    if (await _states.ActivateAsync(session.WhoAmI, cancellationToken).ConfigureAwait(false))
+                    {
+                        await OfferSlotsAsync(port, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            else if (!_paused)
+            {
+                LogBasePathMissing(_logger, _options.RsyncPath!);
+                _paused = true;
+                await _states.PauseAsync(session.WhoAmI, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is ZooKeeperException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogVerifyFailed(_logger, exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the daemon accepts TCP connections (so it registers the moment it can serve, not after
+    /// a fixed sleep), until it exits, or until stopped. No event tells when a child starts listening, so
+    /// this connects with a short back-off, bounded by <see cref="ListenTimeout"/>.
+    /// </summary>
+    private static async Task<bool> WaitUntilListeningAsync(string bind, int port, Task exited, CancellationToken stop)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(5);
+        var probeHost = bind is "0.0.0.0" ? "127.0.0.1" : bind is "::" ? "::1" : bind;
+        while (!exited.IsCompleted && !stop.IsCancellationRequested && Stopwatch.GetElapsedTime(started) < ListenTimeout)
+        {
+            using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync(probeHost, port, stop).ConfigureAwait(false);
+                return true;
+            }
+            catch (SocketException)
+            {
+                await Task.WhenAny(exited, Task.Delay(delay, stop)).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 100));
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<string> PumpOutputAsync(Process process)
+    {
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        return (await output.ConfigureAwait(false)) + (await error.ConfigureAwait(false));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reserved port {Port}")]
+    private static partial void LogPortReserved(ILogger logger, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting {Command}")]
+    private static partial void LogStarting(ILogger logger, string command);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Added destination {WhoAmI} to queue with port {Port} ({Slots} slots)")]
+    private static partial void LogRegistered(ILogger logger, string whoAmI, int port, int slots);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "rsync daemon ended with exit code {ExitCode}: {Output}")]
+    private static partial void LogDaemonFailed(ILogger logger, int exitCode, string output);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Base path {Path} not available: pausing")]
+    private static partial void LogBasePathMissing(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the base path failed: {Reason}")]
+    private static partial void LogVerifyFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Lost the ZooKeeper session: daemon stopped")]
+    private static partial void LogSessionLost(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{WhoAmI} Ready")]
+    private static partial void LogDone(ILogger logger, string whoAmI);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The rsync daemon failed {Attempts} times: giving up")]
+    private static partial void LogGaveUp(ILogger logger, int attempts);
+}
