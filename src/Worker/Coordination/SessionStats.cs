@@ -9,6 +9,7 @@ namespace ZkSync.Worker.Coordination;
 internal sealed class SessionStats
 {
     private readonly Dictionary<string, Counter> _counters;
+    private bool _ensured;
 
     public SessionStats(WorkerSession session)
     {
@@ -18,11 +19,18 @@ internal sealed class SessionStats
             StringComparer.Ordinal);
     }
 
-    /// <summary>Adds one run's figures (all counters at once, each with its own versioned retry loop).</summary>
-    public Task AddAsync(RsyncStats stats, CancellationToken cancellationToken) =>
-        Task.WhenAll(_counters
-            .Where(pair => stats[pair.Key] != 0)
-            .Select(pair => pair.Value.AddAsync(stats[pair.Key], cancellationToken)));
+    /// <summary>
+    /// Adds one run's figures (all counters at once, each with its own versioned retry loop). Like the
+    /// original, every counter node exists after a source's first run; unlike it, a zero is not written.
+    /// </summary>
+    public async Task AddAsync(RsyncStats stats, CancellationToken cancellationToken)
+    {
+        var ensure = !_ensured;
+        await Task.WhenAll(_counters.Select(pair => stats[pair.Key] != 0
+            ? pair.Value.AddAsync(stats[pair.Key], cancellationToken)
+            : ensure ? pair.Value.GetValueAsync(cancellationToken) : Task.CompletedTask)).ConfigureAwait(false);
+        _ensured = true;
+    }
 
     /// <summary>Every counter's value (missing counters read as 0), in the original's key order.</summary>
     public async Task<IReadOnlyDictionary<string, long>> ReadAsync(CancellationToken cancellationToken)
