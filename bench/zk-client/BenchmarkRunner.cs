@@ -38,7 +38,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
         var results = new List<LineResult>();
         foreach (var workload in workloads)
         {
-            results.AddRange(await RunWorkloadAsync(server, client, workload, cancellationToken).ConfigureAwait(false));
+            results.AddRange(await RunWorkloadAsync(server, client, clientOptions, workload, cancellationToken).ConfigureAwait(false));
         }
 
         var ceiling = await MeasurePipelinedGetCeilingAsync(server, client, cancellationToken).ConfigureAwait(false);
@@ -70,13 +70,13 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
     }
 
     private async Task<IReadOnlyList<LineResult>> RunWorkloadAsync(
-        ZooKeeperServer server, ZooKeeperClient client, IWorkload workload, CancellationToken cancellationToken)
+        ZooKeeperServer server, ZooKeeperClient client, ZooKeeperClientOptions clientOptions, IWorkload workload, CancellationToken cancellationToken)
     {
         var results = workload.Lines.Select(line => new LineResult(line, settings.Items)).ToList();
 
         output.WriteLine($"[{workload.Name}] warming up ours ({settings.WarmupItems:#,0} items)");
         await WithParentAsync(client, $"{OursRoot}/{workload.Name}-warmup",
-            parent => workload.RunOursAsync(client, parent, settings.WarmupItems, cancellationToken), cancellationToken).ConfigureAwait(false);
+            parent => workload.RunOursAsync(client, clientOptions, parent, settings.WarmupItems, cancellationToken), cancellationToken).ConfigureAwait(false);
         await Task.Delay(TierUpPause, cancellationToken).ConfigureAwait(false);
 
         for (var run = 1; run <= settings.Runs; run++)
@@ -85,13 +85,13 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
             IReadOnlyDictionary<string, TimeSpan> ours, kazoo;
             if (run % 2 == 1)
             {
-                ours = await RunOursTimedAsync(client, workload, run, cancellationToken).ConfigureAwait(false);
+                ours = await RunOursTimedAsync(client, clientOptions, workload, run, cancellationToken).ConfigureAwait(false);
                 kazoo = await RunKazooTimedAsync(server, client, workload, run, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 kazoo = await RunKazooTimedAsync(server, client, workload, run, cancellationToken).ConfigureAwait(false);
-                ours = await RunOursTimedAsync(client, workload, run, cancellationToken).ConfigureAwait(false);
+                ours = await RunOursTimedAsync(client, clientOptions, workload, run, cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var result in results)
@@ -107,13 +107,13 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
     }
 
     private Task<IReadOnlyDictionary<string, TimeSpan>> RunOursTimedAsync(
-        ZooKeeperClient client, IWorkload workload, int run, CancellationToken cancellationToken)
+        ZooKeeperClient client, ZooKeeperClientOptions clientOptions, IWorkload workload, int run, CancellationToken cancellationToken)
     {
         // Start each of our runs on a clean heap, as each kazoo run starts in a fresh process.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         return WithParentAsync(client, $"{OursRoot}/{workload.Name}-{run}",
-            parent => workload.RunOursAsync(client, parent, settings.Items, cancellationToken), cancellationToken);
+            parent => workload.RunOursAsync(client, clientOptions, parent, settings.Items, cancellationToken), cancellationToken);
     }
 
     private async Task<IReadOnlyDictionary<string, TimeSpan>> RunKazooTimedAsync(

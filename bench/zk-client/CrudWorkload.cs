@@ -32,7 +32,7 @@ internal sealed class CrudWorkload : IWorkload
     ];
 
     public async Task<IReadOnlyDictionary<string, TimeSpan>> RunOursAsync(
-        ZooKeeperClient client, string parent, int items, CancellationToken cancellationToken)
+        ZooKeeperClient client, ZooKeeperClientOptions clientOptions, string parent, int items, CancellationToken cancellationToken)
     {
         var paths = Enumerable.Range(0, items)
             .Select(i => string.Create(CultureInfo.InvariantCulture, $"{parent}/node-{i:D7}"))

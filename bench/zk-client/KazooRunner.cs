@@ -32,8 +32,9 @@ internal static class KazooRunner
             warmupItems.ToString(CultureInfo.InvariantCulture),
         ];
 
-        // kazoo does a few thousand operations a second at best: allow 20 ms per item and line.
-        var timeout = TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(20.0 * (items + warmupItems) * workload.Lines.Count);
+        // kazoo does a few thousand operations a second at best, and its LockingQueue lists the whole
+        // queue for every item (tens of items a second at 10,000): allow 100 ms per item and line.
+        var timeout = TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(100.0 * (items + warmupItems) * workload.Lines.Count);
         var result = await KazooScript.RunAsync(Script.Value, arguments, environment: null, timeout, cancellationToken)
             .ConfigureAwait(false);
         result.EnsureSuccess();

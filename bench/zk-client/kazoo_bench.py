@@ -9,9 +9,11 @@ Each workload must do exactly what the C# workload of the same name does.
 """
 import json
 import sys
+import threading
 import time
 
 from kazoo.client import KazooClient
+from kazoo.recipe.queue import LockingQueue
 
 CREATE_PAYLOAD = b"created-16-bytes"
 SET_PAYLOAD = b"updated-16-bytes"
@@ -54,12 +56,78 @@ def crud(zk, parent, items):
     return seconds
 
 
-# Extension point: one function per C# IWorkload, under the same name. Issue 4 adds
-# "locking_queue": put N items, then 8 consumer threads take and consume them all through
-# kazoo.recipe.queue.LockingQueue (get(), then consume()), timed as one line.
+LOCKING_QUEUE_CONSUMERS = 8
+PUT_BATCH = 1000
+
+
+def locking_queue(zk, parent, items):
+    """Put N items (put_all, 1,000 per transaction; not timed), then 8 consumer threads, each with a
+    LockingQueue on a KazooClient of its own, get() and consume() until all N are consumed; timed from
+    the consumers' start to the last consume, as LockingQueueWorkload does."""
+    path = parent + "/queue"
+    values = [b"item-%07d" % i for i in range(items)]
+    producer = LockingQueue(zk, path)
+    for start in range(0, items, PUT_BATCH):
+        producer.put_all(values[start:start + PUT_BATCH])
+
+    sessions = [connect() for _ in range(LOCKING_QUEUE_CONSUMERS)]
+    lock = threading.Lock()
+    state = {"remaining": items, "finished": None}
+    consumed = []
+    errors = []
+
+    def consume(session):
+        queue = LockingQueue(session, path)
+        try:
+            while True:
+                with lock:
+                    if state["remaining"] <= 0:
+                        return
+                # A short timeout only so that a consumer notices when the others finished the queue.
+                value = queue.get(timeout=0.1)
+                if value is None:
+                    continue
+                if not queue.consume():
+                    raise RuntimeError("a taken item could not be consumed")
+                with lock:
+                    consumed.append(value)
+                    state["remaining"] -= 1
+                    if state["remaining"] == 0:
+                        state["finished"] = time.perf_counter()
+        except Exception as error:  # reported after the join
+            errors.append(error)
+
+    threads = [threading.Thread(target=consume, args=(session,)) for session in sessions]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for session in sessions:
+        session.stop()
+        session.close()
+    check(not errors, "a consumer failed: %r" % errors[:1])
+    check(len(consumed) == items and len(set(consumed)) == items, "not every item was consumed exactly once")
+    check(len(producer) == 0, "the queue is not empty")
+    zk.delete(path, recursive=True)
+    return {"locking_queue": state["finished"] - start}
+
+
+# Extension point: one function per C# IWorkload, under the same name.
 WORKLOADS = {
     "crud": crud,
+    "locking_queue": locking_queue,
 }
+
+
+HOSTS = []
+
+
+def connect():
+    """A started KazooClient on the server main() was given."""
+    zk = KazooClient(hosts=HOSTS[0], timeout=30.0)
+    zk.start(timeout=30)
+    return zk
 
 
 def check(condition, what):
@@ -70,8 +138,8 @@ def check(condition, what):
 def main():
     hosts, workload, parent, items, warmup_parent, warmup_items = sys.argv[1:7]
     run = WORKLOADS[workload]
-    zk = KazooClient(hosts=hosts, timeout=30.0)
-    zk.start(timeout=30)
+    HOSTS.append(hosts)
+    zk = connect()
     try:
         run(zk, warmup_parent, int(warmup_items))
         seconds = run(zk, parent, int(items))

@@ -1,13 +1,25 @@
 namespace ZkSync.ZooKeeper.Recipes;
 
 /// <summary>
-/// Where <see cref="LockingQueue.GetAsync"/> learns which entries it may take. The get loop only
-/// asks for a snapshot and waits on its change signal, so a view that keeps the two child lists
-/// cached and updates them from watch events (for queues with many entries) can replace
-/// <see cref="ListingQueueEntryView"/> without touching the take/consume logic.
+/// Where <see cref="LockingQueue.GetAsync"/> learns which entries to try. The get loop is the same for
+/// every view: arm the change signal, <see cref="RefreshAsync"/>, try each name <see cref="TryNext"/>
+/// hands out until one is taken, then — only if this round listed (so a watch armed after the signal
+/// stands behind the wait) — wait for the signal; otherwise go round again, which lists.
 /// </summary>
 internal interface IQueueEntryView
 {
-    /// <summary>The current untaken entries; the snapshot's change task is armed before reading, so no change is missed.</summary>
-    Task<QueueSnapshot> GetSnapshotAsync(CancellationToken cancellationToken);
+    /// <summary>A task completing on the next child event of <c>entries</c> or <c>taken</c> after this call.</summary>
+    Task<WatchedEvent> ArmChangeSignal();
+
+    /// <summary>Lists both children with watches when the view needs to; true when it listed.</summary>
+    Task<bool> RefreshAsync(CancellationToken cancellationToken);
+
+    /// <summary>The next entry to try, if any is left to try before the next listing.</summary>
+    bool TryNext([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? name);
+
+    /// <summary>The name last handed out was taken by this instance.</summary>
+    void OnTaken();
+
+    /// <summary>The name last handed out could not be taken: someone else holds it (<paramref name="heldByOther"/>), or it is gone.</summary>
+    void OnMissed(bool heldByOther);
 }

@@ -1,24 +1,35 @@
 namespace ZkSync.ZooKeeper.Recipes;
 
-/// <summary>kazoo's way: list <c>entries</c> and <c>taken</c> with child watches on every call, sort
-/// entry names as strings, drop the taken ones.</summary>
+/// <summary>kazoo's way: list <c>entries</c> and <c>taken</c> with child watches on every round and hand
+/// out only the first untaken entry; whoever loses it waits for the next change.</summary>
 internal sealed class ListingQueueEntryView(ZooKeeperClient client, string entriesPath, string takenPath, ZooKeeperRetryPolicy retryPolicy)
     : IQueueEntryView
 {
     private readonly ChangeSignal _changed = new();
+    private string? _first;
 
-    public async Task<QueueSnapshot> GetSnapshotAsync(CancellationToken cancellationToken)
+    public Task<WatchedEvent> ArmChangeSignal() => _changed.Arm();
+
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
     {
-        var changed = _changed.Arm();
-        var entries = await retryPolicy.ExecuteAsync(
-            token => client.GetChildrenAsync(entriesPath, _changed.Watcher, token), cancellationToken).ConfigureAwait(false);
-        var taken = await retryPolicy.ExecuteAsync(
-            token => client.GetChildrenAsync(takenPath, _changed.Watcher, token), cancellationToken).ConfigureAwait(false);
-        var takenNames = new HashSet<string>(taken.Children, StringComparer.Ordinal);
-        var available = entries.Children
-            .Where(name => !takenNames.Contains(name))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        return new QueueSnapshot(available, changed);
+        var untaken = await QueueListing.ListUntakenAsync(client, entriesPath, takenPath, _changed.Watcher, retryPolicy, cancellationToken)
+            .ConfigureAwait(false);
+        _first = untaken.Length > 0 ? untaken[0] : null;
+        return true;
+    }
+
+    public bool TryNext([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? name)
+    {
+        name = _first;
+        _first = null;
+        return name is not null;
+    }
+
+    public void OnTaken()
+    {
+    }
+
+    public void OnMissed(bool heldByOther)
+    {
     }
 }

@@ -10,6 +10,8 @@ namespace ZkSync.ZooKeeper.Recipes;
 /// becomes available again. An instance holds at most one entry: <see cref="GetAsync"/> returns it
 /// until <see cref="ConsumeAsync"/> deletes it or <see cref="ReleaseAsync"/> gives it back.
 /// Calls on one instance are serialized; use one instance per concurrent consumer.
+/// <see cref="LockingQueueStrategy"/> picks how entries are found: from a cached listing (the default,
+/// O(1) requests per get) or by listing on every get as kazoo does.
 /// </summary>
 public sealed class LockingQueue
 {
@@ -23,7 +25,8 @@ public sealed class LockingQueue
     private readonly SemaphoreSlim _serial = new(1, 1);
     private bool _pathsEnsured;
 
-    public LockingQueue(ZooKeeperClient client, string path, RecipeOptions? options = null)
+    public LockingQueue(
+        ZooKeeperClient client, string path, RecipeOptions? options = null, LockingQueueStrategy strategy = LockingQueueStrategy.Cached)
     {
         ArgumentNullException.ThrowIfNull(client);
         PathValidation.ValidatePath(path);
@@ -35,8 +38,22 @@ public sealed class LockingQueue
         _entriesPath = KazooNames.Combine(path, KazooNames.QueueEntries);
         Id = KazooNames.NewUuidHex();
         _id = Encoding.ASCII.GetBytes(Id);
-        _view = new ListingQueueEntryView(client, _entriesPath, _takenPath, _options.RetryPolicy);
+        Strategy = strategy;
+        _view = strategy switch
+        {
+            LockingQueueStrategy.Cached => new CachedQueueEntryView(client, _entriesPath, _takenPath, _options.RetryPolicy, Random.Shared),
+            LockingQueueStrategy.KazooListing => new ListingQueueEntryView(client, _entriesPath, _takenPath, _options.RetryPolicy),
+            _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "Unknown strategy."),
+        };
     }
+
+    public LockingQueueStrategy Strategy { get; }
+
+    /// <summary>How this instance finds entries (tests look at its listings).</summary>
+    internal IQueueEntryView View => _view;
+
+    /// <summary>Entries this instance tried to take and could not (someone else held them, or they were gone).</summary>
+    internal long Misses { get; private set; }
 
     public string Path { get; }
 
@@ -73,7 +90,10 @@ public sealed class LockingQueue
     }
 
     /// <summary>
-    /// Takes the first untaken entry and returns its value; returns the entry already held, if any.
+    /// Takes an untaken entry and returns its value; returns the entry already held, if any. With
+    /// <see cref="LockingQueueStrategy.KazooListing"/> that is the first one of a fresh listing; with
+    /// <see cref="LockingQueueStrategy.Cached"/> the first one of the cached listing that is still free
+    /// (contenders spread over the cached entries of the same priority instead of queueing on the first).
     /// Waits for child events on <c>entries</c> and <c>taken</c> (never polls) until an entry can be
     /// taken, or returns null when <paramref name="timeout"/> (null: forever) passes.
     /// </summary>
@@ -91,16 +111,31 @@ public sealed class LockingQueue
 
             while (true)
             {
-                var snapshot = await _view.GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
-
-                // Like kazoo, try only the first: contenders that lose wait for the next change.
-                if (snapshot.Available.Count > 0 && await TryTakeAsync(snapshot.Available[0], cancellationToken).ConfigureAwait(false) is { } item)
+                var changed = _view.ArmChangeSignal();
+                var listed = await _view.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                while (_view.TryNext(out var name))
                 {
-                    Current = item;
-                    return item.Value;
+                    var (item, heldByOther) = Strategy == LockingQueueStrategy.Cached
+                        ? await TryTakeCheckedAsync(name, cancellationToken).ConfigureAwait(false)
+                        : (await TryTakeAsync(name, cancellationToken).ConfigureAwait(false), false);
+                    if (item is not null)
+                    {
+                        _view.OnTaken();
+                        Current = item;
+                        return item.Value;
+                    }
+
+                    Misses++;
+                    _view.OnMissed(heldByOther);
                 }
 
-                if (!await ChangeSignal.WaitAsync(snapshot.Changed, _options.TimeProvider, started, timeout, cancellationToken).ConfigureAwait(false))
+                // Only a listing made after arming has a watch behind it: a stale cache that ran dry is listed first.
+                if (!listed)
+                {
+                    continue;
+                }
+
+                if (!await ChangeSignal.WaitAsync(changed, _options.TimeProvider, started, timeout, cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -263,6 +298,107 @@ public sealed class LockingQueue
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="TryTakeAsync"/>, for names from a cache that may be stale: one transaction checks
+    /// that <c>entries/&lt;name&gt;</c> still exists and creates <c>taken/&lt;name&gt;</c> (the same node, data
+    /// and ACL kazoo creates), with the read of the entry pipelined behind it. A name consumed since the
+    /// listing so costs one round trip and leaves no taken node behind, not three requests.
+    /// <c>Held</c> tells a miss because someone else holds the entry from one because it is gone.
+    /// </summary>
+    internal async Task<(QueueItem? Item, bool Held)> TryTakeCheckedAsync(string name, CancellationToken cancellationToken)
+    {
+        var takenNode = KazooNames.Combine(_takenPath, name);
+        var entryNode = KazooNames.Combine(_entriesPath, name);
+        var attempts = 0;
+        try
+        {
+            var held = false;
+            var (taken, data) = await _options.RetryPolicy.ExecuteAsync(async token =>
+            {
+                attempts++;
+                var claim = _client.MultiAsync(
+                    [Op.Check(entryNode, -1), Op.Create(takenNode, _id, _options.Acl, CreateMode.Ephemeral)], token);
+
+                // The server answers a session's requests in order: this read sees the transaction's outcome.
+                var read = _client.GetDataAsync(entryNode, null, token);
+                try
+                {
+                    await claim.ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is NodeExistsException or NoNodeException)
+                {
+                    await ObserveQuietlyAsync(read).ConfigureAwait(false);
+                    held = exception is NodeExistsException;
+
+                    // After a lost reply our own transaction may have created the taken node: ours exactly when it carries our id.
+                    return exception is NodeExistsException && attempts > 1 && await HoldsAsync(takenNode, token).ConfigureAwait(false)
+                        ? (true, null)
+                        : (false, (byte[]?)null);
+                }
+                catch
+                {
+                    await ObserveQuietlyAsync(read).ConfigureAwait(false);
+                    throw;
+                }
+
+                try
+                {
+                    return (true, (await read.ConfigureAwait(false)).Data);
+                }
+                catch (NoNodeException)
+                {
+                    // Deleted by someone not holding it (a queue cleanup) right after our transaction.
+                    return (true, null);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            if (!taken)
+            {
+                return (null, held);
+            }
+
+            if (data is null)
+            {
+                // Taken in an earlier attempt whose replies were lost, or the entry vanished after the transaction.
+                try
+                {
+                    data = (await _options.RetryPolicy.ExecuteAsync(
+                        token => _client.GetDataAsync(entryNode, null, token), cancellationToken).ConfigureAwait(false)).Data;
+                }
+                catch (NoNodeException)
+                {
+                    _logger.LogDebug("Queue {Path}: {Name} was deleted before we could read it", Path, name);
+                    await _options.RetryPolicy.ExecuteAsync(token => DeleteQuietlyAsync(takenNode, token), cancellationToken).ConfigureAwait(false);
+                    return (null, false);
+                }
+            }
+
+            _logger.LogDebug("Queue {Path}: took {Name}", Path, name);
+            return (new QueueItem(name, data), false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ZooKeeperException && !(exception is SessionExpiredException))
+        {
+            // Cancelled or failed half-way: do not leave a taken node that nobody will consume.
+            if (attempts > 0)
+            {
+                await DeleteIfOursBestEffortAsync(takenNode).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task ObserveQuietlyAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is ZooKeeperException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Only its outcome mattered, and that came with the transaction's.
         }
     }
 

@@ -192,8 +192,10 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
             Assert.Empty((await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token)).Children);
         });
 
-    [Fact]
-    public Task GetAndConsume_With16ClientsAnd1000Items_ConsumeEveryItemExactlyOnce() =>
+    [Theory]
+    [InlineData(LockingQueueStrategy.Cached)]
+    [InlineData(LockingQueueStrategy.KazooListing)]
+    public Task GetAndConsume_With16ClientsAnd1000Items_ConsumeEveryItemExactlyOnce(LockingQueueStrategy strategy) =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             const int Items = 1000;
@@ -211,7 +213,7 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
 
             async Task ConsumeAsync(ZooKeeperClient client)
             {
-                var queue = new LockingQueue(client, QueuePath, chroot.Options);
+                var queue = new LockingQueue(client, QueuePath, chroot.Options, strategy);
                 while (true)
                 {
                     if (await queue.GetAsync(TimeSpan.FromMilliseconds(500), timeout.Token) is { } value)
@@ -227,7 +229,7 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
             }
 
             await Task.WhenAll(clients.Select(client => Task.Run(() => ConsumeAsync(client))));
-            output.WriteLine($"16 consumers took {TimeProvider.System.GetElapsedTime(started)} for {Items} items");
+            output.WriteLine($"16 consumers ({strategy}) took {TimeProvider.System.GetElapsedTime(started)} for {Items} items");
 
             Assert.Equal(Items, consumed.Count);
             Assert.Equal(Enumerable.Range(0, Items).Select(i => i.ToString("D4", null)), consumed.Order(StringComparer.Ordinal));
