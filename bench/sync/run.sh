@@ -10,7 +10,7 @@
 # file contents where the run wrote them); a wrong copy or a non-zero exit counts as FAIL, not a time.
 # Prints a Markdown table with the ratio to single rsync and the targets as PASS/FAIL.
 #
-#   --quick   smaller trees, 1 run per figure (a smoke run of every code path, ~3 min)
+#   --quick   smaller trees, 1 run per figure (a smoke run of every code path, ~5 min)
 #   --keep    keep the work directory (trees, per-run logs); with --dir, existing trees are reused
 #   --runs N  runs per figure (default 3; --quick: 1)
 #   --dir D   work directory (default: a new one under ${TMPDIR:-/tmp})
