@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# Issue 6's benchmark: ./zkrsync local against one rsync -a stream and Debian's fpsync, side by side.
+#
+#   bench/sync/run.sh [--quick] [--keep] [--runs N] [--dir DIR]
+#
+# Generates its own trees (fixed seed) under a work directory, then measures full copies and
+# incremental re-syncs (no change; the same 1% of the files changed) with and without 200 us of
+# extra latency per metadata call (/work/shared/bench/slowmeta.c as LD_PRELOAD), median of --runs
+# runs each. After every run the destination is compared with the source (rsync -ani --delete, plus
+# file contents where the run wrote them); a wrong copy or a non-zero exit counts as FAIL, not a time.
+# Prints a Markdown table with the ratio to single rsync and the issue's targets as PASS/FAIL.
+#
+#   --quick   smaller trees, 1 run per figure (a smoke run of every code path, ~5 min)
+#   --keep    keep the work directory (trees, per-run logs); with --dir, existing trees are reused
+#   --runs N  runs per figure (default 3; --quick: 1)
+#   --dir D   work directory (default: a new one under ${TMPDIR:-/tmp})
+#
+# Needs rsync, fpart (fpsync), gcc, java + Debian's zookeeper, the .NET 10 SDK, /usr/bin/python3.
+# Missing rsync/fpart/zookeeper/gcc are installed with apt-get when run as root.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+slowmeta_c=/work/shared/bench/slowmeta.c
+say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+quick=0 keep=0 runs='' work=''
+while (($#)); do
+  case $1 in
+    --quick) quick=1 ;;
+    --keep) keep=1 ;;
+    --runs) runs=$2; shift ;;
+    --dir) work=$2; shift ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ -n $runs ]] || runs=$((quick ? 1 : 3))
+
+# ---------------------------------------------------------------- prerequisites
+need=()
+command -v rsync >/dev/null || need+=(rsync)
+command -v fpsync >/dev/null || need+=(fpart)
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
+[[ -f /usr/share/java/zookeeper.jar ]] && command -v java >/dev/null || need+=(zookeeper)
+if ((${#need[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    say "installing ${need[*]} (apt-get)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "missing: ${need[*]} (sudo apt-get install -y ${need[*]})" >&2; exit 1
+  fi
+fi
+say "building zkrsync (./zkrsync does it once; again only when src/ changes)"
+"$repo/zkrsync" local --help >/dev/null
+zkrsync_bin=$repo/.build/zkrsync/zkrsync
+
+# ---------------------------------------------------------------- work directory and cleanup
+if [[ -z $work ]]; then work=$(mktemp -d "${TMPDIR:-/tmp}/syncbench.XXXXXX"); else mkdir -p "$work"; fi
+work=$(cd "$work" && pwd)
+data=$work/data                 # SRC and DST trees: the only paths slowmeta slows down
+logs=$work/logs results=$work/results.tsv
+mkdir -p "$data" "$logs" "$work/fpsync" "$work/zktmp"
+: >"$results"
+zk_pid='' tool_pid=''
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [[ -n $tool_pid ]] && kill -- -"$tool_pid" 2>/dev/null || true
+  if [[ -n $zk_pid ]]; then kill "$zk_pid" 2>/dev/null || true; wait "$zk_pid" 2>/dev/null || true; fi
+  if ((keep)); then say "kept $work"; else rm -rf "$work"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+gcc -O2 -shared -fPIC -o "$work/slowmeta.so" "$slowmeta_c" -ldl
+
+# ---------------------------------------------------------------- trees
+gen() { # NAME FILES FANOUT LARGE LARGE_MB
+  local name=$1 stamp="$data/$1/.params" params="files=$2 fanout=$3 large=$4x$5MiB seed=6"
+  if [[ -f $stamp && $(cat "$stamp") == "$params" ]]; then say "reusing tree $name ($params)"; return; fi
+  rm -rf "${data:?}/$name"; mkdir -p "$data/$name"
+  say "generating tree $name ($params)"
+  /usr/bin/python3 "$here/gentree.py" "$data/$name/src" "$data/$name/stale" \
+    --files "$2" --fanout "$3" --large "$4" --large-mb "$5" --seed 6 | tee "$data/$name/summary" >&2
+  echo "$params" >"$stamp"
+}
+if ((quick)); then
+  gen medium 3000 6,6,6 1 20
+  gen small 500 3,3,3 0 1
+else
+  gen medium 20000 10,10,10 3 50
+  gen small 2000 4,4,4 0 1
+fi
+
+# ---------------------------------------------------------------- tools
+# Each tool copies $src/ into $dst/ preserving what rsync -a preserves.
+run_tool() { # TOOL SRC DST SERVERS -> runs in the foreground of a process group of its own
+  local tool=$1 src=$2 dst=$3 servers=$4
+  case $tool in
+    rsync) rsync -a "$src/" "$dst/" ;;
+    fpsync-n*)
+      # fpsync's default rsync options are -lptgoD -v --numeric-ids (+ -d, --files-from): rsync -a
+      # minus -r (fpart does the recursion). Drop -v (it only fills fpsync's logs). Its queue, parts
+      # and logs go to -t, outside the slowed tree; removed after every run.
+      rm -rf "$work/fpsync/run"; mkdir -p "$work/fpsync/run"
+      fpsync -n "${tool#fpsync-n}" -t "$work/fpsync/run" -o "-lptgoD --numeric-ids" "$src/" "$dst/" ;;
+    zk-*)
+      local n=${tool#zk-}; n=${n%%+*}; n=${n%%-*}
+      local args=(local "$src" "$dst" --sources "$n" --destinations "$n" --depth 3 --tmpdir "$work/zktmp")
+      [[ -n $servers ]] && args+=(--servers "$servers")
+      "$zkrsync_bin" "${args[@]}" ;;
+  esac
+}
+
+# verify KIND SRC DST STALE_LIST: prints what differs (nothing when identical)
+verify() {
+  local kind=$1 src=$2 dst=$3 list=$4
+  rsync -ani --delete --dry-run "$src/" "$dst/"
+  case $kind in
+    full) rsync -anic --delete --dry-run "$src/" "$dst/" | grep -v '^\.d' || true ;;  # contents too
+    change1) while IFS= read -r rel; do cmp -s "$src/$rel" "$dst/$rel" || echo "content differs: $rel"; done <"$list" ;;
+  esac
+}
+
+# measure SCENARIO TREE KIND LATENCY_US TOOL REP [SERVERS]: one timed run, then verify, one line to results
+measure() {
+  local scen=$1 tree=$2 kind=$3 lat=$4 tool=$5 rep=$6 servers=${7:-}
+  local src=$data/$tree/src dst=$data/$tree/dst log="$logs/$scen.$tool.$rep"
+  log=${log// /_}
+  case $kind in
+    full) rm -rf "$dst" ;;
+    none) ;;
+    change1) /usr/bin/python3 "$here/restore.py" "$data/$tree/stale" "$data/$tree/stale.list" "$dst" ;;
+  esac
+  sync
+  local env=()
+  ((lat > 0)) && env=(LD_PRELOAD="$work/slowmeta.so" SLOWMETA_US="$lat" SLOWMETA_PREFIX="$data")
+  local t0 t1 rc=0
+  t0=$EPOCHREALTIME
+  set -m  # its own process group, so cleanup can stop all of it
+  env "${env[@]}" bash -c "$(declare -f run_tool); work='$work' zkrsync_bin='$zkrsync_bin' run_tool \"\$@\"" _ \
+    "$tool" "$src" "$dst" "$servers" >"$log.out" 2>"$log.err" &
+  tool_pid=$!
+  set +m
+  wait "$tool_pid" || rc=$?
+  tool_pid=''
+  t1=$EPOCHREALTIME
+  local secs diff status=ok zkstart=''
+  secs=$(/usr/bin/python3 -c "print(f'{$t1 - $t0:.3f}')")
+  diff=$(verify "$kind" "$src" "$dst" "$data/$tree/stale.list" 2>&1 | head -n 20)
+  if ((rc != 0)) || [[ -n $diff ]]; then
+    status=FAIL
+    say "FAIL: $scen / $tool run $rep (exit $rc); logs $log.{out,err}"
+    [[ -n $diff ]] && printf '  differs: %s\n' "${diff//$'\n'/$'\n  differs: '}" >&2
+    tail -n 5 "$log.err" | sed 's/^/  stderr: /' >&2
+    rsync -a --delete "$src/" "$dst/"  # repair, so the next incremental run starts from a synced copy
+  fi
+  zkstart=$(sed -n 's/.*Private ZooKeeper on .* started in \([0-9.]*\) s.*/\1/p' "$log.err" | head -n 1)
+  say "$scen | $tool | run $rep | ${secs}s | $status${zkstart:+ | private ZooKeeper ${zkstart}s} | load $(cut -d' ' -f1 /proc/loadavg)"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scen" "$tool" "$rep" "$secs" "$status" "$zkstart" >>"$results"
+}
+
+scenario() { # NAME TREE KIND LATENCY_US SERVERS TOOL...
+  local name=$1 tree=$2 kind=$3 lat=$4 servers=$5; shift 5
+  local rep tool
+  for ((rep = 1; rep <= runs; rep++)); do   # tools take turns, so load changes hit all of them
+    for tool in "$@"; do measure "$name" "$tree" "$kind" "$lat" "$tool" "$rep" "$servers"; done
+  done
+}
+
+# ---------------------------------------------------------------- an already running ZooKeeper
+start_zookeeper() {
+  local dir=$work/zk port
+  mkdir -p "$dir/data"
+  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat >"$dir/zoo.cfg" <<EOF
+tickTime=2000
+dataDir=$dir/data
+clientPort=$port
+clientPortAddress=127.0.0.1
+forceSync=no
+maxClientCnxns=0
+EOF
+  java -cp /usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar -Dzookeeper.admin.enableServer=false \
+    org.apache.zookeeper.server.ZooKeeperServerMain "$dir/zoo.cfg" >"$dir/server.log" 2>&1 &
+  zk_pid=$!
+  local i
+  for ((i = 0; i < 300; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then zk_servers=127.0.0.1:$port; return 0; fi
+    kill -0 "$zk_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  tail -n 20 "$dir/server.log" >&2; echo "ZooKeeper did not start" >&2; exit 1
+}
+
+# ---------------------------------------------------------------- the runs
+say "work directory $work; $runs run(s) per figure; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+tools=(rsync fpsync-n2 fpsync-n8 zk-2+2 zk-8+8)
+scenario "medium: full copy" medium full 0 '' "${tools[@]}"
+scenario "medium: incremental, no change" medium none 0 '' "${tools[@]}"
+scenario "medium: incremental, 1% changed" medium change1 0 '' "${tools[@]}"
+scenario "medium, 200 us metadata: incremental, no change" medium none 200 '' "${tools[@]}"
+scenario "medium, 200 us metadata: incremental, 1% changed" medium change1 200 '' "${tools[@]}"
+
+start_zookeeper
+say "ZooKeeper already running on $zk_servers; one untimed warm-up run"
+rm -rf "$data/small/dst"
+"$zkrsync_bin" local "$data/small/src" "$data/small/dst" --sources 2 --destinations 2 --depth 3 \
+  --tmpdir "$work/zktmp" --servers "$zk_servers" >"$logs/warmup.out" 2>"$logs/warmup.err"
+scenario "small, ZooKeeper already running: full copy" small full 0 "$zk_servers" rsync zk-2+2-servers
+scenario "small, ZooKeeper already running: incremental, no change" small none 0 "$zk_servers" rsync zk-2+2-servers
+
+# ---------------------------------------------------------------- report
+{
+  echo
+  echo "Trees: medium: $(cat "$data/medium/summary"); small: $(cat "$data/small/summary")."
+  echo "Date $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg);" \
+    "$runs run(s) per figure (median)."
+  echo
+  /usr/bin/python3 "$here/report.py" "$results"
+}
