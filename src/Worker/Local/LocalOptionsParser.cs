@@ -95,11 +95,10 @@ public static class LocalOptionsParser
             }
         }
 
-        if (values.List("arbitopts") is { Count: > 0 } arbitrary)
-        {
-            passthrough.Add("--arbitopts");
-            passthrough.Add(string.Join(',', arbitrary));
-        }
+        // Source and destination are on this machine: like rsync's own local copies, send whole files
+        // (the delta algorithm only costs CPU here). The user's --arbitopts come after it and win.
+        passthrough.Add("--arbitopts");
+        passthrough.Add(string.Join(',', new[] { "whole-file" }.Concat(values.List("arbitopts"))));
 
         return new LocalOptions
         {
