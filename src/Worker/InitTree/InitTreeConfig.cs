@@ -1,3 +1,4 @@
+using ZkSync.ZooKeeper;
 using ZkSync.Worker.Cli;
 
 namespace ZkSync.Worker.InitTree;
@@ -47,7 +48,7 @@ public static class InitTreeConfig
             users[section] = password;
         }
 
-        var rootAcl = DigestAcl.For(InitTreePlan.RootUser, rootPassword, ZkPermissions.All);
+        var rootAcl = DigestAcl.For(InitTreePlan.RootUser, rootPassword, Permissions.All);
         var nodes = new List<InitTreeNode>();
         foreach (var path in sections.Where(s => s.StartsWith('/')))
         {
@@ -65,24 +66,24 @@ public static class InitTreeConfig
 
     /// <summary>Permission letters (<c>rwcda</c>, any subset, any order) or <c>all</c>.</summary>
     /// <exception cref="UsageException">An unknown letter.</exception>
-    public static ZkPermissions ParsePermissions(string key)
+    public static Permissions ParsePermissions(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (key == "all")
         {
-            return ZkPermissions.All;
+            return Permissions.All;
         }
 
-        var permissions = ZkPermissions.None;
+        var permissions = Permissions.None;
         foreach (var c in key)
         {
             permissions |= c switch
             {
-                'r' => ZkPermissions.Read,
-                'w' => ZkPermissions.Write,
-                'c' => ZkPermissions.Create,
-                'd' => ZkPermissions.Delete,
-                'a' => ZkPermissions.Admin,
+                'r' => Permissions.Read,
+                'w' => Permissions.Write,
+                'c' => Permissions.Create,
+                'd' => Permissions.Delete,
+                'a' => Permissions.Admin,
                 _ => throw new UsageException($"unknown permission '{c}' in '{key}' (use letters of rwcda, or all)"),
             };
         }
@@ -121,7 +122,7 @@ public static class InitTreeConfig
                 continue;
             }
 
-            ZkPermissions permissions;
+            Permissions permissions;
             try
             {
                 permissions = ParsePermissions(key);

@@ -33,7 +33,7 @@ internal sealed partial class InitTreeRole(InitTreeOptions options, ILoggerFacto
 
         foreach (var node in plan.Nodes)
         {
-            var acl = node.Acls.Select(a => new Acl((Permissions)(int)a.Permissions, DigestAcl.Scheme, a.Id)).ToList();
+            var acl = node.Acls.Select(a => new Acl(a.Permissions, DigestAcl.Scheme, a.Id)).ToList();
             if (await client.ExistsAsync(node.Path, null, cancellationToken).ConfigureAwait(false) is null)
             {
                 if (node.MakePath)

@@ -1,3 +1,4 @@
+using ZkSync.ZooKeeper;
 using ZkSync.Worker.Cli;
 using ZkSync.Worker.InitTree;
 
@@ -86,20 +87,20 @@ public sealed class InitTreeConfigTests
         var admin = plan.Nodes[0];
         Assert.Equal(
             [
-                ("root", ZkPermissions.All),
-                ("user5", ZkPermissions.Read),
-                ("user4", ZkPermissions.Read | ZkPermissions.Write),
-                ("user3", ZkPermissions.Read | ZkPermissions.Write | ZkPermissions.Create),
-                ("user2", ZkPermissions.Create | ZkPermissions.Delete),
-                ("user1", ZkPermissions.Read | ZkPermissions.Write | ZkPermissions.Create | ZkPermissions.Delete),
+                ("root", Permissions.All),
+                ("user5", Permissions.Read),
+                ("user4", Permissions.Read | Permissions.Write),
+                ("user3", Permissions.Read | Permissions.Write | Permissions.Create),
+                ("user2", Permissions.Create | Permissions.Delete),
+                ("user1", Permissions.Read | Permissions.Write | Permissions.Create | Permissions.Delete),
             ],
             admin.Acls.Select(a => (a.User, a.Permissions)));
         Assert.Equal("root:+aZ1rdWwjvjfybxHYUKuYN+JRgw=", admin.Acls[0].Id);
         Assert.Equal("user1:LHNv5zLBfUQMwJgrHlq/iCfbuGE=", admin.Acls.Single(a => a.User == "user1").Id);
 
         var tools = plan.Nodes.Single(n => n.Path == "/admin/tools");
-        Assert.Equal([("root", ZkPermissions.All), ("sys", ZkPermissions.All)], tools.Acls.Select(a => (a.User, a.Permissions)));
-        Assert.Equal(31, (int)ZkPermissions.All);
+        Assert.Equal([("root", Permissions.All), ("sys", Permissions.All)], tools.Acls.Select(a => (a.User, a.Permissions)));
+        Assert.Equal(31, (int)Permissions.All);
     }
 
     [Theory]
@@ -124,11 +125,11 @@ public sealed class InitTreeConfigTests
     }
 
     [Theory]
-    [InlineData("all", ZkPermissions.All)]
-    [InlineData("rwcda", ZkPermissions.All)]
-    [InlineData("dr", ZkPermissions.Read | ZkPermissions.Delete)]
-    [InlineData("a", ZkPermissions.Admin)]
-    public void ParsePermissions_LettersMapToFlags(string key, ZkPermissions expected)
+    [InlineData("all", Permissions.All)]
+    [InlineData("rwcda", Permissions.All)]
+    [InlineData("dr", Permissions.Read | Permissions.Delete)]
+    [InlineData("a", Permissions.Admin)]
+    public void ParsePermissions_LettersMapToFlags(string key, Permissions expected)
     {
         Assert.Equal(expected, InitTreeConfig.ParsePermissions(key));
     }
