@@ -20,6 +20,8 @@ internal sealed partial class DestinationPicker(WorkerSession session)
     private readonly DestinationStates _states = new(session);
     private readonly Party _everyone = session.NewParty(ZnodeLayout.PartyAll);
     private readonly Dictionary<string, long> _avoidUntil = new(StringComparer.Ordinal);
+    private IReadOnlyList<string>? _members;
+    private Task _membersChanged = Task.CompletedTask;
 
     /// <summary>A usable slot, or null when none turned up within <paramref name="timeout"/>.</summary>
     public async Task<DestinationSlot?> AcquireAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -48,8 +50,7 @@ internal sealed partial class DestinationPicker(WorkerSession session)
                 continue;
             }
 
-            var members = await _everyone.GetMembersAsync(cancellationToken).ConfigureAwait(false);
-            if (!members.Contains(whoAmI))
+            if (!await IsMemberAsync(whoAmI, cancellationToken).ConfigureAwait(false))
             {
                 LogNotInParty(_logger, whoAmI);
                 await _queue.ConsumeAsync([item], cancellationToken).ConfigureAwait(false);
@@ -73,6 +74,21 @@ internal sealed partial class DestinationPicker(WorkerSession session)
 
             return new DestinationSlot(item, ZnodeLayout.HostOfWhoAmI(whoAmI), port, whoAmI);
         }
+    }
+
+    /// <summary>
+    /// Whether the destination is in party <c>allsd</c>: from a list kept until the party changes (a watch
+    /// says when), read afresh before an answer of "no" drops the destination's entry.
+    /// </summary>
+    private async Task<bool> IsMemberAsync(string whoAmI, CancellationToken cancellationToken)
+    {
+        if (_members is not null && !_membersChanged.IsCompleted && _members.Contains(whoAmI))
+        {
+            return true;
+        }
+
+        (_members, _membersChanged) = await _everyone.GetMembersWithChangeAsync(cancellationToken).ConfigureAwait(false);
+        return _members.Contains(whoAmI);
     }
 
     /// <summary>Gives the slot back for the next transfer (its entry stays in the queue).</summary>

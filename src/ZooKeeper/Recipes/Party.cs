@@ -90,6 +90,18 @@ public sealed class Party
         return await ReadMembersAsync(children, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The members now, and a task that completes at the next change of the party's children after this
+    /// listing (one-shot): for callers that keep the list and read it again only when it changed.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Members, Task Changed)> GetMembersWithChangeAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsurePathAsync(cancellationToken).ConfigureAwait(false);
+        var changed = _changed.Arm();
+        var children = await ListMemberNodesAsync(_changed.Watcher, cancellationToken).ConfigureAwait(false);
+        return (await ReadMembersAsync(children, cancellationToken).ConfigureAwait(false), changed);
+    }
+
     /// <summary>The number of members.</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken = default)
     {
@@ -137,24 +149,24 @@ public sealed class Party
         return children.Children.Where(child => child.Contains(KazooNames.PartyMarker, StringComparison.Ordinal)).ToList();
     }
 
+    /// <summary>The members' data, read all in flight at once, in listing order.</summary>
     private async Task<IReadOnlyList<string>> ReadMembersAsync(IReadOnlyList<string> nodes, CancellationToken cancellationToken)
     {
-        var members = new List<string>(nodes.Count);
-        foreach (var node in nodes)
+        var members = await Task.WhenAll(nodes.Select(async node =>
         {
             try
             {
                 var data = await _options.RetryPolicy.ExecuteAsync(
                     token => _client.GetDataAsync(KazooNames.Combine(Path, node), null, token), cancellationToken).ConfigureAwait(false);
-                members.Add(Encoding.UTF8.GetString(data.Data));
+                return Encoding.UTF8.GetString(data.Data);
             }
             catch (NoNodeException)
             {
                 // Left between the listing and the read.
+                return null;
             }
-        }
-
-        return members;
+        })).ConfigureAwait(false);
+        return members.OfType<string>().ToList();
     }
 
     private async Task EnsurePathAsync(CancellationToken cancellationToken)

@@ -68,4 +68,35 @@ public sealed class PartyTests(ZooKeeperServerFixture fixture, ITestOutputHelper
             await change.WaitAsync(timeout.Token);
             Assert.Equal(0, await watcher.CountAsync(timeout.Token));
         });
+
+    [Fact]
+    public Task GetMembersWithChange_ListsMembers_AndItsTaskCompletesOnlyAtTheNextChange() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var reader = new Party(client, PartyPath, "reader", chroot.Options);
+            var first = new Party(await chroot.ConnectAsync(timeout.Token), PartyPath, "first", chroot.Options);
+            var second = new Party(await chroot.ConnectAsync(timeout.Token), PartyPath, "second", chroot.Options);
+            await first.JoinAsync(timeout.Token);
+
+            var (members, changed) = await reader.GetMembersWithChangeAsync(timeout.Token);
+            Assert.Equal(["first"], members);
+
+            // New data on the party node is no membership change; the server sends events ahead of later
+            // replies, so after the next reply an event for it would have arrived.
+            await client.SetDataAsync(PartyPath, "x"u8.ToArray(), -1, timeout.Token);
+            await client.ExistsAsync("/", null, timeout.Token);
+            Assert.False(changed.IsCompleted);
+
+            await second.JoinAsync(timeout.Token);
+            await changed.WaitAsync(timeout.Token);
+            (members, changed) = await reader.GetMembersWithChangeAsync(timeout.Token);
+            Assert.Equal(["first", "second"], members.Order(StringComparer.Ordinal));
+
+            await first.LeaveAsync(timeout.Token);
+            await changed.WaitAsync(timeout.Token);
+            Assert.Equal(["second"], (await reader.GetMembersWithChangeAsync(timeout.Token)).Members);
+        });
 }
