@@ -43,6 +43,9 @@ public sealed record ZkRsyncOptions
     public required bool DropCache { get; init; }
     public required int Timeout { get; init; }
     public required bool Verbose { get; init; }
+
+    /// <summary>Name the batch's entries in a <c>--files-from</c> list, as the original (instead of filter rules).</summary>
+    public required bool FilesFrom { get; init; }
     public required IReadOnlyList<string> ArbitOpts { get; init; }
 
     // Individual client

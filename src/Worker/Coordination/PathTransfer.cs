@@ -6,8 +6,9 @@ using ZkSync.Worker.Walk;
 namespace ZkSync.Worker.Coordination;
 
 /// <summary>
-/// Runs one rsync push for a batch of path entries of one kind: one <c>--files-from</c> list in
-/// <c>--tmpdir</c> (removed afterwards), the original's flags, the secret in the environment.
+/// Runs one rsync push for a batch of path entries of one kind: one list in <c>--tmpdir</c> (removed
+/// afterwards) that selects them — filter rules, or with <c>--files-from</c> the original's list — the
+/// original's flags, the secret in the environment.
 /// Cancelling kills rsync.
 /// </summary>
 internal sealed partial class PathTransfer(ZkRsyncOptions options, string session, RsyncCapabilities capabilities, string? secret, ILogger logger)
@@ -22,8 +23,10 @@ internal sealed partial class PathTransfer(ZkRsyncOptions options, string sessio
             return await RunNetcatAsync(entries, slot, whoAmI, cancellationToken).ConfigureAwait(false);
         }
 
-        var list = FilesFromList.Create(_basePath, entries);
-        var listFile = PrivateFile.Write(options.TmpDir, "files-from", list.Content);
+        EntrySelection list = options.FilesFrom
+            ? FilesFromList.Create(_basePath, entries)
+            : FilterRules.Create(_basePath, entries, ListSubdirectories);
+        var listFile = PrivateFile.Write(options.TmpDir, options.FilesFrom ? "files-from" : "filter", list.Content);
         try
         {
             var invocation = RsyncCommandBuilder.Source(
@@ -51,6 +54,20 @@ internal sealed partial class PathTransfer(ZkRsyncOptions options, string sessio
         }
     }
 
+    /// <summary>A source directory's subdirectories (for the rules of non-recursive entries); null when it cannot be read.</summary>
+    private IReadOnlyList<byte[]>? ListSubdirectories(RawPath directory)
+    {
+        try
+        {
+            return [.. NativeFileSystem.ListDirectory(directory).Where(e => e.Kind == RawFileKind.Directory).Select(e => e.Name)];
+        }
+        catch (IOException e)
+        {
+            LogCannotList(logger, directory.ToString(), e.Message);
+            return null;
+        }
+    }
+
     private async Task<TransferResult> RunNetcatAsync(IReadOnlyList<PathEntry> entries, DestinationSlot slot, string whoAmI, CancellationToken cancellationToken)
     {
         var flags = RsyncCommandBuilder.SourceFlags(_settings, "nofile", false, capabilities);
@@ -69,6 +86,9 @@ internal sealed partial class PathTransfer(ZkRsyncOptions options, string sessio
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{WhoAmI} is sending {Count} path(s) starting with {First} to {Host} {Port}")]
     private static partial void LogSending(ILogger logger, string whoAmI, int count, string first, string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot list {Directory} ({Error}): its subdirectories are kept out of this rsync run as a whole")]
+    private static partial void LogCannotList(ILogger logger, string directory, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "rsync ran {Milliseconds:0} ms")]
     private static partial void LogRsyncTime(ILogger logger, double milliseconds);

@@ -32,11 +32,23 @@ public static class RsyncCommandBuilder
     /// <c>--from0</c> only for NUL-separated lists (names with newlines).
     /// </summary>
     public static IReadOnlyList<string> SourceFlags(
-        RsyncSourceSettings settings, string filesFrom, bool recursive, RsyncCapabilities capabilities, bool nulSeparated = false)
+        RsyncSourceSettings settings, string filesFrom, bool recursive, RsyncCapabilities capabilities, bool nulSeparated = false) =>
+        SourceFlags(settings, $"--files-from={filesFrom}", recursive, nulSeparated, capabilities);
+
+    /// <summary>The same flags with the list option of <paramref name="selection"/> in place of <c>--files-from</c>.</summary>
+    public static IReadOnlyList<string> SourceFlags(
+        RsyncSourceSettings settings, EntrySelection selection, string listFile, RsyncCapabilities capabilities)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        return SourceFlags(settings, selection.ListOption(listFile), selection.Recursive, selection.NulSeparated, capabilities);
+    }
+
+    private static List<string> SourceFlags(
+        RsyncSourceSettings settings, string listOption, bool recursive, bool nulSeparated, RsyncCapabilities capabilities)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(capabilities);
-        var flags = new List<string> { "--stats", "--numeric-ids", "-lptgoD", $"--files-from={filesFrom}" };
+        var flags = new List<string> { "--stats", "--numeric-ids", "-lptgoD", listOption };
         if (nulSeparated)
         {
             flags.Add("--from0");
@@ -104,8 +116,8 @@ public static class RsyncCommandBuilder
     /// </summary>
     public static RsyncInvocation Source(
         RsyncSourceSettings settings,
-        FilesFromList list,
-        string filesFromPath,
+        EntrySelection list,
+        string listFile,
         string basePath,
         string destinationHost,
         int port,
@@ -115,7 +127,7 @@ public static class RsyncCommandBuilder
     {
         ArgumentNullException.ThrowIfNull(list);
         ArgumentNullException.ThrowIfNull(basePath);
-        var arguments = new List<string>(SourceFlags(settings, filesFromPath, list.Recursive, capabilities, list.NulSeparated))
+        var arguments = new List<string>(SourceFlags(settings, list, listFile, capabilities))
         {
             // Not the original's: without it every daemon transfer waits twice for a delayed ACK (about
             // 40 ms each on Linux), which dominates the many small transfers a session makes.

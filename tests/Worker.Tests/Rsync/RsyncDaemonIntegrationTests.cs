@@ -10,7 +10,8 @@ namespace ZkSync.Worker.Tests.Rsync;
 
 /// <summary>
 /// Runs the built command lines against a real <c>rsync --daemon</c> on 127.0.0.1: names with spaces,
-/// quotes, underscores, newlines, a leading '#', and bytes that are not UTF-8 must arrive unchanged.
+/// quotes, underscores, newlines, a leading '#', rsync wildcards and bytes that are not UTF-8 must
+/// arrive unchanged, with the original's <c>--files-from</c> list and with the default filter rules.
 /// </summary>
 public sealed class RsyncDaemonIntegrationTests : IDisposable
 {
@@ -35,6 +36,9 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         _source.MakeDirectories(Latin1Dir);
         _source.WriteFile([.. Latin1Dir, (byte)'/', 0xFF, (byte)'.', (byte)'b', (byte)'i', (byte)'n'], "raw"u8.ToArray());
         _source.Symlink("/etc", "link-to-etc");
+        _source.MakeDirectories("wild*[1]?\\x/in*ner");
+        _source.WriteFile("wild*[1]?\\x/in*ner/f?", "wild");
+        _source.WriteFile("wild*[1]?\\x/top", "wild top");
     }
 
     public void Dispose()
@@ -61,11 +65,13 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         _work.Dispose();
     }
 
-    [Fact]
-    public async Task BuiltCommands_SyncEveryQueuedPathThroughARealDaemon()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BuiltCommands_SyncEveryQueuedPathThroughARealDaemon(bool filesFrom)
     {
         var port = await StartDaemonAsync(secret: null);
-        var result = await SyncAllAsync(port, secret: null);
+        var result = await SyncAllAsync(port, secret: null, filesFrom);
 
         Assert.All(result, r => Assert.True(r.ExitCode == 0, r.Output));
         AssertTreesEqual();
@@ -76,7 +82,75 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
 
         var stats = result.Select(r => RsyncStatsParser.Parse(r.Output)).ToList();
         Assert.All(stats, s => Assert.Equal(9, s.Values.Count));
-        Assert.True(stats.Sum(s => s["Number_of_regular_files_transferred"]) >= 6);
+        Assert.True(stats.Sum(s => s["Number_of_regular_files_transferred"]) >= 8);
+    }
+
+    [Fact]
+    public async Task FilterRules_RecursiveBatch_SendsItsEntriesAndTheirParents_AndNothingElse()
+    {
+        var (basePath, entry) = MakeDepthThreeTree();
+        var port = await StartDaemonAsync(secret: null);
+
+        var result = await SyncAsync(port, basePath, [entry("a/b/c", true), entry("a/b/d", true)], new RsyncSourceSettings());
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(
+            ["a", "a/b", "a/b/c", "a/b/c/1.txt", "a/b/c/deep", "a/b/c/deep/2.txt", "a/b/d", "a/b/d/3.txt"],
+            RelativeNames(_dest.Root));
+    }
+
+    [Fact]
+    public async Task FilterRules_WithDelete_DeletesOnlyWhatTheBatchOwns()
+    {
+        var (basePath, entry) = MakeDepthThreeTree();
+        var port = await StartDaemonAsync(secret: null);
+        Assert.Equal(0, (await RunAsync(new RsyncInvocation("rsync", ["-a", basePath + "/", _dest.Root + "/"], new Dictionary<string, string>()))).ExitCode);
+        _dest.WriteFile("a/b/c/deep/stray.txt", "inside a recursive entry: goes");
+        _dest.WriteFile("a/b/e/kept.txt", "another entry's: stays");
+        _dest.WriteFile("a/stray.txt", "a parent's, not in the batch: stays");
+        _dest.MakeDirectories("a/b/gone-dir");
+        _dest.WriteFile("a/b/gone-dir/x.txt", "a directory gone from the source, in a non-recursive entry: goes");
+        _dest.WriteFile("a/b/stray.txt", "a file gone from the source, in a non-recursive entry: goes");
+        var delete = new RsyncSourceSettings(Delete: true);
+
+        var recursive = await SyncAsync(port, basePath, [entry("a/b/c", true), entry("a/b/d", true)], delete);
+        var nonRecursive = await SyncAsync(port, basePath, [entry("a/b", false)], delete);
+
+        Assert.True(recursive.ExitCode == 0, recursive.Output);
+        Assert.True(nonRecursive.ExitCode == 0, nonRecursive.Output);
+        var names = RelativeNames(_dest.Root);
+        Assert.DoesNotContain("a/b/c/deep/stray.txt", names);
+        Assert.DoesNotContain("a/b/gone-dir", names);
+        Assert.DoesNotContain("a/b/stray.txt", names);
+        Assert.Contains("a/b/e/kept.txt", names);
+        Assert.Contains("a/stray.txt", names);
+        Assert.Contains("a/b/c/deep/2.txt", names);
+    }
+
+    [Fact]
+    public async Task FilterRules_ParentsFirstThenChildren_LeaveEveryDirectoryTimeAsTheSources()
+    {
+        // The order that breaks a transfer which names its sources without their parents: the parents'
+        // own (non-recursive) entries finish first, then the children are created inside them.
+        var (basePath, entry) = MakeDepthThreeTree();
+        var old = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "a/b/d", "a/b/e", "z" })
+        {
+            Directory.SetLastWriteTimeUtc(Path.Combine(basePath, dir), old.AddMinutes(dir.Length));
+        }
+
+        var port = await StartDaemonAsync(secret: null);
+        var settings = new RsyncSourceSettings();
+        var parents = await SyncAsync(port, basePath, [entry("", false), entry("a", false), entry("a/b", false), entry("z", false)], settings);
+        var children = await SyncAsync(port, basePath, [entry("a/b/c", true), entry("a/b/d", true), entry("a/b/e", true)], settings);
+
+        Assert.True(parents.ExitCode == 0, parents.Output);
+        Assert.True(children.ExitCode == 0, children.Output);
+        Assert.Equal(RelativeNames(basePath), RelativeNames(_dest.Root));
+        foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "z" })
+        {
+            Assert.Equal(Directory.GetLastWriteTimeUtc(Path.Combine(basePath, dir)), Directory.GetLastWriteTimeUtc(Path.Combine(_dest.Root, dir)));
+        }
     }
 
     [Fact]
@@ -115,7 +189,7 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
             await received.Task.WaitAsync(ProcessTimeout));
     }
 
-    private async Task<List<(int ExitCode, string Output)>> SyncAllAsync(int port, string? secret)
+    private async Task<List<(int ExitCode, string Output)>> SyncAllAsync(int port, string? secret, bool filesFrom = false)
     {
         var basePath = RawPath.FromString(_source.Root);
         var entries = new PathWalker(new ListLogger<PathWalker>()).Walk(new PathWalkOptions(basePath, 1)).ToList();
@@ -123,15 +197,24 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         var results = new List<(int, string)>();
         foreach (var batch in entries.GroupBy(e => e.Recursive))
         {
-            var list = FilesFromList.Create(basePath, batch.ToList());
-            var filesFrom = Path.Combine(_work.Root, $"files-{Guid.NewGuid():N}");
-            await File.WriteAllBytesAsync(filesFrom, list.Content);
-            var invocation = RsyncCommandBuilder.Source(
-                new RsyncSourceSettings(), list, filesFrom, _source.Root, "127.0.0.1", port, Session, RsyncCapabilities.None, secret);
-            results.Add(await RunAsync(invocation));
+            results.Add(await SyncAsync(port, _source.Root, [.. batch], new RsyncSourceSettings(), secret, filesFrom));
         }
 
         return results;
+    }
+
+    private async Task<(int ExitCode, string Output)> SyncAsync(
+        int port, string basePath, IReadOnlyList<PathEntry> batch, RsyncSourceSettings settings, string? secret = null, bool filesFrom = false)
+    {
+        var rawBase = RawPath.FromString(basePath);
+        EntrySelection list = filesFrom
+            ? FilesFromList.Create(rawBase, batch)
+            : FilterRules.Create(rawBase, batch, directory =>
+                [.. NativeFileSystem.ListDirectory(directory).Where(e => e.Kind == RawFileKind.Directory).Select(e => e.Name)]);
+        var listFile = Path.Combine(_work.Root, $"list-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(listFile, list.Content);
+        var invocation = RsyncCommandBuilder.Source(settings, list, listFile, basePath, "127.0.0.1", port, Session, RsyncCapabilities.None, secret);
+        return await RunAsync(invocation);
     }
 
     private async Task<int> StartDaemonAsync(string? secret)
@@ -202,6 +285,28 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
             }
         }
     }
+
+    /// <summary>t/ under the source: a/f.txt, a/b/g.txt, a/b/{c,d,e}/..., root.txt, z/5.txt; entries relative to it.</summary>
+    private (string BasePath, Func<string, bool, PathEntry> Entry) MakeDepthThreeTree()
+    {
+        foreach (var (file, text) in new[]
+        {
+            ("t/a/f.txt", "f"), ("t/a/b/g.txt", "g"), ("t/a/b/c/1.txt", "1"), ("t/a/b/c/deep/2.txt", "2"),
+            ("t/a/b/d/3.txt", "3"), ("t/a/b/e/4.txt", "4"), ("t/root.txt", "r"), ("t/z/5.txt", "5"),
+        })
+        {
+            _source.MakeDirectories(Path.GetDirectoryName(file)!);
+            _source.WriteFile(file, text);
+        }
+
+        var basePath = Path.Combine(_source.Root, "t");
+        return (basePath, (relative, recursive) =>
+            new PathEntry(RawPath.FromString(relative.Length == 0 ? basePath : basePath + "/" + relative), recursive));
+    }
+
+    private static List<string> RelativeNames(string root) =>
+        [.. Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(root, p)).Order(StringComparer.Ordinal)];
 
     private void AssertTreesEqual() =>
         Assert.Equal(Snapshot(RawPath.FromString(_source.Root)), Snapshot(RawPath.FromString(_dest.Root)));

@@ -1,0 +1,137 @@
+using System.Text;
+using ZkSync.Worker.Walk;
+
+namespace ZkSync.Worker.Rsync;
+
+/// <summary>
+/// rsync filter rules (read with <c>--exclude-from</c>) that pick a batch's entries out of a recursive
+/// transfer of the whole base, the default way a source runs rsync. The original names the entries in a
+/// <c>--files-from</c> list instead; that implies <c>--relative</c>, and rsync 3.4+ then opens every
+/// component of every file's path (about three times the metadata calls of a plain <c>rsync -a</c>).
+/// Here rsync walks from the base as <c>rsync -a</c> does, and the rules keep it on the entries' paths:
+/// <list type="bullet">
+/// <item><c>+ /A</c> for every directory on the way to an entry and <c>+ /E</c> for every entry: they are in
+/// rsync's file list, so each run that creates something in them also sets their attributes afterwards
+/// (a directory's mtime ends right whichever run finishes last, as with the original's implied
+/// directories);</item>
+/// <item><c>- /A/*</c> for those directories: nothing else of them is sent, and with <c>--delete</c> nothing
+/// else of them is deleted;</item>
+/// <item>for a non-recursive entry (<c>0_</c>), <c>- /E/S/</c> for each subdirectory S it has in the source:
+/// its files and its subdirectories' own attributes go, their contents do not (each subdirectory is an
+/// entry of its own), while <c>--delete</c> still removes subdirectories that are gone from the source;</item>
+/// <item><c>- /*</c> last, unless the base itself is an entry.</item>
+/// </list>
+/// Includes come before excludes; rsync uses the first rule that matches. Names are escaped where a
+/// pattern uses wildcards.
+/// </summary>
+public sealed record FilterRules(byte[] Content, bool NulSeparated)
+    : EntrySelection(Content, NulSeparated, Recursive: true)
+{
+    /// <summary>
+    /// The subdirectories of a source directory (raw names), or null when it cannot be listed; then the
+    /// rule <c>- /E/*/</c> keeps all of them out (also from <c>--delete</c>).
+    /// </summary>
+    public delegate IReadOnlyList<byte[]>? SubdirectoryLister(RawPath directory);
+
+    /// <inheritdoc/>
+    public override string ListOption(string listFile) => $"--exclude-from={listFile}";
+
+    /// <summary>Builds the rules for a batch of entries of one kind below <paramref name="basePath"/>.</summary>
+    /// <exception cref="ArgumentException">No entries, mixed recursion, or a path outside the base.</exception>
+    public static FilterRules Create(RawPath basePath, IReadOnlyList<PathEntry> entries, SubdirectoryLister subdirectories)
+    {
+        ArgumentNullException.ThrowIfNull(subdirectories);
+        var relatives = RelativePaths(basePath, entries);
+        var recursive = entries[0].Recursive;
+
+        // Paths relative to the base as Latin-1 strings: one char per byte, so raw names survive.
+        var selected = new HashSet<string>(relatives.Select(Latin1), StringComparer.Ordinal);
+        var ancestors = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var entry in selected)
+        {
+            for (var slash = entry.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = entry.IndexOf('/', slash + 1))
+            {
+                var ancestor = entry[..slash];
+                if (!selected.Contains(ancestor) && !(recursive && IsWithinAny(ancestor, selected)))
+                {
+                    ancestors.Add(ancestor);
+                }
+            }
+        }
+
+        var includes = new List<string>();
+        var excludes = new List<string>();
+        foreach (var path in selected.Where(p => p.Length > 0).Concat(ancestors).Order(StringComparer.Ordinal))
+        {
+            includes.Add("+ /" + Escape(path, wildcard: false));
+        }
+
+        if (!recursive)
+        {
+            foreach (var entry in selected.Order(StringComparer.Ordinal))
+            {
+                var directory = entry.Length == 0 ? basePath : RawPath.FromBytes([.. basePath.TrimEndSeparators().Bytes, (byte)'/', .. Encoding.Latin1.GetBytes(entry)]);
+                var prefix = entry.Length == 0 ? "/" : "/" + Escape(entry, wildcard: true) + "/";
+                var children = subdirectories(directory);
+                if (children is null)
+                {
+                    excludes.Add("- " + prefix + "*/");
+                    continue;
+                }
+
+                foreach (var child in children.Select(Latin1).Order(StringComparer.Ordinal))
+                {
+                    var path = entry.Length == 0 ? child : entry + "/" + child;
+                    if (!selected.Contains(path) && !ancestors.Contains(path))
+                    {
+                        excludes.Add("- /" + Escape(path, wildcard: false) + "/");
+                    }
+                }
+            }
+        }
+
+        foreach (var ancestor in ancestors)
+        {
+            excludes.Add("- /" + Escape(ancestor, wildcard: true) + "/*");
+        }
+
+        if (!selected.Contains(string.Empty))
+        {
+            excludes.Add("- /*");
+        }
+
+        var lines = includes.Concat(excludes).Select(Encoding.Latin1.GetBytes).ToList();
+        var nul = NeedsNulSeparators(lines);
+        return new FilterRules(Join(lines, nul), nul);
+    }
+
+    /// <summary>
+    /// A name as an rsync pattern. rsync treats <c>\</c> as an escape only in patterns with a wildcard
+    /// (<c>*</c>, <c>?</c>, <c>[</c>): such patterns get <c>\</c> before each of those four characters.
+    /// </summary>
+    internal static string Escape(string name, bool wildcard)
+    {
+        if (!wildcard && name.AsSpan().IndexOfAny("*?[") < 0)
+        {
+            return name;
+        }
+
+        var sb = new StringBuilder(name.Length + 8);
+        foreach (var c in name)
+        {
+            if (c is '\\' or '*' or '?' or '[')
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Latin1(byte[] bytes) => Encoding.Latin1.GetString(bytes);
+
+    private static bool IsWithinAny(string path, HashSet<string> entries) =>
+        entries.Any(entry => entry.Length == 0 || path == entry || path.StartsWith(entry + "/", StringComparison.Ordinal));
+}

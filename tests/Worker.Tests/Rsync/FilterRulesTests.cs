@@ -1,0 +1,115 @@
+using System.Text;
+using ZkSync.Worker.Rsync;
+using ZkSync.Worker.Walk;
+
+namespace ZkSync.Worker.Tests.Rsync;
+
+public sealed class FilterRulesTests
+{
+    private static readonly RawPath Base = RawPath.FromString("/data");
+
+    private static PathEntry E(string path, bool rec = false) => new(RawPath.FromString(path), rec);
+
+    private static FilterRules.SubdirectoryLister Subdirectories(Dictionary<string, string[]> tree) =>
+        directory => tree.TryGetValue(directory.ToString(), out var names) ? [.. names.Select(Encoding.UTF8.GetBytes)] : [];
+
+    private static string[] Lines(FilterRules rules) =>
+        Encoding.Latin1.GetString(rules.Content).Split(rules.NulSeparated ? '\0' : '\n')[..^1];
+
+    [Fact]
+    public void RecursiveBatch_IncludesEntriesAndTheirAncestors_ThenExcludesEverythingElseOfThem()
+    {
+        var rules = FilterRules.Create(Base, [E("/data/a/b/c", true), E("/data/a/b/d", true), E("/data/x/y/z", true)], Subdirectories([]));
+
+        Assert.Equal(
+            ["+ /a", "+ /a/b", "+ /a/b/c", "+ /a/b/d", "+ /x", "+ /x/y", "+ /x/y/z", "- /a/*", "- /a/b/*", "- /x/*", "- /x/y/*", "- /*"],
+            Lines(rules));
+        Assert.True(rules.Recursive);
+        Assert.False(rules.NulSeparated);
+        Assert.Equal("--exclude-from=/t/f", rules.ListOption("/t/f"));
+    }
+
+    [Fact]
+    public void NonRecursiveEntry_KeepsOutTheContentsOfItsSubdirectories_ButNotTheSubdirectoriesOfOtherEntries()
+    {
+        var tree = new Dictionary<string, string[]>
+        {
+            ["/data"] = ["a", "b"],
+            ["/data/a"] = ["s1", "s2"],
+        };
+        var rules = FilterRules.Create(Base, [E("/data"), E("/data/a")], Subdirectories(tree));
+
+        // The base is an entry: no "- /*"; a is an entry too, so only b (not a) is kept out at the top.
+        Assert.Equal(["+ /a", "- /b/", "- /a/s1/", "- /a/s2/"], Lines(rules));
+    }
+
+    [Fact]
+    public void NonRecursiveEntry_BelowAnotherEntry_HasItsAncestorIncludedAndNarrowed()
+    {
+        var tree = new Dictionary<string, string[]> { ["/data/a/b"] = ["c"] };
+        var rules = FilterRules.Create(Base, [E("/data/a/b")], Subdirectories(tree));
+
+        Assert.Equal(["+ /a", "+ /a/b", "- /a/b/c/", "- /a/*", "- /*"], Lines(rules));
+    }
+
+    [Fact]
+    public void UnlistableDirectory_KeepsOutAllItsSubdirectories()
+    {
+        var rules = FilterRules.Create(Base, [E("/data/a")], _ => null);
+
+        Assert.Equal(["+ /a", "- /a/*/", "- /*"], Lines(rules));
+    }
+
+    [Fact]
+    public void NestedRecursiveEntries_DoNotNarrowTheOuterOne()
+    {
+        var rules = FilterRules.Create(Base, [E("/data/a", true), E("/data/a/b/c", true)], Subdirectories([]));
+
+        Assert.Equal(["+ /a", "+ /a/b/c", "- /*"], Lines(rules));
+    }
+
+    [Fact]
+    public void Wildcards_AreEscapedWhereAPatternIsMatchedAsWildcards()
+    {
+        var rules = FilterRules.Create(Base, [E("/data/w*[1]?/back\\slash", true), E("/data/plain\\dir/x", true)], Subdirectories([]));
+
+        Assert.Equal(
+            [
+                "+ /plain\\dir",            // no wildcard: the backslash is a plain character
+                "+ /plain\\dir/x",
+                "+ /w\\*\\[1]\\?",
+                "+ /w\\*\\[1]\\?/back\\\\slash",
+                "- /plain\\\\dir/*",        // "*" makes it a wildcard pattern: the backslash is escaped
+                "- /w\\*\\[1]\\?/*",
+                "- /*",
+            ],
+            Lines(rules));
+    }
+
+    [Fact]
+    public void NamesWithLineBreaks_UseNulSeparatedRules()
+    {
+        var rules = FilterRules.Create(Base, [E("/data/line\nbreak", true)], Subdirectories([]));
+
+        Assert.True(rules.NulSeparated);
+        Assert.Equal(["+ /line\nbreak", "- /*"], Lines(rules));
+    }
+
+    [Fact]
+    public void RawBytes_AreKept()
+    {
+        var entry = new PathEntry(RawPath.FromBytes("/data/caf"u8.ToArray().Append((byte)0xE9).ToArray()), true);
+        var rules = FilterRules.Create(Base, [entry], Subdirectories([]));
+
+        byte[] expected = [.. "+ /caf"u8, 0xE9, (byte)'\n', .. "- /*\n"u8];
+        Assert.Equal(expected, rules.Content);
+    }
+
+    [Fact]
+    public void InvalidBatches_AreRejected()
+    {
+        Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [], Subdirectories([])));
+        Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [E("/data/a", true), E("/data/b")], Subdirectories([])));
+        Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [E("/elsewhere/a", true)], Subdirectories([])));
+    }
+}
