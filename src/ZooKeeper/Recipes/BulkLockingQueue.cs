@@ -86,6 +86,9 @@ public sealed class BulkLockingQueue
     /// <summary>Claims that found the entry taken by someone else or gone (for tests and logs).</summary>
     internal long Misses { get; private set; }
 
+    /// <summary>Completes on the first child event after the last listing (for tests: the next take lists again).</summary>
+    internal Task ListingOutdated => _changedSinceListing ?? Task.CompletedTask;
+
     /// <summary>
     /// Takes up to <paramref name="maxItems"/> free entries, in queue order from a random starting point of
     /// the first priority band that has free entries, that <paramref name="belongsWith"/> accepts next to the
