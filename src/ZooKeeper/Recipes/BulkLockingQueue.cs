@@ -108,11 +108,13 @@ public sealed class BulkLockingQueue
         {
             await EnsurePathsAsync(cancellationToken).ConfigureAwait(false);
             var started = _options.TimeProvider.GetTimestamp();
+            var listedInThisCall = false;
             while (true)
             {
                 if (_stale || _candidates.Count == 0 || _changedSinceListing is not { IsCompleted: false })
                 {
                     await RelistAsync(_changed.Arm(), cancellationToken).ConfigureAwait(false);
+                    listedInThisCall = true;
                 }
 
                 var taken = await TakeFromCandidatesAsync(maxItems, belongsWith, accept, cancellationToken).ConfigureAwait(false);
@@ -121,14 +123,14 @@ public sealed class BulkLockingQueue
                     return taken;
                 }
 
-                if (_stale || _candidates.Count > 0)
+                if (_stale || _candidates.Count > 0 || !listedInThisCall)
                 {
-                    // List again, or go on down the listing.
+                    // List again, or go on down the listing (an earlier call may have dropped entries this one accepts).
                     continue;
                 }
 
-                // Every free entry of a current listing was looked at and none was for us: wait for a child
-                // event since that listing (armed before it, so none is missed; already done if one came).
+                // Every free entry of a current listing made in this call was looked at and none was for us: wait for
+                // a child event since that listing (armed before it, so none is missed; already done if one came).
                 if (!await ChangeSignal.WaitAsync(_changedSinceListing!, _options.TimeProvider, started, timeout, cancellationToken).ConfigureAwait(false))
                 {
                     return [];
@@ -407,7 +409,8 @@ public sealed class BulkLockingQueue
 
         try
         {
-            var data = await _client.GetDataAsync(KazooNames.Combine(_entriesPath, name), null, cancellationToken).ConfigureAwait(false);
+            var data = await _options.RetryPolicy.ExecuteAsync(
+                token => _client.GetDataAsync(KazooNames.Combine(_entriesPath, name), null, token), cancellationToken).ConfigureAwait(false);
             return data.Data;
         }
         catch (NoNodeException)

@@ -60,6 +60,28 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         });
 
     [Fact]
+    public Task Take_WhenNoFreeEntryIsAccepted_WaitsForAChildEventInsteadOfListingOverAndOver() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await queue.PutManyAsync([.. Enumerable.Range(0, 5).Select(i => Bytes($"unwanted{i}"))], cancellationToken: timeout.Token);
+
+            // More unwanted entries than one look-ahead (2 x maxItems) covers: one listing, then a wait until the timeout.
+            Assert.Empty(await queue.TakeAsync(1, accept: Wanted, timeout: TimeSpan.FromMilliseconds(200), cancellationToken: timeout.Token));
+            Assert.Equal(1, queue.Listings);
+
+            var take = queue.TakeAsync(1, accept: Wanted, cancellationToken: timeout.Token);
+            await queue.PutManyAsync([Bytes("wanted")], cancellationToken: timeout.Token);
+
+            Assert.Equal("wanted", Text(Assert.Single(await take.WaitAsync(timeout.Token)).Value));
+            Assert.InRange(queue.Listings, 2, 3);
+
+            static bool Wanted(QueueItem item) => Text(item.Value) == "wanted";
+        });
+
+    [Fact]
     public Task Take_ByOneTaker_ServesLowerPriorityBandsFirst() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
