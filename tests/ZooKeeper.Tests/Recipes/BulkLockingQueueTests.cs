@@ -192,6 +192,25 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         });
 
     [Fact]
+    public Task Claim_ChecksOnlyThatTheEntryExists_WhateverItsVersion() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await queue.PutManyAsync([Bytes("a")], cancellationToken: timeout.Token);
+            const string Name = "entry-100-0000000000";
+            await client.SetDataAsync($"{QueuePath}/entries/{Name}", Bytes("a"), -1, timeout.Token);
+            Assert.Equal(2, (await client.SetDataAsync($"{QueuePath}/entries/{Name}", Bytes("a"), -1, timeout.Token)).Version);
+
+            // The server takes version -1 in a check operation as "any version".
+            Assert.True(await queue.TryClaimAsync(Name, timeout.Token));
+
+            Assert.Equal(queue.Id, Text((await client.GetDataAsync($"{QueuePath}/taken/{Name}", null, timeout.Token)).Data));
+        });
+
+    [Fact]
     public Task Claim_OfAnEntryAnotherHolds_Fails() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
