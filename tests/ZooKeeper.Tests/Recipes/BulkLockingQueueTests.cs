@@ -1,0 +1,469 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Xunit.Abstractions;
+using ZkSync.Testing;
+using ZkSync.ZooKeeper.Recipes;
+using ZkSync.ZooKeeper.Tests.Recipes.Support;
+
+namespace ZkSync.ZooKeeper.Tests.Recipes;
+
+[Collection(RecipesServerCollection.Name)]
+public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestOutputHelper output)
+{
+    private const string QueuePath = "/app/queue";
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public Task TakeThenConsume_LeavesKazoosTakenNodesAndThenAnEmptyQueue() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await queue.PutManyAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
+            Assert.Equal(3, await queue.CountAsync(false, timeout.Token));
+
+            var taken = await queue.TakeAsync(10, cancellationToken: timeout.Token);
+
+            Assert.Equal(["a", "b", "c"], taken.Select(item => Text(item.Value)).Order(StringComparer.Ordinal));
+            foreach (var item in taken)
+            {
+                var entry = await client.GetDataAsync($"{QueuePath}/entries/{item.Name}", null, timeout.Token);
+                Assert.Equal(item.Value, entry.Data);
+                var takenNode = await client.GetDataAsync($"{QueuePath}/taken/{item.Name}", null, timeout.Token);
+                Assert.Equal(queue.Id, Text(takenNode.Data));
+                Assert.Equal(client.SessionId, takenNode.Stat.EphemeralOwner);
+                Assert.Equal(0, takenNode.Stat.Version);
+            }
+
+            Assert.Empty(await queue.TakeAsync(1, timeout: TimeSpan.Zero, cancellationToken: timeout.Token));
+            Assert.Equal(taken, await queue.ConsumeAsync(taken, timeout.Token));
+            await AssertEmptyAsync(client, timeout.Token);
+            Assert.Empty(await queue.ConsumeAsync(taken, timeout.Token));
+        });
+
+    [Fact]
+    public Task Take_WithBelongsWith_TakesOnlyEntriesOfTheFirstOnesKind_LookingAheadPastOthers() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options, new FirstRandom());
+            await queue.PutManyAsync([Bytes("1_a"), Bytes("1_b"), Bytes("0_c"), Bytes("1_d"), Bytes("0_e"), Bytes("1_f")], cancellationToken: timeout.Token);
+
+            Assert.Equal(["1_a", "1_b", "1_d"], await TakeAndConsumeAsync(queue, 3, SameKind, timeout.Token));
+            Assert.Equal(["0_c", "0_e"], await TakeAndConsumeAsync(queue, 3, SameKind, timeout.Token));
+            Assert.Equal(["1_f"], await TakeAndConsumeAsync(queue, 3, SameKind, timeout.Token));
+            Assert.Equal(0, queue.Misses);
+        });
+
+    [Fact]
+    public Task Take_WhenNoFreeEntryIsAccepted_WaitsForAChildEventInsteadOfListingOverAndOver() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await queue.PutManyAsync([.. Enumerable.Range(0, 5).Select(i => Bytes($"unwanted{i}"))], cancellationToken: timeout.Token);
+
+            // More unwanted entries than one look-ahead (2 x maxItems) covers: one listing, then a wait until the timeout.
+            Assert.Empty(await queue.TakeAsync(1, accept: Wanted, timeout: TimeSpan.FromMilliseconds(200), cancellationToken: timeout.Token));
+            Assert.Equal(1, queue.Listings);
+
+            var take = queue.TakeAsync(1, accept: Wanted, cancellationToken: timeout.Token);
+            await queue.PutManyAsync([Bytes("wanted")], cancellationToken: timeout.Token);
+
+            Assert.Equal("wanted", Text(Assert.Single(await take.WaitAsync(timeout.Token)).Value));
+            Assert.InRange(queue.Listings, 2, 3);
+
+            static bool Wanted(QueueItem item) => Text(item.Value) == "wanted";
+        });
+
+    [Fact]
+    public Task Take_ByOneTaker_ServesLowerPriorityBandsFirst() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            for (var i = 0; i < 4; i++)
+            {
+                await queue.PutManyAsync([Bytes($"normal{i}")], 100, timeout.Token);
+                await queue.PutManyAsync([Bytes($"late{i}")], 200, timeout.Token);
+                await queue.PutManyAsync([Bytes($"retry{i}")], 50, timeout.Token);
+            }
+
+            // A batch runs through a band (from anywhere in it) before the next one.
+            var batch = await TakeAndConsumeAsync(queue, 5, null, timeout.Token);
+            Assert.All(batch.Take(4), value => Assert.StartsWith("retry", value, StringComparison.Ordinal));
+            Assert.StartsWith("normal", batch[4], StringComparison.Ordinal);
+
+            var rest = new List<string>();
+            for (var i = 0; i < 7; i++)
+            {
+                rest.AddRange(await TakeAndConsumeAsync(queue, 1, null, timeout.Token));
+            }
+
+            Assert.All(rest.Take(3), value => Assert.StartsWith("normal", value, StringComparison.Ordinal));
+            Assert.All(rest.Skip(3), value => Assert.StartsWith("late", value, StringComparison.Ordinal));
+            Assert.Equal(["normal0", "normal1", "normal2", "normal3"], batch.Skip(4).Concat(rest.Take(3)).Order(StringComparer.Ordinal));
+        });
+
+    [Fact]
+    public void SpreadWithinPriorities_RotatesEachBandToARandomStart_AndKeepsBandsInKazooOrder()
+    {
+        string[] sorted = ["entry-050-0000000003", "entry-050-0000000004", "entry-100-0000000000", "entry-100-0000000001", "entry-100-0000000002", "entry-200-0000000005"];
+
+        Assert.Equal(sorted, BulkLockingQueue.SpreadWithinPriorities(sorted, new FirstRandom()));
+        Assert.Equal(
+            ["entry-050-0000000004", "entry-050-0000000003", "entry-100-0000000001", "entry-100-0000000002", "entry-100-0000000000", "entry-200-0000000005"],
+            BulkLockingQueue.SpreadWithinPriorities(sorted, new SecondRandom()));
+        Assert.Empty(BulkLockingQueue.SpreadWithinPriorities([], new FirstRandom()));
+
+        var random = new Random(7);
+        var starts = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 50; i++)
+        {
+            var spread = BulkLockingQueue.SpreadWithinPriorities(sorted, random);
+            Assert.Equal(sorted, spread.Order(StringComparer.Ordinal));
+            Assert.All(spread.Take(2), name => Assert.StartsWith("entry-050-", name, StringComparison.Ordinal));
+            Assert.All(spread.Skip(2).Take(3), name => Assert.StartsWith("entry-100-", name, StringComparison.Ordinal));
+            var band = spread.Skip(2).Take(3).ToList();
+            var start = Array.IndexOf(sorted, band[0]);
+            Assert.Equal(sorted.Skip(2).Take(3).Concat(sorted.Skip(2).Take(3)).Skip(start - 2).Take(3), band);
+            starts.Add(band[0]);
+        }
+
+        Assert.Equal(3, starts.Count);
+    }
+
+    [Fact]
+    public Task Take_With8ConcurrentTakersOn2000Entries_TakesEachExactlyOnce_AndLeavesTheQueueEmpty() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            const int Entries = 2000;
+            const int Takers = 8;
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsync(timeout.Token)));
+            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            await queues[0].PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
+
+            using var consumption = new Consumption(Entries);
+            await Task.WhenAll(queues.Select(queue => Task.Run(() => TakeAndConsumeUntilDoneAsync(queue, consumption, Takers, timeout.Token), timeout.Token)));
+
+            output.WriteLine($"{queues.Sum(q => q.Listings)} listings, {queues.Sum(q => q.Misses)} lost claims");
+            Assert.Equal(Enumerable.Range(0, Entries).Select(i => Text(PathEntry(i))).Order(StringComparer.Ordinal), consumption.Values.Order(StringComparer.Ordinal));
+            await AssertEmptyAsync(clients[0], timeout.Token);
+        });
+
+    [Fact]
+    public Task Claim_OfAnEntryConsumedByAnotherSinceOurListing_FailsAndLeavesNoTakenNode_AndTheNextTakeListsAgain() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            var other = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await queue.PutManyAsync([Bytes("a"), Bytes("b"), Bytes("c"), Bytes("d")], cancellationToken: timeout.Token);
+            var mine = Assert.Single(await queue.TakeAsync(1, cancellationToken: timeout.Token));
+            Assert.Equal(1, queue.Listings);
+            var theirs = await other.TakeAsync(10, cancellationToken: timeout.Token);
+            Assert.Equal(3, (await other.ConsumeAsync(theirs, timeout.Token)).Count);
+            var before = await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token);
+
+            Assert.False(await queue.TryClaimAsync(theirs[0].Name, timeout.Token));
+
+            // One failed transaction: no taken node came and went.
+            var after = await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token);
+            Assert.Equal([mine.Name], after.Children);
+            Assert.Equal(before.Stat.Cversion, after.Stat.Cversion);
+
+            // The listing is out of date (child events came): the next take lists again instead of trying the gone entries.
+            await queue.ListingOutdated.WaitAsync(timeout.Token);
+            Assert.Empty(await queue.TakeAsync(3, timeout: TimeSpan.Zero, cancellationToken: timeout.Token));
+            Assert.Equal(2, queue.Listings);
+            Assert.Equal(0, queue.Misses);
+            Assert.Equal([mine], await queue.ConsumeAsync([mine], timeout.Token));
+            await AssertEmptyAsync(client, timeout.Token);
+        });
+
+    [Fact]
+    public Task Claim_ChecksOnlyThatTheEntryExists_WhateverItsVersion() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await queue.PutManyAsync([Bytes("a")], cancellationToken: timeout.Token);
+            const string Name = "entry-100-0000000000";
+            await client.SetDataAsync($"{QueuePath}/entries/{Name}", Bytes("a"), -1, timeout.Token);
+            Assert.Equal(2, (await client.SetDataAsync($"{QueuePath}/entries/{Name}", Bytes("a"), -1, timeout.Token)).Version);
+
+            // The server takes version -1 in a check operation as "any version".
+            Assert.True(await queue.TryClaimAsync(Name, timeout.Token));
+
+            Assert.Equal(queue.Id, Text((await client.GetDataAsync($"{QueuePath}/taken/{Name}", null, timeout.Token)).Data));
+        });
+
+    [Fact]
+    public Task Claim_OfAnEntryAnotherHolds_Fails() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            var other = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await queue.PutManyAsync([Bytes("a")], cancellationToken: timeout.Token);
+            var theirs = Assert.Single(await other.TakeAsync(1, cancellationToken: timeout.Token));
+
+            Assert.False(await queue.TryClaimAsync(theirs.Name, timeout.Token));
+
+            var taken = await client.GetDataAsync($"{QueuePath}/taken/{theirs.Name}", null, timeout.Token);
+            Assert.Equal(other.Id, Text(taken.Data));
+        });
+
+    [Fact]
+    public Task Release_GivesTheEntriesBackToOtherTakers_AndLeavesOthersEntriesAlone() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            var other = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await queue.PutManyAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
+            var mine = await queue.TakeAsync(2, cancellationToken: timeout.Token);
+            Assert.Equal(2, mine.Count);
+            Assert.Empty(await other.TakeAsync(2, timeout: TimeSpan.Zero, cancellationToken: timeout.Token));
+
+            await queue.ReleaseAsync(mine, timeout.Token);
+
+            Assert.Empty((await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token)).Children);
+            var theirs = await other.TakeAsync(2, cancellationToken: timeout.Token);
+            Assert.Equal(mine.Select(item => item.Name).Order(StringComparer.Ordinal), theirs.Select(item => item.Name).Order(StringComparer.Ordinal));
+
+            // Not ours any more: neither released nor consumed by us.
+            await queue.ReleaseAsync(theirs, timeout.Token);
+            Assert.Empty(await queue.ConsumeAsync(theirs, timeout.Token));
+            Assert.Equal(2, (await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token)).Children.Count);
+            Assert.Equal(2, (await other.ConsumeAsync(theirs, timeout.Token)).Count);
+            await AssertEmptyAsync(client, timeout.Token);
+        });
+
+    [Fact]
+    public Task Consume_WhenOurTakenNodeWasModified_ReadsItAndStillConsumes() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await queue.PutManyAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
+            var mine = await queue.TakeAsync(2, cancellationToken: timeout.Token);
+            var takenNode = $"{QueuePath}/taken/{mine[0].Name}";
+            var stat = await client.SetDataAsync(takenNode, Bytes(queue.Id), -1, timeout.Token);
+            Assert.Equal(1, stat.Version);
+
+            Assert.Equal(mine, await queue.ConsumeAsync(mine, timeout.Token));
+            await AssertEmptyAsync(client, timeout.Token);
+        });
+
+    [Fact]
+    public Task Take_AfterTheTakersSessionClosed_TakesItsEntriesAgain() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var departing = await chroot.ConnectAsync(timeout.Token);
+            var queue = new BulkLockingQueue(departing, QueuePath, chroot.Options);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var other = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await queue.PutManyAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
+            var lost = await queue.TakeAsync(3, cancellationToken: timeout.Token);
+            Assert.Equal(3, lost.Count);
+            var waiting = other.TakeAsync(3, cancellationToken: timeout.Token);
+
+            await departing.CloseAsync(timeout.Token);
+
+            var retaken = await waiting.WaitAsync(timeout.Token);
+            var rest = retaken.Count < 3 ? await other.TakeAsync(3, cancellationToken: timeout.Token) : [];
+            Assert.Equal(lost.Select(item => item.Name).Order(StringComparer.Ordinal), retaken.Concat(rest).Select(item => item.Name).Order(StringComparer.Ordinal));
+            Assert.Equal(3, (await other.ConsumeAsync([.. retaken, .. rest], timeout.Token)).Count);
+            await AssertEmptyAsync(client, timeout.Token);
+        });
+
+    [Fact]
+    public Task Take_AlongsideAKazooConsumer_EveryEntryIsConsumedExactlyOnce() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            const int Entries = 300;
+            const int Takers = 3;
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            await using var kazoo = await KazooActor.StartAsync("kazoo", chroot, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsync(timeout.Token)));
+            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            await queues[0].PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
+            using var consumption = new Consumption(Entries);
+
+            // kazoo takes the head of the queue first, so it surely takes part.
+            var first = await kazoo.QueueGetAsync(QueuePath, TimeSpan.Zero, timeout.Token);
+            Assert.NotNull(first);
+            Assert.Equal(Text(PathEntry(0)), first);
+            Assert.True(await kazoo.QueueConsumeAsync(QueuePath, timeout.Token));
+            consumption.Add([first]);
+            var byKazoo = 1;
+
+            var kazooLoop = Task.Run(async () =>
+            {
+                while (!consumption.Done.IsCancellationRequested)
+                {
+                    // kazoo's get waits for a child event, at most this long.
+                    if (await kazoo.QueueGetAsync(QueuePath, TimeSpan.FromSeconds(1), timeout.Token) is { } value)
+                    {
+                        Assert.True(await kazoo.QueueConsumeAsync(QueuePath, timeout.Token));
+                        byKazoo++;
+                        consumption.Add([value]);
+                    }
+                }
+            }, timeout.Token);
+            await Task.WhenAll([kazooLoop, .. queues.Select(queue => Task.Run(() => TakeAndConsumeUntilDoneAsync(queue, consumption, Takers + 1, timeout.Token), timeout.Token))]);
+
+            output.WriteLine($"kazoo consumed {byKazoo} of {Entries}");
+            Assert.Equal(Enumerable.Range(0, Entries).Select(i => Text(PathEntry(i))).Order(StringComparer.Ordinal), consumption.Values.Order(StringComparer.Ordinal));
+            await AssertEmptyAsync(clients[0], timeout.Token);
+        });
+
+    [Fact]
+    public Task Take_With8TakersOver1000Entries_CostsFewRequestsPerEntry() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            const int Entries = 1000;
+            const int Takers = 8;
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsync(timeout.Token)));
+            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            await queues[0].PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
+            foreach (var queue in queues)
+            {
+                await queue.CountAsync(false, timeout.Token);
+            }
+
+            var before = await PacketsReceivedAsync(timeout.Token);
+            using var consumption = new Consumption(Entries);
+            await Task.WhenAll(queues.Select(queue => Task.Run(() => TakeAndConsumeUntilDoneAsync(queue, consumption, Takers, timeout.Token), timeout.Token)));
+            var after = await PacketsReceivedAsync(timeout.Token);
+
+            var perEntry = (double)(after - before) / Entries;
+            output.WriteLine(
+                $"{Takers} takers, {Entries} entries: {after - before} requests received, {perEntry:0.00} per entry " +
+                $"({queues.Sum(q => q.Listings)} listings, {queues.Sum(q => q.Misses)} lost claims)");
+            Assert.Equal(Enumerable.Range(0, Entries).Select(i => Text(PathEntry(i))).Order(StringComparer.Ordinal), consumption.Values.Order(StringComparer.Ordinal));
+            await AssertEmptyAsync(clients[0], timeout.Token);
+
+            // Peek, claim and consume are one request each; the code that walked a stale listing from its head needed about 22.
+            Assert.InRange(perEntry, 0, 8);
+        });
+
+    /// <summary>Takes and consumes until <paramref name="consumption"/> is done, sizing batches as zkrsync's
+    /// sources do (half the queue shared by the takers, at most 64, entries of one kind).</summary>
+    private static async Task TakeAndConsumeUntilDoneAsync(BulkLockingQueue queue, Consumption consumption, int takers, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var maxItems = Math.Clamp((consumption.Remaining + (2 * takers) - 1) / (2 * takers), 1, 64);
+            IReadOnlyList<QueueItem> batch;
+            try
+            {
+                batch = await queue.TakeAsync(maxItems, SameKind, null, null, consumption.Done);
+            }
+            catch (OperationCanceledException) when (consumption.Done.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var gone = await queue.ConsumeAsync(batch, cancellationToken);
+            Assert.Equal(batch, gone);
+            consumption.Add(gone.Select(item => Text(item.Value)));
+        }
+    }
+
+    private static async Task<List<string>> TakeAndConsumeAsync(
+        BulkLockingQueue queue, int maxItems, Func<QueueItem, QueueItem, bool>? belongsWith, CancellationToken cancellationToken)
+    {
+        var taken = await queue.TakeAsync(maxItems, belongsWith, timeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+        Assert.Equal(taken, await queue.ConsumeAsync(taken, cancellationToken));
+        return [.. taken.Select(item => Text(item.Value))];
+    }
+
+    private async Task<long> PacketsReceivedAsync(CancellationToken cancellationToken)
+    {
+        var mntr = await fixture.Server.SendCommandAsync("mntr", cancellationToken);
+        var line = mntr.Split('\n').Single(l => l.StartsWith("zk_packets_received\t", StringComparison.Ordinal));
+        return long.Parse(line.AsSpan(line.IndexOf('\t') + 1), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task AssertEmptyAsync(ZooKeeperClient client, CancellationToken cancellationToken)
+    {
+        Assert.Empty((await client.GetChildrenAsync(QueuePath + "/entries", null, cancellationToken)).Children);
+        Assert.Empty((await client.GetChildrenAsync(QueuePath + "/taken", null, cancellationToken)).Children);
+    }
+
+    /// <summary>A zkrsync path entry: mostly directories synced recursively ("1_"), every tenth one not ("0_").</summary>
+    private static byte[] PathEntry(int index) =>
+        Bytes(string.Create(CultureInfo.InvariantCulture, $"{(index % 10 == 0 ? 0 : 1)}_/src/d{index:D5}"));
+
+    private static bool SameKind(QueueItem first, QueueItem other) =>
+        first.Value.Length > 0 && other.Value.Length > 0 && first.Value[0] == other.Value[0];
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static string Text(byte[] data) => Encoding.UTF8.GetString(data);
+
+    /// <summary>What all takers of a test consumed; <see cref="Done"/> is cancelled once all entries were.</summary>
+    private sealed class Consumption(int total) : IDisposable
+    {
+        private readonly ConcurrentQueue<string> _values = new();
+        private readonly CancellationTokenSource _done = new();
+        private int _count;
+
+        public CancellationToken Done => _done.Token;
+
+        public int Remaining => total - Volatile.Read(ref _count);
+
+        public IReadOnlyCollection<string> Values => _values;
+
+        public void Add(IEnumerable<string> values)
+        {
+            foreach (var value in values)
+            {
+                _values.Enqueue(value);
+                if (Interlocked.Increment(ref _count) == total)
+                {
+                    _done.Cancel();
+                }
+            }
+        }
+
+        public void Dispose() => _done.Dispose();
+    }
+
+    /// <summary>Starts every priority band at its first entry: kazoo's order.</summary>
+    private sealed class FirstRandom : Random
+    {
+        public override int Next(int minValue, int maxValue) => minValue;
+    }
+
+    /// <summary>Starts every priority band of two or more entries at its second entry.</summary>
+    private sealed class SecondRandom : Random
+    {
+        public override int Next(int minValue, int maxValue) => maxValue - minValue > 1 ? minValue + 1 : minValue;
+    }
+}
