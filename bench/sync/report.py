@@ -12,6 +12,7 @@ TOOL_NAMES = {
     "zk-2+2": "zkrsync local 2+2",
     "zk-8+8": "zkrsync local 8+8",
     "zk-2+2-servers": "zkrsync local 2+2 --servers",
+    "zk-8+8-filesfrom": "zkrsync local 8+8 --files-from",
 }
 
 rows = OrderedDict()  # (scenario, tool) -> [(seconds, status, zkstart)]

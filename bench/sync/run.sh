@@ -111,6 +111,7 @@ run_tool() { # TOOL SRC DST SERVERS -> runs in the foreground of a process group
       local n=${tool#zk-}; n=${n%%+*}; n=${n%%-*}
       local args=(local "$src" "$dst" --sources "$n" --destinations "$n" --depth 3 --tmpdir "$work/zktmp")
       [[ -n $servers ]] && args+=(--servers "$servers")
+      [[ $tool == *-filesfrom ]] && args+=(--files-from)  # the original's rsync command line
       "$zkrsync_bin" "${args[@]}" ;;
   esac
 }
@@ -202,8 +203,9 @@ tools=(rsync fpsync-n2 fpsync-n8 zk-2+2 zk-8+8)
 scenario "medium: full copy" medium full 0 '' "${tools[@]}"
 scenario "medium: incremental, no change" medium none 0 '' "${tools[@]}"
 scenario "medium: incremental, 1% changed" medium change1 0 '' "${tools[@]}"
-scenario "medium, 200 us metadata: incremental, no change" medium none 200 '' "${tools[@]}"
-scenario "medium, 200 us metadata: incremental, 1% changed" medium change1 200 '' "${tools[@]}"
+# With metadata latency also the original's --files-from command line, to show what it costs.
+scenario "medium, 200 us metadata: incremental, no change" medium none 200 '' "${tools[@]}" zk-8+8-filesfrom
+scenario "medium, 200 us metadata: incremental, 1% changed" medium change1 200 '' "${tools[@]}" zk-8+8-filesfrom
 
 start_zookeeper
 say "ZooKeeper already running on $zk_servers; one untimed warm-up run"

@@ -11,10 +11,12 @@ namespace ZkSync.Worker.Coordination;
 /// original's flags, the secret in the environment.
 /// Cancelling kills rsync.
 /// </summary>
-internal sealed partial class PathTransfer(ZkRsyncOptions options, string session, RsyncCapabilities capabilities, string? secret, ILogger logger)
+internal sealed partial class PathTransfer(
+    ZkRsyncOptions options, string session, RsyncCapabilities capabilities, string? secret, PathWalker walker, ILogger logger)
 {
     private readonly RsyncSourceSettings _settings = RsyncSourceSettings.From(options);
     private readonly RawPath _basePath = RawPath.FromString(options.RsyncPath!);
+    private readonly PathWalkOptions _walkOptions = options.ToWalkOptions();
 
     public async Task<TransferResult> RunAsync(IReadOnlyList<PathEntry> entries, DestinationSlot slot, string whoAmI, CancellationToken cancellationToken)
     {
@@ -54,12 +56,18 @@ internal sealed partial class PathTransfer(ZkRsyncOptions options, string sessio
         }
     }
 
-    /// <summary>A source directory's subdirectories (for the rules of non-recursive entries); null when it cannot be read.</summary>
-    private IReadOnlyList<byte[]>? ListSubdirectories(RawPath directory)
+    /// <summary>
+    /// A source directory's subdirectories, each with whether the walk queues it (this source's
+    /// <c>--excludere</c>/<c>--excl_usr</c>, as the master's), for the rules of non-recursive entries;
+    /// null when it cannot be read.
+    /// </summary>
+    private IReadOnlyList<FilterRules.Subdirectory>? ListSubdirectories(RawPath directory)
     {
         try
         {
-            return [.. NativeFileSystem.ListDirectory(directory).Where(e => e.Kind == RawFileKind.Directory).Select(e => e.Name)];
+            return [.. NativeFileSystem.ListDirectory(directory)
+                .Where(e => e.Kind == RawFileKind.Directory)
+                .Select(e => new FilterRules.Subdirectory(e.Name, !walker.IsExcluded(_walkOptions, directory.Append(e.Name))))];
         }
         catch (IOException e)
         {

@@ -61,7 +61,8 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
         var failed = new BulkLockingQueue(session.Client, ZnodeLayout.FailedQueue(session.Name), session.Recipes);
         var destinations = new DestinationPicker(session);
         var stats = new SessionStats(session);
-        var transfer = new PathTransfer(_options, session.Name, capabilities, secret, _logger);
+        var walker = new PathWalker(session.LoggerFactory.CreateLogger<PathWalker>());
+        var transfer = new PathTransfer(_options, session.Name, capabilities, secret, walker, _logger);
         var sources = session.NewParty(ZnodeLayout.PartySources);
 
         while (!stop.IsCancellationRequested)

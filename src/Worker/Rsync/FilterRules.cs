@@ -16,9 +16,10 @@ namespace ZkSync.Worker.Rsync;
 /// directories);</item>
 /// <item><c>- /A/*</c> for those directories: nothing else of them is sent, and with <c>--delete</c> nothing
 /// else of them is deleted;</item>
-/// <item>for a non-recursive entry (<c>0_</c>), <c>- /E/S/</c> for each subdirectory S it has in the source:
-/// its files and its subdirectories' own attributes go, their contents do not (each subdirectory is an
-/// entry of its own), while <c>--delete</c> still removes subdirectories that are gone from the source;</item>
+/// <item>for a non-recursive entry (<c>0_</c>), its files go, and <c>- /E/S/</c> for each subdirectory S the
+/// walk queues (S is an entry of its own, which creates it), while <c>--delete</c> still removes
+/// subdirectories that are gone from the source; a subdirectory the walk leaves out
+/// (<c>--excludere</c>) is created empty, as the original does: <c>+ /E/S</c> and <c>- /E/S/*</c>;</item>
 /// <item><c>- /*</c> last, unless the base itself is an entry.</item>
 /// </list>
 /// Includes come before excludes; rsync uses the first rule that matches. Names are escaped where a
@@ -28,10 +29,13 @@ public sealed record FilterRules(byte[] Content, bool NulSeparated)
     : EntrySelection(Content, NulSeparated, Recursive: true)
 {
     /// <summary>
-    /// The subdirectories of a source directory (raw names), or null when it cannot be listed; then the
-    /// rule <c>- /E/*/</c> keeps all of them out (also from <c>--delete</c>).
+    /// The subdirectories of a source directory, or null when it cannot be listed; then the rule
+    /// <c>- /E/*/</c> keeps all of them out (also from <c>--delete</c>).
     /// </summary>
-    public delegate IReadOnlyList<byte[]>? SubdirectoryLister(RawPath directory);
+    public delegate IReadOnlyList<Subdirectory>? SubdirectoryLister(RawPath directory);
+
+    /// <summary>A subdirectory's raw name, and whether the walk queues it (it is an entry of its own).</summary>
+    public readonly record struct Subdirectory(byte[] Name, bool Queued);
 
     /// <inheritdoc/>
     public override string ListOption(string listFile) => $"--exclude-from={listFile}";
@@ -79,12 +83,23 @@ public sealed record FilterRules(byte[] Content, bool NulSeparated)
                     continue;
                 }
 
-                foreach (var child in children.Select(Latin1).Order(StringComparer.Ordinal))
+                foreach (var child in children.OrderBy(c => Latin1(c.Name), StringComparer.Ordinal))
                 {
-                    var path = entry.Length == 0 ? child : entry + "/" + child;
-                    if (!selected.Contains(path) && !ancestors.Contains(path))
+                    var name = Latin1(child.Name);
+                    var path = entry.Length == 0 ? name : entry + "/" + name;
+                    if (selected.Contains(path) || ancestors.Contains(path))
+                    {
+                        continue;
+                    }
+
+                    if (child.Queued)
                     {
                         excludes.Add("- /" + Escape(path, wildcard: false) + "/");
+                    }
+                    else
+                    {
+                        includes.Add("+ /" + Escape(path, wildcard: false));
+                        excludes.Add("- /" + Escape(path, wildcard: true) + "/*");
                     }
                 }
             }

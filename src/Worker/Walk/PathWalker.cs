@@ -212,15 +212,23 @@ public sealed partial class PathWalker(ILogger<PathWalker> logger)
     }
 
     /// <summary>The original's <c>exclude_path</c>: regex search, then (if a user is set) the owner.</summary>
-    private bool IsExcluded(Plan plan, RawPath path)
+    private bool IsExcluded(Plan plan, RawPath path) => IsExcluded(plan.Options, path);
+
+    /// <summary>
+    /// Whether the walk leaves <paramref name="path"/> (a directory) and everything below it out: the
+    /// original's <c>exclude_path</c>, a regex search and then, if a user is set, the owner.
+    /// </summary>
+    public bool IsExcluded(PathWalkOptions options, RawPath path)
     {
-        var regex = plan.Options.Exclude;
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(path);
+        var regex = options.Exclude;
         if (regex is null || !regex.IsMatch(path.ToString()))
         {
             return false;
         }
 
-        if (plan.Options.ExcludeUid is not { } uid)
+        if (options.ExcludeUid is not { } uid)
         {
             return true;
         }

@@ -12,8 +12,10 @@ namespace ZkSync.ZooKeeper.Recipes;
 /// <remarks>
 /// Many instances take from one queue without trampling on each other:
 /// <list type="bullet">
-/// <item>Each listing starts at a random place of each priority band (bands stay in kazoo's order, lower
-/// <c>PPP</c> first), so takers listing the same queue work on different parts of it, in contiguous runs.</item>
+/// <item>Once others take from the queue too (a claim of ours lost, or a listing shows entries taken by
+/// someone else), each listing starts at a random place of each priority band (bands stay in kazoo's
+/// order, lower <c>PPP</c> first), so takers listing the same queue work on different parts of it, in
+/// contiguous runs. A taker alone takes in queue order, as kazoo.</item>
 /// <item>The listing is used only while it is known to be current: a child event on <c>entries</c> or
 /// <c>taken</c> since the listing, a claim that lost, or an entry found gone makes the next take list again
 /// rather than try names others have taken or consumed meanwhile.</item>
@@ -49,6 +51,7 @@ public sealed class BulkLockingQueue
 
     /// <summary>A claim lost or an entry was found gone since the last listing.</summary>
     private bool _stale;
+    private bool _othersTaking;
 
     /// <summary>czxid of the <c>entries</c> node the peeked data came from (a queue rebuilt reuses entry names).</summary>
     private long _entriesCzxid;
@@ -367,6 +370,7 @@ public sealed class BulkLockingQueue
             {
                 Misses++;
                 _stale = true;
+                _othersTaking = true;
             }
         }
 
@@ -439,8 +443,9 @@ public sealed class BulkLockingQueue
         }
 
         var free = listing.Entries.Where(name => !listing.Taken.Contains(name)).ToList();
+        _othersTaking |= listing.Taken.Any(name => !ClaimedInThisSession(name));
         _candidates.Clear();
-        foreach (var name in SpreadWithinPriorities(free, _random))
+        foreach (var name in _othersTaking ? SpreadWithinPriorities(free, _random) : free)
         {
             _candidates.Enqueue(name);
         }

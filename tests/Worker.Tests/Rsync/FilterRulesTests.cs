@@ -10,8 +10,11 @@ public sealed class FilterRulesTests
 
     private static PathEntry E(string path, bool rec = false) => new(RawPath.FromString(path), rec);
 
+    /// <summary>Listed subdirectories; names starting with "x-" are left out by the walk.</summary>
     private static FilterRules.SubdirectoryLister Subdirectories(Dictionary<string, string[]> tree) =>
-        directory => tree.TryGetValue(directory.ToString(), out var names) ? [.. names.Select(Encoding.UTF8.GetBytes)] : [];
+        directory => tree.TryGetValue(directory.ToString(), out var names)
+            ? [.. names.Select(n => new FilterRules.Subdirectory(Encoding.UTF8.GetBytes(n), Queued: !n.StartsWith("x-", StringComparison.Ordinal)))]
+            : [];
 
     private static string[] Lines(FilterRules rules) =>
         Encoding.Latin1.GetString(rules.Content).Split(rules.NulSeparated ? '\0' : '\n')[..^1];
@@ -50,6 +53,15 @@ public sealed class FilterRulesTests
         var rules = FilterRules.Create(Base, [E("/data/a/b")], Subdirectories(tree));
 
         Assert.Equal(["+ /a", "+ /a/b", "- /a/b/c/", "- /a/*", "- /*"], Lines(rules));
+    }
+
+    [Fact]
+    public void NonRecursiveEntry_CreatesASubdirectoryTheWalkLeavesOut_EmptyAsTheOriginal()
+    {
+        var tree = new Dictionary<string, string[]> { ["/data/a"] = ["s", "x-.snapshots"] };
+        var rules = FilterRules.Create(Base, [E("/data/a")], Subdirectories(tree));
+
+        Assert.Equal(["+ /a", "+ /a/x-.snapshots", "- /a/s/", "- /a/x-.snapshots/*", "- /*"], Lines(rules));
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         // own (non-recursive) entries finish first, then the children are created inside them.
         var (basePath, entry) = MakeDepthThreeTree();
         var old = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
-        foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "a/b/d", "a/b/e", "z" })
+        foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "a/b/d", "a/b/e", "a/b/excluded-snap", "z" })
         {
             Directory.SetLastWriteTimeUtc(Path.Combine(basePath, dir), old.AddMinutes(dir.Length));
         }
@@ -146,7 +146,8 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
 
         Assert.True(parents.ExitCode == 0, parents.Output);
         Assert.True(children.ExitCode == 0, children.Output);
-        Assert.Equal(RelativeNames(basePath), RelativeNames(_dest.Root));
+        // Everything, but the directory the walk leaves out comes empty (as the original's -d makes it).
+        Assert.Equal(RelativeNames(basePath).Where(n => n != "a/b/excluded-snap/s.txt"), RelativeNames(_dest.Root));
         foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "z" })
         {
             Assert.Equal(Directory.GetLastWriteTimeUtc(Path.Combine(basePath, dir)), Directory.GetLastWriteTimeUtc(Path.Combine(_dest.Root, dir)));
@@ -210,7 +211,8 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         EntrySelection list = filesFrom
             ? FilesFromList.Create(rawBase, batch)
             : FilterRules.Create(rawBase, batch, directory =>
-                [.. NativeFileSystem.ListDirectory(directory).Where(e => e.Kind == RawFileKind.Directory).Select(e => e.Name)]);
+                [.. NativeFileSystem.ListDirectory(directory).Where(e => e.Kind == RawFileKind.Directory)
+                    .Select(e => new FilterRules.Subdirectory(e.Name, Queued: e.Name.AsSpan().IndexOf("excluded"u8) < 0))]);
         var listFile = Path.Combine(_work.Root, $"list-{Guid.NewGuid():N}");
         await File.WriteAllBytesAsync(listFile, list.Content);
         var invocation = RsyncCommandBuilder.Source(settings, list, listFile, basePath, "127.0.0.1", port, Session, RsyncCapabilities.None, secret);
@@ -286,13 +288,17 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         }
     }
 
-    /// <summary>t/ under the source: a/f.txt, a/b/g.txt, a/b/{c,d,e}/..., root.txt, z/5.txt; entries relative to it.</summary>
+    /// <summary>
+    /// t/ under the source: a/f.txt, a/b/g.txt, a/b/{c,d,e}/..., a/b/excluded-snap/s.txt (a directory the walk
+    /// leaves out, as <see cref="SyncAsync"/> lists it), root.txt, z/5.txt; entries relative to it.
+    /// </summary>
     private (string BasePath, Func<string, bool, PathEntry> Entry) MakeDepthThreeTree()
     {
         foreach (var (file, text) in new[]
         {
             ("t/a/f.txt", "f"), ("t/a/b/g.txt", "g"), ("t/a/b/c/1.txt", "1"), ("t/a/b/c/deep/2.txt", "2"),
             ("t/a/b/d/3.txt", "3"), ("t/a/b/e/4.txt", "4"), ("t/root.txt", "r"), ("t/z/5.txt", "5"),
+            ("t/a/b/excluded-snap/s.txt", "left out by the walk"),
         })
         {
             _source.MakeDirectories(Path.GetDirectoryName(file)!);
