@@ -22,6 +22,7 @@ namespace ZkSync.Worker.Roles;
 internal sealed partial class MasterRole(WorkerSession session, DistributedLock sessionLock, PathWalker walker)
 {
     private const int PutChunk = 1000;
+    private const int FirstPutChunk = 16;
 
     /// <summary>The original's NC_RANGE: how many test entries <c>--netcat</c> queues.</summary>
     private const int NetcatEntries = 15;
@@ -96,6 +97,10 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     {
         await using var walk = QueueEntriesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         var nextProgress = Stopwatch.GetTimestamp();
+
+        // Small first puts, so sources start while the walk goes on (a walk of 1,000 directories on a slow
+        // file system takes a while); then bigger ones, fewer round trips.
+        var putChunk = FirstPutChunk;
         while (true)
         {
             var completedChanged = _completed.ArmChangeSignal();
@@ -107,7 +112,8 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             var fed = false;
             if (!_walkDone && outstanding < _options.Window)
             {
-                var room = Math.Min(_options.Window - outstanding, PutChunk);
+                var room = Math.Min(_options.Window - outstanding, putChunk);
+                putChunk = Math.Min(putChunk * 2, PutChunk);
                 var chunk = new List<byte[]>(room);
                 while (chunk.Count < room)
                 {
