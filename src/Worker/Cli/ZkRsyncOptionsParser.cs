@@ -77,7 +77,7 @@ public static class ZkRsyncOptionsParser
         new("pidfile", null, OptionKind.String, DefaultPidFile, "Pidfile template (with --daemon)", GroupClient),
         new("max_bytes", null, OptionKind.Long, "104857600", "logfile size before rotation", GroupClient),
         new("backup_count", null, OptionKind.Int, "5", "logfile backups kept", GroupClient),
-        new("tmpdir", null, OptionKind.String, DefaultTmpDir, "directory for files-from lists and rsyncd configs", GroupClient),
+        new("tmpdir", null, OptionKind.String, DefaultTmpDir, "directory for the batch lists rsync reads (filter rules or files-from) and rsyncd configs", GroupClient),
 
         new("rsyncport", null, OptionKind.Int, null, "force port on which rsyncd binds", GroupDest),
         new("startport", null, OptionKind.Int, "4444", "offset to look for rsyncd ports", GroupDest),

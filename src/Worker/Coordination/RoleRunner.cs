@@ -93,9 +93,17 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
         }
     }
 
-    /// <summary>What this rsync supports (<c>--drop-cache</c> is a patch stock rsync lacks).</summary>
-    private static async Task<RsyncCapabilities> ProbeRsyncAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// What this rsync supports (<c>--drop-cache</c> is a patch stock rsync lacks), asked only when an option
+    /// depends on it: one more process per worker adds up when 17 of them start at once on 2 cores.
+    /// </summary>
+    private async Task<RsyncCapabilities> ProbeRsyncAsync(CancellationToken cancellationToken)
     {
+        if (!options.DropCache)
+        {
+            return RsyncCapabilities.None;
+        }
+
         var help = new ProcessStartInfo(RsyncCommandBuilder.Rsync) { RedirectStandardOutput = true, RedirectStandardError = true };
         help.ArgumentList.Add("--help");
         using var process = Process.Start(help) ?? throw new InvalidOperationException("cannot start rsync");
