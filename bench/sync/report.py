@@ -70,5 +70,5 @@ target("no latency, full copy, 2+2: <= 1.3x rsync", "medium: full copy", "zk-2+2
 for kind in ("full copy", "incremental, no change"):
     target(f"small tree ({kind}), ZooKeeper already running: <= rsync + 1.0 s",
            f"small, ZooKeeper already running: {kind}", "zk-2+2-servers",
-           lambda m, b: m <= b + 1.0, lambda m, b: f"{m:.2f} s = rsync {b:.2f} s + {m - b:.2f} s")
+           lambda m, b: m <= b + 1.0, lambda m, b: f"{m:.2f} s = rsync {b:.2f} s {m - b:+.2f} s")
 print(f"\nAll targets: {'PASS' if overall else 'FAIL'}")
