@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using ZkSync.Contracts;
+using ZkSync.Worker.Tests.Sessions.Support;
 
 namespace ZkSync.Worker.Tests;
 
@@ -48,5 +50,24 @@ public sealed class ProgramTests
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    /// <summary>A PATH holding only an empty directory has no rsync (DOTNET_ROOT tells the apphost where the runtime is).</summary>
+    [Fact]
+    public async Task Source_WithoutRsyncOnPath_SaysWhatToInstallAndExits2BeforeConnecting()
+    {
+        using var scratch = new ScratchDirectory();
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = scratch.Subdirectory("empty-bin"),
+            ["DOTNET_ROOT"] = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..")),
+        };
+
+        // Port 1: were it to connect first, it would wait out the connect timeout and fail differently.
+        await using var source = ZkRsyncProcess.Start(
+            "source", ["--servers", "127.0.0.1:1", "--connect-timeout", "30", "-S", "-r", scratch.Path, "--logfile="], environment);
+
+        Assert.Equal(ExitCodes.Usage, await source.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("rsync is not installed (not found in PATH)", source.Output, StringComparison.Ordinal);
     }
 }

@@ -25,10 +25,17 @@ internal sealed partial class PathTransfer(
             return await RunNetcatAsync(entries, slot, whoAmI, cancellationToken).ConfigureAwait(false);
         }
 
-        EntrySelection list = options.FilesFrom
+        var filesFrom = options.FilesFrom;
+        if (!filesFrom && FilterRules.Unsuitable(entries, options.ArbitOpts) is { } reason)
+        {
+            LogFilesFromInstead(logger, reason);
+            filesFrom = true;
+        }
+
+        EntrySelection list = filesFrom
             ? FilesFromList.Create(_basePath, entries)
             : FilterRules.Create(_basePath, entries, ListSubdirectories);
-        var listFile = PrivateFile.Write(options.TmpDir, options.FilesFrom ? "files-from" : "filter", list.Content);
+        var listFile = PrivateFile.Write(options.TmpDir, filesFrom ? "files-from" : "filter", list.Content);
         try
         {
             var invocation = RsyncCommandBuilder.Source(
@@ -94,6 +101,9 @@ internal sealed partial class PathTransfer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{WhoAmI} is sending {Count} path(s) starting with {First} to {Host} {Port}")]
     private static partial void LogSending(ILogger logger, string whoAmI, int count, string first, string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This batch runs with a --files-from list: {Reason}")]
+    private static partial void LogFilesFromInstead(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot list {Directory} ({Error}): its subdirectories are kept out of this rsync run as a whole")]
     private static partial void LogCannotList(ILogger logger, string directory, string error);

@@ -37,8 +37,42 @@ public sealed record FilterRules(byte[] Content, bool NulSeparated)
     /// <summary>A subdirectory's raw name, and whether the walk queues it (it is an entry of its own).</summary>
     public readonly record struct Subdirectory(byte[] Name, bool Queued);
 
+    /// <summary>rsync options under which rules that exclude everything outside a batch would do harm.</summary>
+    private static readonly string[] UnsafeOptions = ["delete-excluded", "prune-empty-dirs"];
+
     /// <inheritdoc/>
     public override string ListOption(string listFile) => $"--exclude-from={listFile}";
+
+    /// <summary>
+    /// Why filter rules must not select this batch (null: they may): an entry that is not a directory on
+    /// this source any more, or an extra rsync option (<c>--arbitopts</c>) that turns the rules' exclusions
+    /// into work. With <c>--delete</c>, a missing entry would have its destination copy deleted (its include
+    /// rule leaves it unprotected) and the path reported done; an unmounted source base would do that to
+    /// every entry. The original's <c>--files-from</c> list makes rsync report the missing entry (exit 23)
+    /// and skip every deletion, so such batches run that way.
+    /// </summary>
+    public static string? Unsuitable(IReadOnlyList<PathEntry> entries, IReadOnlyList<string>? extraOptions)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var option in extraOptions ?? [])
+        {
+            var name = option.Split(':', 2)[0].TrimStart('-');
+            if (UnsafeOptions.Contains(name, StringComparer.Ordinal))
+            {
+                return $"--{name} would apply to everything the rules exclude";
+            }
+        }
+
+        foreach (var entry in entries)
+        {
+            if (NativeFileSystem.GetInfo(entry.Path).Kind != RawFileKind.Directory)
+            {
+                return $"{entry.Path} is not a directory on this source";
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Builds the rules for a batch of entries of one kind below <paramref name="basePath"/>.</summary>
     /// <exception cref="ArgumentException">No entries, mixed recursion, or a path outside the base.</exception>

@@ -124,4 +124,28 @@ public sealed class FilterRulesTests
         Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [E("/data/a", true), E("/data/b")], Subdirectories([])));
         Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [E("/elsewhere/a", true)], Subdirectories([])));
     }
+
+    [Fact]
+    public void Unsuitable_WhenAnEntryIsMissingOrNotADirectory_OrAnExtraOptionWouldActOnTheExclusions()
+    {
+        var root = Directory.CreateTempSubdirectory("filter-rules-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "dir"));
+            File.WriteAllText(Path.Combine(root, "file"), "x");
+            File.CreateSymbolicLink(Path.Combine(root, "link"), Path.Combine(root, "dir"));
+            PathEntry At(string name) => E(Path.Combine(root, name), true);
+
+            Assert.Null(FilterRules.Unsuitable([At("dir")], ["whole-file", "bwlimit:100"]));
+            Assert.Contains("not a directory", FilterRules.Unsuitable([At("dir"), At("gone")], null), StringComparison.Ordinal);
+            Assert.NotNull(FilterRules.Unsuitable([At("file")], null));
+            Assert.NotNull(FilterRules.Unsuitable([At("link")], null));
+            Assert.Contains("--delete-excluded", FilterRules.Unsuitable([At("dir")], ["delete-excluded"]), StringComparison.Ordinal);
+            Assert.NotNull(FilterRules.Unsuitable([At("dir")], ["prune-empty-dirs"]));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

@@ -128,6 +128,23 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
     }
 
     [Fact]
+    public async Task WithDelete_AnEntryGoneFromTheSource_FailsItsRunAndDeletesNothing()
+    {
+        // An unmounted or emptied source must not empty the destination: filter rules would leave the
+        // vanished entry's copy unprotected, so such a batch runs with the original's list, and rsync
+        // reports the missing entry (exit 23) and skips all deletion.
+        var (basePath, entry) = MakeDepthThreeTree();
+        var port = await StartDaemonAsync(secret: null);
+        Assert.Equal(0, (await RunAsync(new RsyncInvocation("rsync", ["-a", basePath + "/", _dest.Root + "/"], new Dictionary<string, string>()))).ExitCode);
+        Directory.Delete(Path.Combine(basePath, "a/b/d"), recursive: true);
+
+        var result = await SyncAsync(port, basePath, [entry("a/b/c", true), entry("a/b/d", true)], new RsyncSourceSettings(Delete: true));
+
+        Assert.Equal(23, result.ExitCode);
+        Assert.Contains("a/b/d/3.txt", RelativeNames(_dest.Root));
+    }
+
+    [Fact]
     public async Task FilterRules_ParentsFirstThenChildren_LeaveEveryDirectoryTimeAsTheSources()
     {
         // The order that breaks a transfer which names its sources without their parents: the parents'
@@ -208,6 +225,7 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         int port, string basePath, IReadOnlyList<PathEntry> batch, RsyncSourceSettings settings, string? secret = null, bool filesFrom = false)
     {
         var rawBase = RawPath.FromString(basePath);
+        filesFrom |= FilterRules.Unsuitable(batch, settings.ArbitOpts) is not null;  // as PathTransfer decides
         EntrySelection list = filesFrom
             ? FilesFromList.Create(rawBase, batch)
             : FilterRules.Create(rawBase, batch, directory =>

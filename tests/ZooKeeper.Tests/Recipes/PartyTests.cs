@@ -84,10 +84,13 @@ public sealed class PartyTests(ZooKeeperServerFixture fixture, ITestOutputHelper
             var (members, changed) = await reader.GetMembersWithChangeAsync(timeout.Token);
             Assert.Equal(["first"], members);
 
-            // New data on the party node is no membership change; the server sends events ahead of later
-            // replies, so after the next reply an event for it would have arrived.
+            // New data on the party node is no membership change. Events reach watchers in order: once a
+            // later, known event has arrived, any event the data change caused would have too.
             await client.SetDataAsync(PartyPath, "x"u8.ToArray(), -1, timeout.Token);
-            await client.ExistsAsync("/", null, timeout.Token);
+            var probe = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await client.ExistsAsync(PartyPath + "-probe", _ => probe.TrySetResult(), timeout.Token);
+            await client.CreateAsync(PartyPath + "-probe", ReadOnlyMemory<byte>.Empty, chroot.Options.Acl, CreateMode.Persistent, timeout.Token);
+            await probe.Task.WaitAsync(timeout.Token);
             Assert.False(changed.IsCompleted);
 
             await second.JoinAsync(timeout.Token);
