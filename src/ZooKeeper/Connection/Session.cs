@@ -47,6 +47,7 @@ internal sealed class Session : IAsyncDisposable
     private Task? _loop;
     private int _disposed;
     private volatile bool _closing;
+    private bool _everConnected; // a session was established once (only the connection loop touches it)
 
     public Session(ZooKeeperClientOptions options, ConnectionString connectionString, ILogger logger)
     {
@@ -253,6 +254,7 @@ internal sealed class Session : IAsyncDisposable
             if (established)
             {
                 attempt = 0;
+                _everConnected = true;
                 if (!await DelayReconnectAsync(token).ConfigureAwait(false))
                 {
                     break;
@@ -264,7 +266,11 @@ internal sealed class Session : IAsyncDisposable
             if (attempt % _servers.Length == 0 && !token.IsCancellationRequested)
             {
                 // A whole round failed: back off a little, with jitter, so a dead ensemble is not hammered.
-                var delay = TimeSpan.FromMilliseconds(50 + _options.Random.Next(0, 200) + Math.Min(attempt / _servers.Length, 8) * 100);
+                // The first round before any session is retried soon: a server that has just started may
+                // close the first connections it accepts.
+                var delay = attempt == _servers.Length && !_everConnected
+                    ? TimeSpan.FromMilliseconds(10 + _options.Random.Next(0, 20))
+                    : TimeSpan.FromMilliseconds(50 + _options.Random.Next(0, 200) + Math.Min(attempt / _servers.Length, 8) * 100);
                 try
                 {
                     await Task.Delay(delay, _time, token).ConfigureAwait(false);
