@@ -23,7 +23,7 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
             return ExitCodes.Usage;
         }
 
-        if (options.Role is (WorkerRole.Source or WorkerRole.Destination) && !options.Netcat && !IsOnPath(RsyncCommandBuilder.Rsync))
+        if (options.Role is (WorkerRole.Source or WorkerRole.Destination) && !options.Netcat && ExecutableSearch.Find(RsyncCommandBuilder.Rsync) is null)
         {
             // Found before joining a session, not at the first transfer after taking paths.
             LogUsage(_logger, "rsync is not installed (not found in PATH): install it (Debian/Ubuntu: apt-get install -y rsync)");
@@ -118,12 +118,6 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         return RsyncCapabilities.ParseHelp(text);
     }
-
-    /// <summary>Whether <paramref name="program"/> is a file in one of <c>PATH</c>'s directories (where Process.Start looks).</summary>
-    private static bool IsOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Any(directory => File.Exists(Path.Combine(directory, program)));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
     private static partial void LogUsage(ILogger logger, string message);

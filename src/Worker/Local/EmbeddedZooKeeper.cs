@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ZkSync.Worker.Coordination;
 
 namespace ZkSync.Worker.Local;
 
@@ -150,17 +151,5 @@ internal sealed class EmbeddedZooKeeper : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string? FindJava()
-    {
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':'))
-        {
-            var candidate = Path.Combine(directory, "java");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    private static string? FindJava() => ExecutableSearch.Find("java");
 }
