@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-readonly APT_PACKAGES=(zookeeper rsync python3-kazoo)
+readonly APT_PACKAGES=(zookeeper rsync python3-kazoo netcat-openbsd)
 readonly PYTHON=/usr/bin/python3
 readonly RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
 
@@ -19,6 +19,7 @@ missing_prerequisites() {
   command -v java >/dev/null 2>&1 || missing+=(java)
   [[ -f /usr/share/java/zookeeper.jar ]] || missing+=(/usr/share/java/zookeeper.jar)
   command -v rsync >/dev/null 2>&1 || missing+=(rsync)
+  command -v nc >/dev/null 2>&1 || missing+=(nc) # zkrsync --netcat's test pair
   { [[ -x $PYTHON ]] && "$PYTHON" -c 'import kazoo' >/dev/null 2>&1; } || missing+=("$PYTHON with kazoo")
   printf '%s\n' "${missing[@]}"
 }
@@ -38,7 +39,7 @@ ensure_prerequisites() {
     fi
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    log "missing $missing; no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync and python3-kazoo"
+    log "missing $missing; no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync, python3-kazoo and netcat-openbsd"
     exit 1
   fi
   log "missing $missing: installing ${APT_PACKAGES[*]}"

@@ -46,6 +46,10 @@ public static partial class ZnodeLayout
     public const string UsedPortsNode = "usedports";
     public const string PortMapNode = "portmap";
 
+    // ----- additions of ours (docs/PROTOCOL.md): original workers neither write nor read them -----
+    public const string ProgressNode = "progress";
+    public const string SummaryNode = "summary";
+
     // ----- LockingQueue children -----
     public const string QueueEntries = "entries";
     public const string QueueTaken = "taken";
@@ -128,6 +132,13 @@ public static partial class ZnodeLayout
         ArgumentOutOfRangeException.ThrowIfGreaterThan(priority, 999);
         return string.Create(CultureInfo.InvariantCulture, $"entry-{priority:D3}-");
     }
+
+    /// <summary><c>S/progress</c>: our master's <see cref="SessionProgress"/> (JSON), rewritten every progress interval.</summary>
+    public static string Progress(string session) => $"{Session(session)}/{ProgressNode}";
+
+    /// <summary><c>S/summary</c>: our master's <see cref="SessionSummaryDocument"/> (JSON), written at the end and left
+    /// for the operator to read.</summary>
+    public static string Summary(string session) => $"{Session(session)}/{SummaryNode}";
 
     /// <summary><c>S/stats</c>.</summary>
     public static string Stats(string session) => $"{Session(session)}/{StatsNode}";
