@@ -30,10 +30,11 @@ public static class Patches
     {
         if (patch is not JsonObject p) return patch.DeepClone();
         var result = original is JsonObject o ? (JsonObject)o.DeepClone() : new JsonObject();
-        foreach (var (k, v) in p)
+        foreach (var (k, v) in p.ToList())
         {
             if (v is null) { result.Remove(k); continue; }
-            result[k] = result[k] is { } existing ? ApplyMergePatch(existing, v) : ApplyMergePatch(new JsonObject(), v) is var m && v is JsonObject ? m : v.DeepClone();
+            var existing = result[k];
+            result[k] = v is JsonObject ? ApplyMergePatch(existing ?? new JsonObject(), v) : v.DeepClone();
         }
         return result;
     }

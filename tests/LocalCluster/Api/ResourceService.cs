@@ -272,7 +272,7 @@ public sealed class ResourceService
                 throw ApiErrors.NotFound(type, name);
             }
 
-            var served = AsServed(type, current, inList: false);
+            var served = AsServed(type, (JsonObject)current.DeepClone(), inList: false);
             JsonNode patched;
             try
             {
@@ -433,7 +433,10 @@ public sealed class ResourceService
         return SuccessStatus(type, "");
     }
 
-    /// <summary>The object as a client sees it at <paramref name="type"/>'s version (list items of built-in kinds carry no kind).</summary>
+    /// <summary>
+    /// The object as a client sees it at <paramref name="type"/>'s version (list items of built-in kinds
+    /// carry no kind). Takes <paramref name="stored"/> over: its children move to the result.
+    /// </summary>
     public static JsonObject AsServed(ResourceType type, JsonObject stored, bool inList)
     {
         var obj = stored;

@@ -99,7 +99,48 @@ public sealed partial class ApiRequestHandler
             throw ApiErrors.Unauthorized();
         }
 
-        return _tokens.Authenticate(header["Bearer ".Length..].Trim())?.User ?? throw ApiErrors.Unauthorized();
+        var user = _tokens.Authenticate(header["Bearer ".Length..].Trim())?.User ?? throw ApiErrors.Unauthorized();
+        return Impersonate(request, user);
+    }
+
+    /// <summary>
+    /// <c>Impersonate-User</c>/<c>-Group</c> (kubectl <c>--as</c>, <c>--as-group</c>): the request runs as
+    /// that identity if the caller may <c>impersonate</c> it.
+    /// </summary>
+    private UserInfo Impersonate(HttpRequest request, UserInfo caller)
+    {
+        var name = request.Headers["Impersonate-User"].ToString();
+        var groups = request.Headers["Impersonate-Group"].SelectMany(g => (g ?? "").Split(',')).Where(g => g.Length > 0).ToList();
+        if (name.Length == 0)
+        {
+            return groups.Count == 0 ? caller : throw ApiErrors.BadRequest("impersonating groups requires impersonating a user");
+        }
+
+        RequestAttributes target;
+        UserInfo result;
+        if (name.StartsWith(UserInfo.ServiceAccountPrefix, StringComparison.Ordinal) &&
+            name[UserInfo.ServiceAccountPrefix.Length..].Split(':') is [var ns, var account])
+        {
+            target = new RequestAttributes("impersonate", "", "serviceaccounts", "", account, ns);
+            result = UserInfo.ServiceAccount(ns, account, null);
+            result = result with { Groups = [.. result.Groups, .. groups.Except(result.Groups)] };
+        }
+        else
+        {
+            target = new RequestAttributes("impersonate", "", "users", "", name);
+            result = new UserInfo(name, [.. groups, UserInfo.AuthenticatedGroup]);
+        }
+
+        foreach (var check in groups.Select(g => new RequestAttributes("impersonate", "", "groups", "", g)).Prepend(target))
+        {
+            if (!_authorizer.Authorize(caller, check).Allowed)
+            {
+                throw new ApiException(403, "Forbidden",
+                    $"{check.Resource} \"{check.Name}\" is forbidden: {RbacAuthorizer.DenialMessage(caller, check)}");
+            }
+        }
+
+        return result;
     }
 
     private void Authorize(UserInfo user, RequestAttributes attributes, ResourceType? type)

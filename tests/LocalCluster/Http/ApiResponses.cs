@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ZkSync.LocalCluster.Api;
@@ -10,6 +12,9 @@ public static class ApiResponses
 {
     public const string JsonContentType = "application/json";
 
+    /// <summary>Escapes as Go's encoder does (HTML-sensitive characters only), so bodies read like a real server's.</summary>
+    public static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteJsonAsync(HttpContext context, int code, JsonNode body, IEnumerable<string>? warnings = null)
     {
         var response = context.Response;
@@ -20,7 +25,7 @@ public static class ApiResponses
             response.Headers.Append("Warning", $"299 - \"{warning.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
         }
 
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(Json));
         response.ContentLength = bytes.Length;
         await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }

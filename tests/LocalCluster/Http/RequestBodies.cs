@@ -14,6 +14,13 @@ public static class RequestBodies
 {
     public static async Task<JsonNode?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if ((request.ContentType ?? "").StartsWith(Protobuf.ProtobufDecoder.ContentType, StringComparison.Ordinal))
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer.Length == 0 ? null : Protobuf.ProtobufDecoder.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(text))

@@ -103,7 +103,7 @@ public sealed partial class WatchStreamer
 
     private static async Task WriteLineAsync(HttpResponse response, JsonObject line, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(line.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(line.ToJsonString(ApiResponses.Json));
         await response.Body.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
         await response.Body.WriteAsync(NewLine, cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
