@@ -310,12 +310,12 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>How many clients' watches are open on a resource, or on any (tests wait on it to know a client is watching).</summary>
-    public int OpenWatches(string? storageKey = null)
+    /// <summary>How many clients' watches are open on a resource (or any) in a namespace (or any): tests wait on it to know a client is watching.</summary>
+    public int OpenWatches(string? storageKey = null, string? ns = null)
     {
         lock (_gate)
         {
-            return _watches.Count(w => !w.InProcess && (storageKey is null || w.StorageKey == storageKey));
+            return _watches.Count(w => !w.InProcess && (storageKey is null || w.StorageKey == storageKey) && (ns is null || w.Namespace == ns));
         }
     }
 
