@@ -121,6 +121,21 @@ public sealed class KubectlCustomResourceTests(LocalClusterFixture cluster, ITes
     });
 
     [Fact]
+    public Task UnknownField_IsRefusedUnderKubectlsStrictValidation_AndPrunedOtherwise() => cluster.RunAsync(output, async () =>
+    {
+        var kubectl = cluster.Kubectl(cluster.CreateNamespace());
+        await kubectl.ApplyAsync(Crd("prune.example.com"));
+        var manifest = Widget("prune.example.com", "w", 3) + "  colour: blue\n";
+        var strict = await kubectl.TryWithInputAsync(manifest, "apply", "-f", "-");
+        Assert.NotEqual(0, strict.ExitCode);
+        Assert.Contains("Widget in version \"v1\" cannot be handled as a Widget: strict decoding error: unknown field \"spec.colour\"", strict.Error, StringComparison.Ordinal);
+
+        var lax = await kubectl.TryWithInputAsync(manifest, "apply", "--validate=false", "-f", "-");
+        lax.EnsureSuccess();
+        Assert.Equal("{\"mode\":\"fast\",\"size\":3}", await kubectl.RunAsync("get", "widgets.prune.example.com", "w", "-o", "jsonpath={.spec}"));
+    });
+
+    [Fact]
     public Task CelRules_RefuseInvalidObjectsAndTransitions() => cluster.RunAsync(output, async () =>
     {
         var kubectl = cluster.Kubectl(cluster.CreateNamespace());

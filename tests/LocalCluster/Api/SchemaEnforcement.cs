@@ -35,9 +35,8 @@ public static class SchemaEnforcement
             {
                 case FieldValidation.Strict:
                     var detail = "strict decoding error: " + string.Join(", ", fields.Select(f => $"unknown field \"{f}\""));
-                    throw ApiErrors.BadRequest(type.Custom is null
-                        ? $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {detail}"
-                        : detail);
+                    // Built-in kinds and custom resources word it alike (kubernetes/kubernetes#109215 shows a CR's).
+                    throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {detail}");
                 case FieldValidation.Warn:
                     options.Warnings.AddRange(fields.Select(f => $"unknown field \"{f}\""));
                     break;
