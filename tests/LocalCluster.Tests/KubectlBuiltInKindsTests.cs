@@ -45,6 +45,46 @@ public sealed class KubectlBuiltInKindsTests(LocalClusterFixture cluster, ITestO
         var second = await kubectl.ApplyAsync(Manifests);
         Assert.Contains("configmap/settings unchanged", second, StringComparison.Ordinal);
         Assert.Contains("deployment.apps/web unchanged", second, StringComparison.Ordinal);
+
+        var deleted = (await kubectl.TryWithInputAsync(Manifests, "delete", "-f", "-")).EnsureSuccess().Output;
+        Assert.Contains("configmap \"settings\" deleted", deleted, StringComparison.Ordinal);
+        Assert.Contains("deployment.apps \"web\" deleted", deleted, StringComparison.Ordinal);
+        Assert.Contains("No resources found", (await kubectl.TryAsync("get", "configmaps,deployments", "-l", "app=web")).Error, StringComparison.Ordinal);
+    });
+
+    [Fact]
+    public Task Logs_OfAPodNoKubeletRuns_SayTheContainerIsWaiting() => cluster.RunAsync(output, async () =>
+    {
+        var kubectl = cluster.Kubectl(cluster.CreateNamespace());
+        await kubectl.RunAsync("run", "sleeper", "--image=busybox:1.36", "--", "sleep", "3600");
+        var logs = await kubectl.TryAsync("logs", "sleeper");
+        Assert.Contains("Error from server (BadRequest): container \"sleeper\" in pod \"sleeper\" is waiting to start: ContainerCreating", logs.Error, StringComparison.Ordinal);
+    });
+
+    [Fact]
+    public Task GetWatch_PrintsEachChangeAsATableRow() => cluster.RunAsync(output, async () =>
+    {
+        var ns = cluster.CreateNamespace();
+        var kubectl = cluster.Kubectl(ns);
+        await kubectl.RunAsync("create", "configmap", "first", "--from-literal=a=1");
+        // kubectl get -w streams Table rows over a watch until the server ends it (--request-timeout bounds it).
+        var watching = kubectl.TryAsync("get", "configmaps", "--watch", "--output-watch-events", "--request-timeout=3s");
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20)))
+        {
+            while (cluster.Server.Store.OpenWatches("configmaps", ns) == 0)
+            {
+                await timer.WaitForNextTickAsync(deadline.Token);
+            }
+        }
+
+        await kubectl.RunAsync("create", "configmap", "second", "--from-literal=b=2");
+        await kubectl.RunAsync("delete", "configmap", "first");
+        var lines = (await watching).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^EVENT\s+NAME\s+DATA\s+AGE$", lines[0]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^ADDED\s+first\s+1\s+\d+s$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^ADDED\s+second\s+1\s+\d+s$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^DELETED\s+first\s+1\s+\d+s$"));
     });
 
     [Fact]

@@ -282,7 +282,9 @@ public sealed partial class ApiRequestHandler
                 var body = deleted.Removed && !type.DeleteReturnsObject
                     ? ResourceService.SuccessStatus(type, path.Name, Metadata.Uid(deleted.Object))
                     : deleted.Object;
-                await ApiResponses.WriteJsonAsync(context, deleted.Removed ? 200 : 202, body).ConfigureAwait(false);
+                // 200 also when finalizers or a grace period keep the object: the real handler answers 202 only
+                // for the deprecated orphanDependents=false (apiserver/pkg/endpoints/handlers/delete.go).
+                await ApiResponses.WriteJsonAsync(context, 200, body).ConfigureAwait(false);
                 return;
             default:
                 var collectionBody = await RequestBodies.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
