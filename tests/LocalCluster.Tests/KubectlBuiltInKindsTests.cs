@@ -67,8 +67,8 @@ public sealed class KubectlBuiltInKindsTests(LocalClusterFixture cluster, ITestO
         var ns = cluster.CreateNamespace();
         var kubectl = cluster.Kubectl(ns);
         await kubectl.RunAsync("create", "configmap", "first", "--from-literal=a=1");
-        // kubectl get -w streams Table rows over a watch until the server ends it (--request-timeout bounds it).
-        var watching = kubectl.TryAsync("get", "configmaps", "--watch", "--output-watch-events", "--request-timeout=3s");
+        // kubectl get -w streams Table rows over a watch until the server ends it.
+        var watching = kubectl.TryAsync("get", "configmaps", "--watch", "--output-watch-events", "--request-timeout=60s");
         using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
         using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20)))
         {
@@ -80,6 +80,7 @@ public sealed class KubectlBuiltInKindsTests(LocalClusterFixture cluster, ITestO
 
         await kubectl.RunAsync("create", "configmap", "second", "--from-literal=b=2");
         await kubectl.RunAsync("delete", "configmap", "first");
+        Assert.True(cluster.Server.DropWatches(Storage.WatchDropMode.Close) >= 1);
         var lines = (await watching).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^EVENT\s+NAME\s+DATA\s+AGE$", lines[0]);
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^ADDED\s+first\s+1\s+\d+s$"));

@@ -31,7 +31,7 @@ public class LocalClusterFixture : IAsyncLifetime
     {
         _directory = System.IO.Directory.CreateTempSubdirectory("local-cluster-tests-").FullName;
         _server = await LocalApiServer.StartAsync(
-            Options with { ConfigureLogging = logging => logging.AddProvider(_log).SetMinimumLevel(LogLevel.Debug) },
+            Options with { ConfigureLogging = logging => logging.AddProvider(_log).SetMinimumLevel(LogLevel.Debug).AddFilter("Microsoft", LogLevel.Warning) },
             CancellationToken.None).ConfigureAwait(false);
     }
 

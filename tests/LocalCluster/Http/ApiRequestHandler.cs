@@ -84,6 +84,20 @@ public sealed partial class ApiRequestHandler
                 await ApiResponses.WriteStatusAsync(context, ApiErrors.BadRequest($"the object provided is unrecognized: {e.Message}")).ConfigureAwait(false);
             }
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+#pragma warning disable CA1031 // A server answers a bug with 500 InternalError, as the real one does, and keeps serving.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogFailed(e, request.Method, request.Path.Value ?? "");
+            if (!context.Response.HasStarted)
+            {
+                await ApiResponses.WriteStatusAsync(context, new ApiException(500, "InternalError", $"Internal error occurred: {e.Message}")).ConfigureAwait(false);
+            }
+        }
     }
 
     private UserInfo Authenticate(HttpRequest request)
@@ -344,6 +358,9 @@ public sealed partial class ApiRequestHandler
 
         await ApiResponses.WriteJsonAsync(context, code, body).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    private partial void LogFailed(Exception exception, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path}: {Code} {Message}")]
     private partial void LogRefused(string method, string path, int code, string message);
