@@ -43,11 +43,11 @@ internal static class AtomicFileWriter
         }
 
         var dataLink = Path.Combine(directory, DataLink);
-        var previous = File.Exists(dataLink) || Directory.Exists(dataLink) ? new FileInfo(dataLink).LinkTarget : null;
+        var previous = new FileInfo(dataLink).LinkTarget;
         var temporaryLink = Path.Combine(directory, DataLink + "_tmp");
         File.Delete(temporaryLink);
         File.CreateSymbolicLink(temporaryLink, version);
-        File.Move(temporaryLink, dataLink, overwrite: true);
+        LinuxNative.Rename(temporaryLink, dataLink); // rename(2) replaces the link itself, atomically
 
         var visible = files.Select(file => file.Path.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
         foreach (var name in visible)

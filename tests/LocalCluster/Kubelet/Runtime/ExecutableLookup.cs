@@ -36,7 +36,7 @@ public static class ExecutableLookup
 
         if (program.Contains('/', StringComparison.Ordinal))
         {
-            return FirstExecutable(isExecutableFile, Join(workingDirectory, program));
+            return FirstExecutable(isExecutableFile, Path.GetFullPath(program, workingDirectory));
         }
 
         if (imageDirectory is not null && isExecutableFile(Join(imageDirectory, program)))

@@ -31,6 +31,15 @@ internal static class LinuxNative
         }
     }
 
+    /// <summary>rename(2): replaces <paramref name="destination"/> atomically (links are renamed, not followed).</summary>
+    public static void Rename(string source, string destination)
+    {
+        if (RenameNative(source, destination) != 0)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"cannot rename {source} to {destination}");
+        }
+    }
+
     /// <summary>The canonical path, all links resolved; null when it does not exist.</summary>
     public static string? RealPath(string path)
     {
@@ -57,6 +66,9 @@ internal static class LinuxNative
 
     [DllImport("libc", EntryPoint = "lchown", SetLastError = true)]
     private static extern int LChown(string path, int owner, int group);
+
+    [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    private static extern int RenameNative(string source, string destination);
 
     [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
     private static extern IntPtr RealPathNative(string path, IntPtr resolved);
