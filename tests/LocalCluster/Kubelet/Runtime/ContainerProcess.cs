@@ -40,6 +40,9 @@ internal sealed class ContainerProcess
     /// process group); null when the instance ended without starting.</summary>
     public Task<int?> Started => _started.Task;
 
+    /// <summary>When the helper reported the start (valid once <see cref="Started"/> has a PID).</summary>
+    public DateTimeOffset StartedAt { get; private set; }
+
     public Task<ContainerExit> Exited { get; }
 
     public static async Task<ContainerProcess> StartAsync(
@@ -131,6 +134,11 @@ internal sealed class ContainerProcess
 
         await pumps.ConfigureAwait(false);
         _started.TrySetResult(null);
+        if (Started.Result is not null && finishedAt < StartedAt)
+        {
+            finishedAt = StartedAt; // a quick exit can be seen before the start line is read
+        }
+
         _log.Complete();
         _process.Dispose();
         _pumpsStop.Dispose();
@@ -166,6 +174,7 @@ internal sealed class ContainerProcess
                         continue;
                     }
 
+                    StartedAt = _time.GetUtcNow();
                     _started.TrySetResult(ParseHandshake(Encoding.ASCII.GetString(handshake.ToArray())));
                     data = data[(newline + 1)..];
                 }

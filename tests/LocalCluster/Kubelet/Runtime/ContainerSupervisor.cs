@@ -298,7 +298,7 @@ internal sealed class ContainerSupervisor : IProbeOwner
         var probeTasks = new List<Task>();
         if (await process.Started.ConfigureAwait(false) is { } pid)
         {
-            var startedAt = time.GetUtcNow();
+            var startedAt = process.StartedAt;
             var probes = CreateProbes(prepared, pid);
             lock (_gate)
             {
