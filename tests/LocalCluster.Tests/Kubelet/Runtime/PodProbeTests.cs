@@ -22,7 +22,7 @@ public sealed class PodProbeTests(RuntimeFixture fixture) : IClassFixture<Runtim
             VolumeMounts = [new V1VolumeMount { Name = "www", MountPath = "/www", ReadOnlyProperty = true }],
             ReadinessProbe = new V1Probe
             {
-                HttpGet = new V1HTTPGetAction { Path = "/ready", Port = "http" }, PeriodSeconds = 1, FailureThreshold = 1,
+                HttpGet = new V1HTTPGetAction { Path = "/ready", Port = "http" }, PeriodSeconds = 1, FailureThreshold = 1, TimeoutSeconds = 5,
             },
         }) with { Volumes = [new HostPathVolume("www", _hostDirectory)] };
         spec = WithBindAddress(spec);
@@ -53,7 +53,7 @@ public sealed class PodProbeTests(RuntimeFixture fixture) : IClassFixture<Runtim
             VolumeMounts = [new V1VolumeMount { Name = "state", MountPath = "/state" }],
             LivenessProbe = new V1Probe
             {
-                Exec = new V1ExecAction { Command = ["cat", "/state/healthy"] }, PeriodSeconds = 1, FailureThreshold = 1,
+                Exec = new V1ExecAction { Command = ["cat", "/state/healthy"] }, PeriodSeconds = 1, FailureThreshold = 1, TimeoutSeconds = 5,
             },
         }) with
         {
@@ -82,8 +82,8 @@ public sealed class PodProbeTests(RuntimeFixture fixture) : IClassFixture<Runtim
         {
             Name = "web",
             Argv = ["/bin/sh", "-c", "echo waiting; sleep 2; exec /usr/bin/python3 -m http.server 8080 --bind \"$POD_IP\""],
-            StartupProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = 8080 }, PeriodSeconds = 1, FailureThreshold = 30 },
-            ReadinessProbe = new V1Probe { Exec = new V1ExecAction { Command = ["true"] }, PeriodSeconds = 1 },
+            StartupProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = 8080 }, PeriodSeconds = 1, FailureThreshold = 30, TimeoutSeconds = 5 },
+            ReadinessProbe = new V1Probe { Exec = new V1ExecAction { Command = ["true"] }, PeriodSeconds = 1, TimeoutSeconds = 5 },
         });
         spec = WithBindAddress(spec);
         var listener = new RecordingListener();

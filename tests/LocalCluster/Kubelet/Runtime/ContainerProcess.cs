@@ -65,6 +65,10 @@ internal sealed class ContainerProcess
         {
             await process.StandardInput.BaseStream.WriteAsync(spec.ToJson(), cancellationToken).ConfigureAwait(false);
         }
+        catch (IOException)
+        {
+            // The helper died before reading its spec; how is in its exit status and stderr (see Exited).
+        }
         finally
         {
             process.StandardInput.Close();
@@ -86,8 +90,7 @@ internal sealed class ContainerProcess
         }
 
         using var graceEnd = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        graceEnd.CancelAfter(gracePeriod);
-        var deadline = Task.Delay(Timeout.InfiniteTimeSpan, _time, graceEnd.Token);
+        var deadline = Task.Delay(gracePeriod, _time, graceEnd.Token);
         await Task.WhenAny(Started, Exited, deadline).ConfigureAwait(false);
         if (Started.IsCompletedSuccessfully && Started.Result is { } pid && !Exited.IsCompleted)
         {
@@ -100,6 +103,7 @@ internal sealed class ContainerProcess
             Kill();
         }
 
+        await graceEnd.CancelAsync().ConfigureAwait(false); // releases the grace timer
         await Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

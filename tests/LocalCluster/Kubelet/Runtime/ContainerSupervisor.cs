@@ -218,7 +218,7 @@ internal sealed class ContainerSupervisor : IProbeOwner
             var gracePeriod = probe?.TerminationGracePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : _pod.Spec.TerminationGracePeriod;
             _pod.PostEvent(PodSandboxEvent.Normal, "Killing",
                 $"Container {Name} failed {kind.ToString().ToLowerInvariant()} probe, will be restarted", _fieldPath);
-            _ = process.StopAsync(gracePeriod, CancellationToken.None);
+            _ = StopInBackgroundAsync(process, gracePeriod);
         }
     }
 
@@ -291,7 +291,7 @@ internal sealed class ContainerSupervisor : IProbeOwner
 
         if (stopNow)
         {
-            _ = process.StopAsync(stopGracePeriod, CancellationToken.None);
+            _ = StopInBackgroundAsync(process, stopGracePeriod);
         }
 
         using var probesStop = new CancellationTokenSource();
@@ -343,6 +343,21 @@ internal sealed class ContainerSupervisor : IProbeOwner
         Terminated(terminated);
         DeleteQuietly(stage, terminationLog, errorFile);
         return exit.ExitCode;
+    }
+
+    /// <summary>Stops an instance without the caller waiting; the instance's end is seen by its run loop.</summary>
+    private async Task StopInBackgroundAsync(ContainerProcess process, TimeSpan gracePeriod)
+    {
+        try
+        {
+            await process.StopAsync(gracePeriod, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // logged: the run loop still sees the instance end, killed or not
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            RuntimeLog.StopFailed(_pod.Context.Logger, _pod.Spec.Format(), Name, e);
+        }
     }
 
     private List<ProbeWorker> CreateProbes(PreparedLaunch prepared, int pid)

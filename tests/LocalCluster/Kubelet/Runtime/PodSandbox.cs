@@ -26,6 +26,7 @@ public sealed class PodSandbox : IAsyncDisposable
     private readonly Dictionary<string, SandboxVolume> _volumes;
     private readonly ConcurrentDictionary<string, ContainerLog> _logs = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly Lock _notifyGate = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IReadOnlyList<HostEntry> _nameEntries;
     private IReadOnlyList<HostMountLayer> _hostLayers = [];
@@ -152,8 +153,13 @@ public sealed class PodSandbox : IAsyncDisposable
 
     internal void NotifyStatusChanged()
     {
-        var status = GetStatus();
-        _listener.Post(listener => listener.OnStatusChanged(status));
+        // Snapshot and post under one lock: the listener gets the snapshots in the order they were taken, so the
+        // last one it gets is the current state.
+        lock (_notifyGate)
+        {
+            var status = GetStatus();
+            _listener.Post(listener => listener.OnStatusChanged(status));
+        }
     }
 
     internal void PostEvent(string type, string reason, string message, string? fieldPath)

@@ -11,6 +11,10 @@ internal static class PodSandboxValidation
         CheckPathPart(spec.Name, "name");
         CheckPathPart(spec.Namespace, "namespace");
         ArgumentNullException.ThrowIfNull(spec.PodIP, nameof(spec.PodIP));
+        if (spec.EffectiveHostname.Length > 63)
+        {
+            throw new ArgumentException($"pod {spec.Format()}: hostname \"{spec.EffectiveHostname}\" is longer than 63 characters");
+        }
         if (spec.Containers.Count == 0)
         {
             throw new ArgumentException($"pod {spec.Format()} has no containers");

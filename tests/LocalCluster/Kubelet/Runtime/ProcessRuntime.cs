@@ -61,9 +61,14 @@ public sealed class ProcessRuntime : IAsyncDisposable
             throw new InvalidOperationException("the process runtime needs root on Linux (it makes mount and PID namespaces)");
         }
 
+        var root = Path.GetFullPath(options.RootDirectory);
+        if (root.AsSpan().ContainsAny(",:\\"))
+        {
+            throw new ArgumentException($"the runtime directory {root} may not hold ',', ':' or '\\' (overlayfs mount options name paths in it)");
+        }
+
         var tools = RuntimeTools.Find(options.PythonPath);
         var logger = loggerFactory.CreateLogger<ProcessRuntime>();
-        var root = Path.GetFullPath(options.RootDirectory);
         var createdRoot = !Directory.Exists(root);
         Directory.CreateDirectory(root);
         var context = new RuntimeContext(options with { RootDirectory = root }, tools, Path.Combine(root, SandboxScripts.ContainerHelperFileName),

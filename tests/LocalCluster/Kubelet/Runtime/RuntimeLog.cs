@@ -32,6 +32,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Killed sandbox process {Pid} left behind by an earlier runtime in {Directory}")]
     public static partial void StaleSandboxKilled(ILogger logger, int pid, string directory);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Could not stop container {Container} of pod {Pod}")]
+    public static partial void StopFailed(ILogger logger, string pod, string container, Exception exception);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Pod {Pod} failed")]
     public static partial void PodFailed(ILogger logger, string pod, Exception exception);
 }
