@@ -76,7 +76,11 @@ public sealed class PodIsolationTests(RuntimeFixture fixture) : IClassFixture<Ru
         Assert.Equal("written\n", await File.ReadAllTextAsync(Path.Combine(_hostDirectory, "from-container")));
         Assert.False(File.Exists(Path.Combine(_hostDirectory, "x")));
         Assert.False(File.Exists(marker), "a write to the container's root reached the host");
+        Assert.True(Directory.Exists(pod.Directory), "the pod's files (its logs) went before it was removed");
         await pod.RemoveAsync(CancellationToken.None);
+        Assert.False(Directory.Exists(pod.Directory));
+        Assert.Empty(HostScan.ProcessesWithCommandLineContaining(pod.Directory));
+        Assert.Null(fixture.Runtime.FindPod(spec.Uid));
     }
 
     [Fact]

@@ -48,18 +48,8 @@ internal sealed class ContainerProcess
     public static async Task<ContainerProcess> StartAsync(
         string python, string helperPath, ContainerLaunchSpec spec, ContainerLog log, TimeProvider time, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(python)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        startInfo.ArgumentList.Add("-I");
-        startInfo.ArgumentList.Add("-S");
-        startInfo.ArgumentList.Add(helperPath);
-        startInfo.Environment.Clear(); // the container's environment travels in the spec, not through the helper's
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"cannot start {python}");
+        // The container's environment travels in the spec, not through the helper's.
+        var process = HostProcess.Start(python, ["-I", "-S", helperPath], []);
         var container = new ContainerProcess(process, spec, log, time);
         try
         {

@@ -26,25 +26,13 @@ internal sealed class PodInitProcess
     public static async Task<PodInitProcess> StartAsync(
         RuntimeTools tools, string hostname, string podDirectory, TimeProvider time, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(tools.Setsid)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[]
-                 {
-                     "--", tools.Unshare, "--pid", "--fork", "--uts", "--ipc", "--kill-child", "--",
-                     "/bin/sh", "-c", SandboxScripts.PodInit, "pod-init", hostname, podDirectory,
-                 })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment.Clear();
-        startInfo.Environment["PATH"] = ExecutableLookup.DefaultSearchPath;
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"cannot start {tools.Setsid}");
+        // setsid: a session of its own, so a terminal's signals to the cluster do not reach the pod.
+        var process = HostProcess.Start(tools.Setsid,
+            [
+                "--", tools.Unshare, "--pid", "--fork", "--uts", "--ipc", "--kill-child", "--",
+                "/bin/sh", "-c", SandboxScripts.PodInit, "pod-init", hostname, podDirectory,
+            ],
+            [new("PATH", ExecutableLookup.DefaultSearchPath)]);
         process.StandardInput.Close();
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = process.StandardOutput.ReadLineAsync(stopReading.Token).AsTask();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -152,13 +151,6 @@ internal sealed class Prober : IDisposable
         // looks it up on the container's PATH inside its root.
         var program = ExecutableLookup.Find(command[0], target.ImageDirectory, searchPath, target.WorkingDir, ExecutableLookup.IsExecutableFile)
             ?? command[0];
-        var startInfo = new ProcessStartInfo(_tools.Setsid)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
         var arguments = new List<string>
         {
             "--", _tools.Nsenter, "--target", target.HostPid.ToString(CultureInfo.InvariantCulture),
@@ -176,18 +168,7 @@ internal sealed class Prober : IDisposable
         arguments.Add("--");
         arguments.Add(program);
         arguments.AddRange(command.Skip(1));
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment.Clear();
-        foreach (var (name, value) in target.Environment)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"cannot start {_tools.Setsid}");
+        using var process = HostProcess.Start(_tools.Setsid, arguments, target.Environment);
         process.StandardInput.Close();
         var output = new StringBuilder();
         var stdout = CollectAsync(process.StandardOutput, output);
