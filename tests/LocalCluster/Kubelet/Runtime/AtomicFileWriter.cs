@@ -21,11 +21,11 @@ internal static class AtomicFileWriter
             throw new ArgumentException($"duplicate path {duplicate.Key} in the volume's files");
         }
 
-        Directory.CreateDirectory(directory, DirectoryMode);
+        CreateDirectory(directory);
         var stamp = ".." + now.UtcDateTime.ToString("yyyy_MM_dd_HH_mm_ss", CultureInfo.InvariantCulture);
         var version = stamp + "." + Random.Shared.Next().ToString(CultureInfo.InvariantCulture);
         var versionPath = Path.Combine(directory, version);
-        Directory.CreateDirectory(versionPath, DirectoryMode);
+        CreateDirectory(versionPath);
         foreach (var file in files)
         {
             var path = Path.Combine(versionPath, KeyToPathProjection.CheckPath(file.Path));
@@ -73,6 +73,13 @@ internal static class AtomicFileWriter
         }
     }
 
+    /// <summary>A directory every user the containers run as can read, whatever the runtime's umask.</summary>
+    private static void CreateDirectory(string path)
+    {
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, DirectoryMode);
+    }
+
     private static void CreateParents(string root, string directory, long? fsGroup)
     {
         if (directory.Length <= root.Length || Directory.Exists(directory))
@@ -81,7 +88,7 @@ internal static class AtomicFileWriter
         }
 
         CreateParents(root, Path.GetDirectoryName(directory)!, fsGroup);
-        Directory.CreateDirectory(directory, DirectoryMode);
+        CreateDirectory(directory);
         if (fsGroup is { } group)
         {
             LinuxNative.ChangeGroup(directory, group);

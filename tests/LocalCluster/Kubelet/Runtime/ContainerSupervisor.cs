@@ -395,6 +395,7 @@ internal sealed class ContainerSupervisor : IProbeOwner
         Directory.CreateDirectory(LogDirectory);
         // The kubelet keeps the current and the previous instance's log (kubectl logs --previous).
         var older = Path.Combine(LogDirectory, (index - 2).ToString(CultureInfo.InvariantCulture) + ".log");
+        _pod.ForgetLog(older);
         DeleteQuietly(older);
         return _pod.CreateLog(Path.Combine(LogDirectory, index.ToString(CultureInfo.InvariantCulture) + ".log"));
     }

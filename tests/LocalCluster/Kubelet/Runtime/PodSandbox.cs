@@ -13,6 +13,11 @@ namespace ZkSync.LocalCluster.Kubelet.Runtime;
 /// after the grace period, then kills the pod's first process: the kernel kills whatever else the pod started,
 /// daemons included. Nothing is mounted outside the containers' own mount namespaces; the pod's files (volumes
 /// it owns, logs, scratch space) live in its directory under the runtime's until <see cref="RemoveAsync"/>.
+/// <para>
+/// Not modelled: the pod's network namespace (pods share the host's; see <see cref="PodSandboxSpec.PodIP"/>), a
+/// /dev/shm shared by the pod's containers (each container has its own), cgroups (no resource limits, no
+/// OOMKilled), lifecycle hooks, ephemeral containers, sidecars (init containers with <c>restartPolicy: Always</c>).
+/// </para>
 /// </summary>
 public sealed class PodSandbox : IAsyncDisposable
 {
@@ -177,6 +182,8 @@ public sealed class PodSandbox : IAsyncDisposable
         return log;
     }
 
+    internal void ForgetLog(string path) => _logs.TryRemove(path, out _);
+
     internal ContainerLog? OpenLog(string path) =>
         _logs.TryGetValue(path, out var log) ? log : File.Exists(path) ? ContainerLog.OpenComplete(path) : null;
 
@@ -281,6 +288,7 @@ public sealed class PodSandbox : IAsyncDisposable
         await WriteHostsFileAsync(cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(Directory, HostnameFileName), Spec.EffectiveHostname + "\n", cancellationToken)
             .ConfigureAwait(false);
+        File.SetUnixFileMode(Path.Combine(Directory, HostnameFileName), (UnixFileMode)0b110_100_100); // 0644, whatever the umask
         var fsGroup = Spec.SecurityContext?.FsGroup;
         foreach (var volume in Spec.Volumes)
         {

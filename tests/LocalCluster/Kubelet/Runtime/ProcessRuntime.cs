@@ -98,6 +98,13 @@ public sealed class ProcessRuntime : IAsyncDisposable
             var pod = await PodSandbox.StartAsync(_context, spec, listener, removed => _pods.TryRemove(KeyValuePair.Create(removed.Spec.Uid, (PodSandbox?)removed)),
                 cancellationToken).ConfigureAwait(false);
             _pods[spec.Uid] = pod;
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                // The runtime was disposed while the pod started: it may not have seen the pod.
+                await pod.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+                throw new ObjectDisposedException(nameof(ProcessRuntime));
+            }
+
             return pod;
         }
         catch
