@@ -64,23 +64,34 @@ public sealed class RuntimeCleanupTests
         var root = Path.Combine(Path.GetTempPath(), "zksync-runtime-crashed-" + Guid.NewGuid().ToString("N")[..8]);
         var fraction = Random.Shared.Next(100_000, 999_999);
         var crashed = await ProcessRuntime.StartAsync(RuntimeFixture.Options(root), NullLoggerFactory.Instance);
-        var listener = new RecordingListener();
-        var script = $"""
-            m=9999; sleep "$m.{fraction}" & while ! grep -q "$m.{fraction}" /proc/$!/cmdline; do sleep 0.01; done; echo ready; wait
-            """;
-        var pod = await crashed.RunPodAsync(TestPods.Pod("left-over", TestPods.Shell("main", script)), listener);
-        await listener.WaitForStatusAsync(s => s.ContainerStatuses[0].State.Running is not null);
-        await LogWaiter.WaitForTextAsync(pod, "main", "ready\n");
-        Assert.Single(HostScan.ProcessesWithCommandLineContaining($"9999.{fraction}"));
+        ProcessRuntime? next = null;
+        try
+        {
+            var listener = new RecordingListener();
+            var script = $"""
+                m=9999; sleep "$m.{fraction}" & while ! grep -q "$m.{fraction}" /proc/$!/cmdline; do sleep 0.01; done; echo ready; wait
+                """;
+            var pod = await crashed.RunPodAsync(TestPods.Pod("left-over", TestPods.Shell("main", script)), listener);
+            await listener.WaitForStatusAsync(s => s.ContainerStatuses[0].State.Running is not null);
+            await LogWaiter.WaitForTextAsync(pod, "main", "ready\n");
+            Assert.Single(HostScan.ProcessesWithCommandLineContaining($"9999.{fraction}"));
 
-        // A second runtime on the same directory, as after a crash of the first: it kills the pod's processes.
-        var next = await ProcessRuntime.StartAsync(RuntimeFixture.Options(root), NullLoggerFactory.Instance);
-        await listener.WaitForStatusAsync(s => s.State == PodSandboxState.Completed);
+            // A second runtime on the same directory, as after a crash of the first: it kills the pod's processes.
+            next = await ProcessRuntime.StartAsync(RuntimeFixture.Options(root), NullLoggerFactory.Instance);
+            await listener.WaitForStatusAsync(s => s.State == PodSandboxState.Completed);
 
-        Assert.Empty(HostScan.ProcessesWithCommandLineContaining($"9999.{fraction}"));
-        Assert.Equal(137, pod.GetStatus().ContainerStatuses[0].State.Terminated.ExitCode);
-        await crashed.DisposeAsync();
-        await next.DisposeAsync();
+            Assert.Empty(HostScan.ProcessesWithCommandLineContaining($"9999.{fraction}"));
+            Assert.Equal(137, pod.GetStatus().ContainerStatuses[0].State.Terminated.ExitCode);
+        }
+        finally
+        {
+            await crashed.DisposeAsync();
+            if (next is not null)
+            {
+                await next.DisposeAsync();
+            }
+        }
+
         Assert.False(Directory.Exists(root));
     }
 }
