@@ -30,7 +30,7 @@ await using var server = await LocalApiServer.StartAsync(new LocalApiServerOptio
         .AddFilter("Microsoft", LogLevel.Warning),
 }, stop.Token);
 server.WriteKubeconfig(options.KubeconfigPath);
-Console.WriteLine($"local API server at {server.Url}; kubeconfig written to {Path.GetFullPath(options.KubeconfigPath)}");
+Console.WriteLine($"local API server at {server.Url.GetLeftPart(UriPartial.Authority)}; kubeconfig written to {Path.GetFullPath(options.KubeconfigPath)}");
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);
