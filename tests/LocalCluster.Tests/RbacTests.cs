@@ -60,6 +60,24 @@ public sealed class RbacTests(LocalClusterFixture cluster, ITestOutputHelper out
     });
 
     [Fact]
+    public Task Impersonation_NeedsTheImpersonateVerb() => cluster.RunAsync(output, async () =>
+    {
+        var ns = cluster.CreateNamespace();
+        var admin = cluster.Kubectl(ns);
+        await admin.RunAsync("create", "serviceaccount", "robot");
+        var robot = cluster.Kubectl(ns, (await admin.RunAsync("create", "token", "robot")).Trim());
+        // Discovery cached first, as a user's kubectl has it: the impersonated request itself is refused.
+        await robot.RunAsync("api-resources");
+        var refused = await robot.TryAsync("get", "pods", "--as=jane");
+        Assert.Contains(
+            $"users \"jane\" is forbidden: User \"system:serviceaccount:{ns}:robot\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope",
+            refused.Error, StringComparison.Ordinal);
+        await admin.RunAsync("api-resources");
+        var asJane = await admin.TryAsync("get", "pods", "--as=jane", "--as-group=developers");
+        Assert.Contains($"User \"jane\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}\"", asJane.Error, StringComparison.Ordinal);
+    });
+
+    [Fact]
     public Task Token_OfADeletedServiceAccount_IsRefused() => cluster.RunAsync(output, async () =>
     {
         var ns = cluster.CreateNamespace();

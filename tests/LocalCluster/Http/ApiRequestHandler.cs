@@ -150,7 +150,8 @@ public sealed partial class ApiRequestHandler
             if (!_authorizer.Authorize(caller, check).Allowed)
             {
                 throw new ApiException(403, "Forbidden",
-                    $"{check.Resource} \"{check.Name}\" is forbidden: {RbacAuthorizer.DenialMessage(caller, check)}");
+                    $"{check.Resource} \"{check.Name}\" is forbidden: {RbacAuthorizer.DenialMessage(caller, check)}",
+                    new System.Text.Json.Nodes.JsonObject { ["name"] = check.Name, ["kind"] = check.Resource });
             }
         }
 
