@@ -95,7 +95,7 @@ public sealed class CrdSchemaTests
     public void EveryForbiddenExtraArg_IsRefusedByARuleThatNamesIt()
     {
         var rules = CelBounds.Rules(Schema).Where(r => r.Path == "spec.rsync.extraArgs").ToList();
-        foreach (var option in Reconciliation.RsyncExtraArgs.Forbidden)
+        foreach (var option in ZkSync.Operator.Reconciliation.RsyncExtraArgs.Forbidden)
         {
             Assert.Contains(rules, r => r.Rule.Contains($"'{option}'", StringComparison.Ordinal) && r.Message.Contains(option, StringComparison.Ordinal));
         }
@@ -105,7 +105,7 @@ public sealed class CrdSchemaTests
         {
             foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(rule, "'(--[a-z0-9-]+)'"))
             {
-                Assert.Contains(m.Groups[1].Value, Reconciliation.RsyncExtraArgs.Forbidden);
+                Assert.Contains(m.Groups[1].Value, ZkSync.Operator.Reconciliation.RsyncExtraArgs.Forbidden);
             }
         }
     }
