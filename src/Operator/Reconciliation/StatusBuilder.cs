@@ -37,7 +37,8 @@ public static class StatusBuilder
         {
             status.Pass = pass.Number;
             status.ZookeeperPath = ZooKeeperPathOf(session, pass);
-            status.StartTime = Seconds(pass.Master?.Metadata.CreationTimestamp) ?? (old.Pass == pass.Number ? old.StartTime : null);
+            // Recorded once: the first status of a pass keeps its start, also when the master Job is recreated.
+            status.StartTime = (old.Pass == pass.Number ? old.StartTime : null) ?? Seconds(pass.Master?.Metadata.CreationTimestamp);
             status.Workers = Workers(spec, pass, input.ZooKeeper?.Progress);
             if (recorded)
             {
