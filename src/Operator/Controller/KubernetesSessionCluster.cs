@@ -16,44 +16,17 @@ public sealed class KubernetesSessionCluster(IKubernetes kubernetes, TimeProvide
     private const string Version = ZkRsyncSessionResource.Version;
     private const string Plural = ZkRsyncSessionResource.Plural;
 
-    public async Task<V1Alpha1ZkRsyncSession?> PatchSessionAsync(string @namespace, string name, JsonObject patch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await kubernetes.CustomObjects.PatchNamespacedCustomObjectAsync<V1Alpha1ZkRsyncSession>(
-                MergePatchOf(patch), Group, Version, @namespace, Plural, name, fieldManager: SessionNames.ManagedBy, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public Task<V1Alpha1ZkRsyncSession?> PatchSessionAsync(string @namespace, string name, JsonObject patch, CancellationToken cancellationToken) =>
+        OrNullIfNotFound(kubernetes.CustomObjects.PatchNamespacedCustomObjectAsync<V1Alpha1ZkRsyncSession>(
+            MergePatchOf(patch), Group, Version, @namespace, Plural, name, fieldManager: SessionNames.ManagedBy, cancellationToken: cancellationToken));
 
-    public async Task<V1Alpha1ZkRsyncSession?> GetSessionAsync(string @namespace, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await kubernetes.CustomObjects.GetNamespacedCustomObjectAsync<V1Alpha1ZkRsyncSession>(
-                Group, Version, @namespace, Plural, name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public Task<V1Alpha1ZkRsyncSession?> GetSessionAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        OrNullIfNotFound(kubernetes.CustomObjects.GetNamespacedCustomObjectAsync<V1Alpha1ZkRsyncSession>(Group, Version, @namespace, Plural, name, cancellationToken));
 
-    public async Task PatchSessionStatusAsync(string @namespace, string name, JsonObject patch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await kubernetes.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-                MergePatchOf(patch), Group, Version, @namespace, Plural, name, fieldManager: SessionNames.ManagedBy, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Deleted meanwhile: nothing to report on.
-        }
-    }
+    /// <remarks>A session deleted meanwhile has nothing to report on: NotFound is ignored.</remarks>
+    public Task PatchSessionStatusAsync(string @namespace, string name, JsonObject patch, CancellationToken cancellationToken) =>
+        OrNullIfNotFound(kubernetes.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            MergePatchOf(patch), Group, Version, @namespace, Plural, name, fieldManager: SessionNames.ManagedBy, cancellationToken: cancellationToken));
 
     public async Task CreateJobAsync(V1Job job, CancellationToken cancellationToken)
     {
@@ -68,12 +41,12 @@ public sealed class KubernetesSessionCluster(IKubernetes kubernetes, TimeProvide
     }
 
     public Task SetJobSuspendedAsync(string @namespace, string name, bool suspend, CancellationToken cancellationToken) =>
-        IgnoreNotFound(kubernetes.BatchV1.PatchNamespacedJobAsync(
+        OrNullIfNotFound(kubernetes.BatchV1.PatchNamespacedJobAsync(
             MergePatchOf(new JsonObject { ["spec"] = new JsonObject { ["suspend"] = suspend } }), name, @namespace,
             fieldManager: SessionNames.ManagedBy, cancellationToken: cancellationToken));
 
     public Task DeleteJobAsync(string @namespace, string name, CancellationToken cancellationToken) =>
-        IgnoreNotFound(kubernetes.BatchV1.DeleteNamespacedJobAsync(name, @namespace, propagationPolicy: "Background", cancellationToken: cancellationToken));
+        OrNullIfNotFound(kubernetes.BatchV1.DeleteNamespacedJobAsync(name, @namespace, propagationPolicy: "Background", cancellationToken: cancellationToken));
 
     public async Task CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken)
     {
@@ -87,29 +60,11 @@ public sealed class KubernetesSessionCluster(IKubernetes kubernetes, TimeProvide
         }
     }
 
-    public async Task<V1Secret?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await kubernetes.CoreV1.ReadNamespacedSecretAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public Task<V1Secret?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        OrNullIfNotFound(kubernetes.CoreV1.ReadNamespacedSecretAsync(name, @namespace, cancellationToken: cancellationToken));
 
-    public async Task<V1PersistentVolumeClaim?> GetClaimAsync(string @namespace, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await kubernetes.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public Task<V1PersistentVolumeClaim?> GetClaimAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        OrNullIfNotFound(kubernetes.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(name, @namespace, cancellationToken: cancellationToken));
 
     public async Task<IReadOnlyList<V1Pod>> ListPodsAsync(string @namespace, CancellationToken cancellationToken) =>
         [.. (await kubernetes.CoreV1.ListNamespacedPodAsync(@namespace, cancellationToken: cancellationToken).ConfigureAwait(false)).Items];
@@ -159,14 +114,16 @@ public sealed class KubernetesSessionCluster(IKubernetes kubernetes, TimeProvide
 
     private static V1Patch MergePatchOf(JsonObject patch) => new(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
 
-    private static async Task IgnoreNotFound<T>(Task<T> request)
+    /// <summary>The reply, or null when the object is not there (404).</summary>
+    private static async Task<T?> OrNullIfNotFound<T>(Task<T> request) where T : class
     {
         try
         {
-            await request.ConfigureAwait(false);
+            return await request.ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
+            return null;
         }
     }
 }

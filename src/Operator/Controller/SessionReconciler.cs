@@ -141,7 +141,7 @@ public sealed partial class SessionReconciler(
         }
 
         var observation = tracker.Observation(key);
-        var outcome = StatusBuilder.Outcome(pass, observation);
+        var outcome = StatusBuilder.Outcome(pass, observation, session.Spec.IsSuspended);
         if (outcome is not null)
         {
             // The pass has ended: stop what still runs (a failed Job ends it; the rest would wait forever).
@@ -211,8 +211,12 @@ public sealed partial class SessionReconciler(
         var zkSession = SessionNames.ZooKeeperSession(meta.NamespaceProperty, meta.Name, meta.Uid, number);
         try
         {
-            // Older passes' nodes first (a cleanup cut short by a restart), then this pass's.
-            await znodes.DeleteSessionsAsync(servers, SessionNames.ZooKeeperSessionPrefix(meta.NamespaceProperty, meta.Name, meta.Uid), credentials, cancellationToken).ConfigureAwait(false);
+            if (pass.Number > 0)
+            {
+                // The last pass's node, should its cleanup have been cut short (deletion removes every pass's).
+                await znodes.DeleteSessionAsync(servers, SessionNames.ZooKeeperSession(meta.NamespaceProperty, meta.Name, meta.Uid, pass.Number), credentials, cancellationToken).ConfigureAwait(false);
+            }
+
             await znodes.EnsureSessionAsync(servers, zkSession, credentials, cancellationToken).ConfigureAwait(false);
             _zooKeeperFailures.TryRemove(key, out _);
         }
@@ -329,7 +333,7 @@ public sealed partial class SessionReconciler(
                 problems.Add(SessionProblem.Stalled(ConditionReasons.PodCreationRefused, $"Job {job.Metadata.Name}: {warnings[0]}"));
             }
 
-            result = ReconcileResult.Sooner(result, ReconcileResult.RequeueIn(TimeSpan.FromSeconds(15)));
+            result = ReconcileResult.Sooner(result, ReconcileResult.RequeueIn(TimeSpan.FromSeconds(30)));
         }
 
         return result;

@@ -47,8 +47,8 @@ public static class StatusBuilder
             }
             else
             {
-                ApplyNumbers(status, input.ZooKeeper, old.Pass == pass.Number ? old : null);
-                outcome = Outcome(pass, input.ZooKeeper);
+                ApplyNumbers(status, input.ZooKeeper, old.Pass == pass.Number ? old : null, spec.IsSuspended);
+                outcome = Outcome(pass, input.ZooKeeper, spec.IsSuspended);
                 if (outcome is not null)
                 {
                     status.CompletionTime = Seconds(outcome.FinishedAt ?? input.Now);
@@ -135,10 +135,12 @@ public static class StatusBuilder
 
     /// <summary>How the pass ended, or null while it runs. Our master's summary decides; without one (an original
     /// master, or a master that crashed), the Jobs do: any failed Job fails the pass, a completed master ends it.</summary>
-    public static PassOutcome? Outcome(PassView pass, ZooKeeperObservation? zooKeeper)
+    public static PassOutcome? Outcome(PassView pass, ZooKeeperObservation? zooKeeper, bool suspended = false)
     {
         ArgumentNullException.ThrowIfNull(pass);
-        if (zooKeeper?.Summary is { } summary)
+
+        // A master stopped by the suspension reports itself interrupted: the pass goes on when resumed.
+        if (zooKeeper?.Summary is { } summary && !(suspended && summary.Reason == SessionEndReason.Interrupted))
         {
             var ok = summary.Reason == SessionEndReason.Completed && summary.PathsFailed == 0 && summary.PathsUnfinished == 0;
             return new PassOutcome(ok, ok ? ConditionReasons.Completed : ReasonOf(summary.Reason), summary.Message, summary.FinishedAt.UtcDateTime);
@@ -249,9 +251,9 @@ public static class StatusBuilder
         };
     }
 
-    private static void ApplyNumbers(V1Alpha1ZkRsyncSessionStatus status, ZooKeeperObservation? zooKeeper, V1Alpha1ZkRsyncSessionStatus? samePass)
+    private static void ApplyNumbers(V1Alpha1ZkRsyncSessionStatus status, ZooKeeperObservation? zooKeeper, V1Alpha1ZkRsyncSessionStatus? samePass, bool suspended)
     {
-        if (zooKeeper?.Summary is { } summary)
+        if (zooKeeper?.Summary is { } summary && !(suspended && summary.Reason == SessionEndReason.Interrupted))
         {
             var total = summary.PathsCompleted + summary.PathsFailed + summary.PathsUnfinished;
             SetNumbers(status, total, summary.PathsCompleted, summary.PathsFailed, summary.PathsUnfinished, summary.Stats,

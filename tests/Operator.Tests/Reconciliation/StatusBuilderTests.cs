@@ -374,6 +374,24 @@ public sealed class StatusBuilderTests
     }
 
     [Fact]
+    public void MasterInterruptedBySuspension_DoesNotEndThePass_ButInterruptedOtherwiseFailsIt()
+    {
+        var session = TestSessions.New(configure: s => s.Suspend = true);
+        var master = TestSessions.Job(session, WorkerRole.Master);
+        var interrupted = Summary(SessionEndReason.Interrupted, completed: 40, unfinished: 60, message: "stopped by SIGTERM");
+
+        var suspended = Build(session, [master], zk: Zk(Progress(), interrupted));
+        Assert.Equal(SessionPhase.Suspended, suspended.Phase);
+        Assert.Null(suspended.CompletionTime);
+        Assert.Equal(40, suspended.Paths!.Completed);
+
+        session.Spec.Suspend = false;
+        var running = Build(session, [master], zk: Zk(Progress(), interrupted));
+        Assert.Equal(SessionPhase.Failed, running.Phase);
+        Assert.Equal(ConditionReasons.Interrupted, Condition(running, ConditionTypes.Failed).Reason);
+    }
+
+    [Fact]
     public void SpecChangedDuringAPass_IsSaidToApplyFromTheNextPass()
     {
         var session = TestSessions.New();
