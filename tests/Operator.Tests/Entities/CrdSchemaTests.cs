@@ -117,6 +117,50 @@ public sealed class CrdSchemaTests
         Assert.Contains($"size(self.metadata.name) <= {ZkRsyncSessionResource.MaxNameLength}", rules);
     }
 
+    [Fact]
+    public void ReadmeExample_UsesOnlyFieldsOfTheSchema_AndReadsIntoTheCSharpTypes()
+    {
+        var readme = File.ReadAllText(Path.Combine(CrdDocument.RepositoryRoot, "README.md"));
+        var match = System.Text.RegularExpressions.Regex.Match(readme, "```yaml\n(apiVersion: zksync.io/v1alpha1\n.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(match.Success, "the README has no ZkRsyncSession example");
+        var example = CrdDocument.Parse(match.Groups[1].Value);
+
+        var unknown = new List<string>();
+        FindUnknown(example["spec"]!.AsObject(), Schema["properties"]!["spec"]!.AsObject(), "spec", unknown);
+        Assert.True(unknown.Count == 0, "not in the schema: " + string.Join(", ", unknown));
+
+        var session = k8s.KubernetesJson.Deserialize<V1Alpha1ZkRsyncSession>(example.ToJsonString());
+        Assert.Equal(("home", "old-home", 8, 4), (session.Metadata.Name, session.Spec.Source.ClaimName, session.Spec.SourceCount, session.Spec.DestinationCount));
+    }
+
+    private static void FindUnknown(JsonObject value, JsonObject schema, string path, List<string> unknown)
+    {
+        if (schema["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true || schema["additionalProperties"] is not null)
+        {
+            return;
+        }
+
+        foreach (var (name, child) in value)
+        {
+            var childSchema = schema["properties"]?[name] as JsonObject;
+            if (childSchema is null)
+            {
+                unknown.Add(path + "." + name);
+            }
+            else if (child is JsonObject childObject)
+            {
+                FindUnknown(childObject, childSchema, path + "." + name, unknown);
+            }
+            else if (child is JsonArray array && childSchema["items"] is JsonObject itemSchema)
+            {
+                foreach (var item in array.OfType<JsonObject>())
+                {
+                    FindUnknown(item, itemSchema, path + "." + name + "[]", unknown);
+                }
+            }
+        }
+    }
+
     private static void FindUndescribed(JsonObject node, string path, List<string> undescribed)
     {
         foreach (var (name, child) in node["properties"]?.AsObject() ?? [])
