@@ -37,9 +37,26 @@ public sealed partial class SessionReconciler(
     private static readonly TimeSpan PodCreationGrace = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastStatusWrite = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string BaseResourceVersion, string Json)> _written = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastPathFailedEvent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _zooKeeperFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Secret, ZooKeeperCredentials Credentials)> _credentials = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The session's status as this reconcile should see it: the cached one, unless we wrote a newer one on top of
+    /// that very resourceVersion and the watch has not delivered it yet; then what we wrote (else a reconcile in
+    /// between would write the same status again and record its Events twice).
+    /// </summary>
+    private V1Alpha1ZkRsyncSessionStatus EffectiveStatus(string key, V1Alpha1ZkRsyncSession session)
+    {
+        if (_written.TryGetValue(key, out var written) && written.BaseResourceVersion == session.Metadata.ResourceVersion)
+        {
+            return KubernetesJson.Deserialize<V1Alpha1ZkRsyncSessionStatus>(written.Json);
+        }
+
+        _written.TryRemove(key, out _);
+        return session.Status ?? new V1Alpha1ZkRsyncSessionStatus();
+    }
 
     /// <summary>The index key of Jobs and pods in the caches: the owning session's <c>namespace/name</c>.</summary>
     public static string? OwnerKey(IKubernetesObject<V1ObjectMeta> item)
@@ -72,11 +89,12 @@ public sealed partial class SessionReconciler(
             }
         }
 
+        // The status this reconcile starts from: what we last wrote, while the watch has not brought it back yet.
+        session = new V1Alpha1ZkRsyncSession { Metadata = session.Metadata, Spec = session.Spec, Status = EffectiveStatus(key, session) };
         var now = time.GetUtcNow().UtcDateTime;
         var problems = new List<SessionProblem>();
         var result = ReconcileResult.Done;
-        var pass = PassView.From(session.Status?.Pass, jobs.ByIndex(key), pods.ByIndex(key));
-        session.Status ??= new V1Alpha1ZkRsyncSessionStatus();
+        var pass = PassView.From(session.Status.Pass, jobs.ByIndex(key), pods.ByIndex(key));
         var decision = PassDecision.Decide(session, pass, now);
         if (decision.ScheduleProblem is not null)
         {
@@ -357,6 +375,7 @@ public sealed partial class SessionReconciler(
 
         var meta = session.Metadata;
         await cluster.PatchSessionStatusAsync(meta.NamespaceProperty, meta.Name, new JsonObject { ["status"] = patch }, cancellationToken).ConfigureAwait(false);
+        _written[key] = (meta.ResourceVersion, desired.ToJsonString());
         _lastStatusWrite[key] = now;
         metrics.StatusWrites.Inc();
         await RecordEventsAsync(key, session, status, cancellationToken).ConfigureAwait(false);
@@ -605,6 +624,7 @@ public sealed partial class SessionReconciler(
     {
         await tracker.StopAsync(key).ConfigureAwait(false);
         _lastStatusWrite.TryRemove(key, out _);
+        _written.TryRemove(key, out _);
         _lastPathFailedEvent.TryRemove(key, out _);
         _zooKeeperFailures.TryRemove(key, out _);
         _credentials.TryRemove(key, out _);
