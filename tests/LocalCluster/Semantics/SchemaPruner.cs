@@ -24,6 +24,10 @@ internal static class SchemaPruner
         return pruned;
     }
 
+    /// <summary>Prunes a value (a default) by the schema of its own node, as pruning.Prune(value, s, s.XEmbeddedResource).</summary>
+    public static void PruneValue(JsonNode? value, SchemaNode schema) =>
+        Prune(value, schema, "", schema.XEmbeddedResource, [], remove: true);
+
     private static void Prune(JsonNode? value, SchemaNode? schema, string path, bool isEmbeddedResource, List<string> pruned, bool remove)
     {
         if (schema is { XPreserveUnknownFields: true })
