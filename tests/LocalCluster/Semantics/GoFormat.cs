@@ -162,7 +162,7 @@ internal static class GoFormat
     /// <summary>A JSON number's text as Go's decoding reads it: int64 when it is an integer that fits, float64 otherwise.</summary>
     private static object Number(string text) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
-            ? integer
+            ? (object)integer
             : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     /// <summary>The significant digits and the decimal exponent of a positive number written by "R" formatting.</summary>

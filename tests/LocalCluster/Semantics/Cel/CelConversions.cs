@@ -14,26 +14,29 @@ internal static class CelConversions
         bool b => b ? "true" : "false",
         long or int or ulong => Convert.ToString(value, CultureInfo.InvariantCulture)!,
         double d => GoFormat.Float(d),
-        Duration d => GoDuration.Format(d.Seconds * 1_000_000_000 + d.Nanos),
-        Timestamp t => t.ToDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+        Duration or TimeSpan => GoDuration.Format(ToTimeSpan(value).Ticks * 100),
+        Timestamp or DateTimeOffset or DateTime => ToInstant(value).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
         IList list => "[" + string.Join(", ", list.Cast<object?>().Select(ToCelString)) + "]",
         IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => ToCelString(k) + ": " + ToCelString(map[k]))) + "}",
         CelQuantity q => q.ToString(),
         _ => value.ToString() ?? "",
     };
 
-    /// <summary>CEL equality of two values (numbers across types, lists in order, maps by key).</summary>
-    public static new bool Equals(object? a, object? b) => (a, b) switch
+    /// <summary>A timestamp in any of the shapes the Cel package produces, as an instant.</summary>
+    public static DateTimeOffset ToInstant(object? value) => value switch
     {
-        (null, null) => true,
-        (null, _) or (_, null) => false,
-        (long x, double y) => x == y,
-        (double x, long y) => x == y,
-        (int x, long y) => x == y,
-        (long x, int y) => x == y,
-        (IList x, IList y) => x.Count == y.Count && Enumerable.Range(0, x.Count).All(i => Equals(x[i], y[i])),
-        (IDictionary x, IDictionary y) => x.Count == y.Count && x.Keys.Cast<object>().All(k => y.Contains(k) && Equals(x[k], y[k])),
-        _ => a.Equals(b),
+        DateTimeOffset offset => offset,
+        DateTime dateTime => new DateTimeOffset(DateTime.SpecifyKind(dateTime, dateTime.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : dateTime.Kind)),
+        Timestamp timestamp => timestamp.ToDateTimeOffset(),
+        _ => throw new CelEvaluationException("no such overload"),
+    };
+
+    /// <summary>A duration in any of the shapes the Cel package produces.</summary>
+    public static TimeSpan ToTimeSpan(object? value) => value switch
+    {
+        TimeSpan span => span,
+        Duration duration => duration.ToTimeSpan(),
+        _ => throw new CelEvaluationException("no such overload"),
     };
 
     /// <summary>Orders two values of the same comparable CEL type (int, uint, double, string, bool, bytes, duration, timestamp).</summary>
@@ -46,8 +49,8 @@ internal static class CelConversions
         (ulong x, ulong y) => x.CompareTo(y),
         (string x, string y) => string.CompareOrdinal(x, y),
         (bool x, bool y) => x.CompareTo(y),
-        (Duration x, Duration y) => x.CompareTo(y),
-        (Timestamp x, Timestamp y) => x.CompareTo(y),
+        (Duration or TimeSpan, Duration or TimeSpan) => ToTimeSpan(a).CompareTo(ToTimeSpan(b)),
+        (Timestamp or DateTimeOffset or DateTime, Timestamp or DateTimeOffset or DateTime) => ToInstant(a).CompareTo(ToInstant(b)),
         (Google.Protobuf.ByteString x, Google.Protobuf.ByteString y) => x.Span.SequenceCompareTo(y.Span),
         _ => throw new CelEvaluationException("no such overload"),
     };

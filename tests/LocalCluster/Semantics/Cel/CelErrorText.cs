@@ -23,6 +23,16 @@ internal static partial class CelErrorText
     [GeneratedRegex(@"^Type '(?:[^']*\.)?([^'.]*)' does not support field selection")]
     private static partial Regex SelectedMember();
 
+    /// <summary>"no such key: name" for the Cel package's marker of an absent field.</summary>
+    public static string NoSuchKey(object? absent) =>
+        absent?.GetType().GetProperty("Message")?.GetValue(absent) is string message && FieldName().Match(message) is { Success: true } m
+            ? "no such key: " + m.Groups[1].Value
+            : "no such key";
+
+    /// <summary>Whether an exception is an evaluation error of a rule (as opposed to a bug of ours).</summary>
+    public static bool IsEvaluationError(Exception e) =>
+        e is CelException or CelEvaluationException or InvalidCastException or ArgumentException or OverflowException or FormatException or NullReferenceException or KeyNotFoundException;
+
     [GeneratedRegex("select field '([^']*)'")]
     private static partial Regex FieldName();
 }

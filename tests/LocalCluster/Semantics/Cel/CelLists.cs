@@ -24,7 +24,7 @@ internal static class CelLists
         env.RegisterFunction("lastIndexOf", [typeof(IList), typeof(object)], a => IndexOf((IList)a[0]!, a[1], last: true));
         env.RegisterFunction("contains", [typeof(CelNamespace), typeof(IList), typeof(IList)], a => Contains((IList)a[1]!, (IList)a[2]!));
         env.RegisterFunction("equivalent", [typeof(CelNamespace), typeof(IList), typeof(IList)], a => Contains((IList)a[1]!, (IList)a[2]!) && Contains((IList)a[2]!, (IList)a[1]!));
-        env.RegisterFunction("intersects", [typeof(CelNamespace), typeof(IList), typeof(IList)], a => ((IList)a[2]!).Cast<object?>().Any(b => ((IList)a[1]!).Cast<object?>().Any(x => CelConversions.Equals(x, b))));
+        env.RegisterFunction("intersects", [typeof(CelNamespace), typeof(IList), typeof(IList)], a => ((IList)a[2]!).Cast<object?>().Any(b => ((IList)a[1]!).Cast<object?>().Any(x => CelEquality.AreEqual(x, b))));
     }
 
     private static bool IsSorted(IList list)
@@ -52,7 +52,7 @@ internal static class CelLists
             long => list.Cast<object?>().Aggregate(0L, (s, v) => checked(s + (long)v!)),
             double => list.Cast<object?>().Aggregate(0.0, (s, v) => s + Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)),
             ulong => list.Cast<object?>().Aggregate(0UL, (s, v) => checked(s + (ulong)v!)),
-            Duration => list.Cast<Duration>().Aggregate(new Duration(), (s, v) => s + v),
+            Duration or TimeSpan => list.Cast<object?>().Aggregate(TimeSpan.Zero, (s, v) => s + CelConversions.ToTimeSpan(v)),
             _ => throw new CelEvaluationException("no such overload"),
         };
     }
@@ -81,7 +81,7 @@ internal static class CelLists
         var indexes = Enumerable.Range(0, list.Count);
         foreach (var i in last ? indexes.Reverse() : indexes)
         {
-            if (CelConversions.Equals(list[i], value))
+            if (CelEquality.AreEqual(list[i], value))
             {
                 return i;
             }
@@ -91,5 +91,5 @@ internal static class CelLists
     }
 
     private static bool Contains(IList list, IList sublist) =>
-        sublist.Cast<object?>().All(b => list.Cast<object?>().Any(a => CelConversions.Equals(a, b)));
+        sublist.Cast<object?>().All(b => list.Cast<object?>().Any(a => CelEquality.AreEqual(a, b)));
 }

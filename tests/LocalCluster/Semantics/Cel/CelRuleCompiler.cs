@@ -59,7 +59,7 @@ internal static class CelRuleCompiler
         CelProgramDelegate program;
         try
         {
-            program = environment.Compile(environment.Parse(rule.Rule));
+            program = environment.Compile(CelExpressionRewriter.Rewrite(environment, rule.Rule));
         }
         catch (CelException e)
         {
@@ -88,7 +88,7 @@ internal static class CelRuleCompiler
         {
             try
             {
-                messageExpression = environment.Compile(environment.Parse(rule.MessageExpression));
+                messageExpression = environment.Compile(CelExpressionRewriter.Rewrite(environment, rule.MessageExpression));
             }
             catch (CelException e)
             {

@@ -168,12 +168,12 @@ internal sealed class CelValidator
             return result switch
             {
                 bool => (result, null),
-                _ when CelOptionals.IsAbsent(result) => (null, "no such key"),
+                _ when CelOptionals.IsAbsent(result) => (null, CelErrorText.NoSuchKey(result)),
                 null => (null, "no such overload"),
                 _ => (result, null),
             };
         }
-        catch (Exception e) when (e is CelException or CelEvaluationException or InvalidCastException or ArgumentException or OverflowException or FormatException or NullReferenceException)
+        catch (Exception e) when (CelErrorText.IsEvaluationError(e))
         {
             return (null, CelErrorText.Of(e));
         }

@@ -10,7 +10,7 @@ namespace ZkSync.LocalCluster.Semantics.Cel;
 /// package evaluates: objects and maps as Dictionary&lt;string, object?&gt; (objects expose only their declared, escaped
 /// properties; a resource root or embedded resource also its apiVersion, kind, metadata.name and
 /// metadata.generateName), lists as object?[], integers as long, numbers as double, date and date-time strings as
-/// protobuf Timestamps, duration strings as Durations, byte strings as ByteStrings, int-or-string as long or string.
+/// DateTimeOffsets (the package's timestamps), duration strings as protobuf Durations, byte strings as ByteStrings, int-or-string as long or string.
 /// </summary>
 internal static class CelValues
 {
@@ -31,7 +31,12 @@ internal static class CelValues
             case "object" when node is JsonObject obj:
                 return FromObject(obj, schema, isResourceRoot || schema.XEmbeddedResource);
             case "array" when node is JsonArray array && schema.Items is { } items:
-                return array.Select(i => From(i, items, items.XEmbeddedResource)).ToArray();
+                {
+                    var elements = array.Select(i => From(i, items, items.XEmbeddedResource));
+                    return schema.XListType is "set" or "map"
+                        ? new CelListValue(elements, schema.XListType, schema.XListMapKeys.Select(k => CelNames.Escape(k) ?? k).ToList())
+                        : elements.ToArray();
+                }
             case "string" when node is JsonValue value && GoFormat.Decode(value) is string text:
                 return FromString(text, schema.Format);
             case "number":
@@ -132,12 +137,12 @@ internal static class CelValues
                     ? new Duration { Seconds = nanoseconds / 1_000_000_000, Nanos = (int)(nanoseconds % 1_000_000_000) }
                     : throw new CelEvaluationException($"Invalid duration {text}");
             case "date":
-                return DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date)
-                    ? Timestamp.FromDateTime(DateTime.SpecifyKind(date, DateTimeKind.Utc))
+                return DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+                    ? date
                     : throw new CelEvaluationException($"Invalid date formatted string {text}");
             case "date-time":
                 return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dateTime)
-                    ? Timestamp.FromDateTimeOffset(dateTime)
+                    ? dateTime
                     : throw new CelEvaluationException($"Invalid date-time formatted string {text}");
             case "byte":
                 try

@@ -17,9 +17,10 @@ namespace ZkSync.LocalCluster.Semantics.Cel;
 /// JSON objects.</item>
 /// <item>size() in the package returns a 32-bit integer and counts UTF-16 units; ours returns an int and counts code
 /// points. matches() uses Go regular expression semantics (GoRegex).</item>
-/// <item>Equality of lists with x-kubernetes-list-type set or map ignores order in Kubernetes; here it is ordered.
-/// Quantities, IPs, CIDRs and URLs cannot be compared with == (the package only compares its own types); use
-/// compareTo/isLessThan or string().</item>
+/// <item>The package's ==, != and "in" raise an error for values of different types and compare set and map lists in
+/// order; rules are rewritten to call CelEquality instead (see CelExpressionRewriter). Its comprehension macros are
+/// replaced (CelComprehensions). The ordering operators (&lt;, &gt; ...) are still the package's.</item>
+/// <item>getMilliseconds() of a duration returns the whole duration in milliseconds, as in cel-go.</item>
 /// <item>No cost estimation or runtime cost limits: a test elsewhere must check that every list and string a rule
 /// touches has maxItems/maxLength.</item>
 /// <item>Not available: two-variable comprehensions (all(i, v, ...)), the format library (format.dns1123Label() ...),
@@ -71,6 +72,12 @@ internal static class KubernetesCelEnvironment
         CelQuantities.Register(environment);
         CelNetworks.Register(environment);
         CelOptionals.Register(environment);
+        CelEquality.Register(environment);
+        CelComprehensions.Install(environment);
+        environment.RegisterFunction("type", [typeof(object)],
+            a => CelOptionals.IsAbsent(a[0]) ? throw new CelEvaluationException(CelErrorText.NoSuchKey(a[0])) : global::Cel.Helpers.TypeHelpers.ConvertType(a[0]));
+        environment.RegisterFunction("getMilliseconds", [typeof(Google.Protobuf.WellKnownTypes.Duration)],
+            a => (long)((Google.Protobuf.WellKnownTypes.Duration)a[0]!).ToTimeSpan().TotalMilliseconds);
         return environment;
     }
 }
