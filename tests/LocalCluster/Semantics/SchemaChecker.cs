@@ -364,6 +364,11 @@ internal static class SchemaChecker
             CrdRules(s.Items, path + ".items", false, insideMeta, defaultsForbiddenReason, errors);
         }
 
+        if (s.XPreserveUnknownFieldsIsFalse)
+        {
+            errors.Add(FieldErrors.Invalid(path + ".x-kubernetes-preserve-unknown-fields", false, "must be true or undefined"));
+        }
+
         ListAndMapTypes(s, path, errors);
         ValidationRules(s, path, errors);
     }
