@@ -78,6 +78,9 @@ internal sealed class SchemaNode
 
     public bool XPreserveUnknownFields { get; init; }
 
+    /// <summary>Whether x-kubernetes-preserve-unknown-fields was written as false, which a CRD may not do.</summary>
+    public bool XPreserveUnknownFieldsIsFalse { get; init; }
+
     public bool XEmbeddedResource { get; init; }
 
     public bool XIntOrString { get; init; }

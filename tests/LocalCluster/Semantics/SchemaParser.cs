@@ -69,6 +69,7 @@ internal static class SchemaParser
                 _ => throw Invalid(path, "additionalProperties", "must be a schema or a boolean"),
             },
             XPreserveUnknownFields = Bool(schema, "x-kubernetes-preserve-unknown-fields", path),
+            XPreserveUnknownFieldsIsFalse = schema["x-kubernetes-preserve-unknown-fields"] is JsonValue preserve && preserve.GetValueKind() == JsonValueKind.False,
             XEmbeddedResource = Bool(schema, "x-kubernetes-embedded-resource", path),
             XIntOrString = Bool(schema, "x-kubernetes-int-or-string", path),
             XListMapKeys = Strings(schema, "x-kubernetes-list-map-keys", path),

@@ -12,19 +12,38 @@ internal static class SchemaPruner
 {
     private static readonly HashSet<string> MetaFields = new(StringComparer.Ordinal) { "apiVersion", "kind", "metadata" };
 
-    /// <summary>Prunes <paramref name="root"/> (a whole custom resource) and returns the pruned paths ("spec.foo").</summary>
-    public static List<string> PruneResource(JsonObject root, SchemaNode schema, bool remove)
+    /// <summary>
+    /// Prunes <paramref name="root"/> (a whole custom resource) and returns the pruned paths ("spec.foo") in the order
+    /// the server's decoding lists them: the root's unknown metadata fields, then the pruned fields sorted, then the
+    /// unknown metadata fields of embedded resources.
+    /// </summary>
+    public static List<string> PruneResource(JsonObject root, SchemaNode schema, bool remove) => Prune(root, schema, isResourceRoot: true, remove);
+
+    /// <summary>Prunes a value by its schema, as pruning.PruneWithOptions followed by objectmeta.Coerce.</summary>
+    public static List<string> Prune(JsonNode? value, SchemaNode schema, bool isResourceRoot, bool remove)
     {
         var pruned = new List<string>();
-        PruneObjectMeta(root, "", pruned, remove);
+        if (isResourceRoot && value is JsonObject root)
+        {
+            PruneObjectMeta(root, "", pruned, remove);
+        }
+
         var fieldPaths = new List<string>();
-        Prune(root, schema, "", isEmbeddedResource: true, fieldPaths, remove);
+        var embeddedMetadataPaths = new List<string>();
+        Prune(value, schema, "", isResourceRoot || schema.XEmbeddedResource, new Paths(fieldPaths, embeddedMetadataPaths), remove);
         fieldPaths.Sort(StringComparer.Ordinal);
         pruned.AddRange(fieldPaths);
+        pruned.AddRange(embeddedMetadataPaths);
         return pruned;
     }
 
-    private static void Prune(JsonNode? value, SchemaNode? schema, string path, bool isEmbeddedResource, List<string> pruned, bool remove)
+    /// <summary>Prunes a value (a default) by the schema of its own node, as pruning.Prune(value, s, s.XEmbeddedResource).</summary>
+    public static void PruneValue(JsonNode? value, SchemaNode schema) => Prune(value, schema, isResourceRoot: false, remove: true);
+
+    /// <summary>Where pruned paths go: the pruned fields, and unknown fields of embedded resources' metadata.</summary>
+    private sealed record Paths(List<string> Fields, List<string> EmbeddedMetadata);
+
+    private static void Prune(JsonNode? value, SchemaNode? schema, string path, bool isEmbeddedResource, Paths pruned, bool remove)
     {
         if (schema is { XPreserveUnknownFields: true })
         {
@@ -65,7 +84,7 @@ internal static class SchemaPruner
 
                 if (isEmbeddedResource && path.Length > 0)
                 {
-                    PruneObjectMeta(obj, path, pruned, remove);
+                    PruneObjectMeta(obj, path, pruned.EmbeddedMetadata, remove);
                 }
 
                 break;
@@ -80,7 +99,7 @@ internal static class SchemaPruner
         }
     }
 
-    private static void SkipPrune(JsonNode? value, SchemaNode schema, string path, bool isEmbeddedResource, List<string> pruned, bool remove)
+    private static void SkipPrune(JsonNode? value, SchemaNode schema, string path, bool isEmbeddedResource, Paths pruned, bool remove)
     {
         switch (value)
         {
@@ -105,7 +124,7 @@ internal static class SchemaPruner
 
                 if (isEmbeddedResource && path.Length > 0)
                 {
-                    PruneObjectMeta(obj, path, pruned, remove);
+                    PruneObjectMeta(obj, path, pruned.EmbeddedMetadata, remove);
                 }
 
                 break;
@@ -169,9 +188,14 @@ internal static class SchemaPruner
         return current is JsonArray array && index < array.Count ? array[index] : null;
     }
 
-    private static void Drop(JsonObject obj, string name, string path, List<string> pruned, bool remove)
+    /// <summary>Removes a field; apiVersion, kind and metadata at the top are removed without being reported (as upstream).</summary>
+    private static void Drop(JsonObject obj, string name, string path, Paths pruned, bool remove)
     {
-        pruned.Add(path);
+        if (!(MetaFields.Contains(name) && path == name))
+        {
+            pruned.Fields.Add(path);
+        }
+
         if (remove)
         {
             obj.Remove(name);
