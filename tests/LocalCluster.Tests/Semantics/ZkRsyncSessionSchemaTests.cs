@@ -284,4 +284,22 @@ public sealed class ZkRsyncSessionSchemaTests
             "spec.zookeeper: Invalid value: \"object\": zookeeper is immutable",
         ], Texts(Schema.Validate(updated, old)));
     }
+
+    [Fact]
+    public void Validate_FromManyThreadsAtOnce_GivesTheSameErrorsAsAlone()
+    {
+        var session = ZkRsyncSessionCrd.Session(new string('n', 41));
+        session["spec"]!["sources"] = 0;
+        session["spec"]!["subPaths"] = Json("""[{"path":"/abs"}]""");
+        Schema.ApplyDefaults(session);
+        var old = ZkRsyncSessionCrd.Session(new string('n', 41));
+        Schema.ApplyDefaults(old);
+        var expected = Texts(Schema.Validate(session, old));
+
+        var results = new string[64][];
+        Parallel.For(0, results.Length, i => results[i] = Texts(Schema.Validate(session.DeepClone().AsObject(), old)));
+
+        Assert.Equal(3, expected.Length);
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
 }

@@ -47,7 +47,7 @@ public sealed class CustomResourceSchema
             errors.AddRange(celErrors);
         }
 
-        var cel = new CelValidator(rules);
+        var cel = new CelValidator(rules, root);
         if (errors.Count == 0)
         {
             errors.AddRange(DefaultRuleErrors(root, root, path, cel, insideMeta: false));
