@@ -26,11 +26,12 @@ internal sealed class CelValidator
 
     public bool IsEmpty => _rules.Count == 0;
 
-    public List<FieldError> Validate(JsonObject obj, JsonObject? oldObj, SchemaNode root)
+    /// <summary>Validates a whole custom resource; <paramref name="ratchet"/> on updates through the main endpoint only.</summary>
+    public List<FieldError> Validate(JsonObject obj, JsonObject? oldObj, SchemaNode root, bool ratchet)
     {
         var errors = new List<FieldError>();
         var old = oldObj is null ? null : new OldValue(oldObj);
-        Validate(null, obj, old, root, isResourceRoot: true, ratchet: old is not null, parentUnchanged: false, errors);
+        Validate(null, obj, old, root, isResourceRoot: true, ratchet: ratchet && old is not null, parentUnchanged: false, errors);
         return errors;
     }
 
