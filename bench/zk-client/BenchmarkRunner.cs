@@ -82,7 +82,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
         for (var run = 1; run <= settings.Runs; run++)
         {
             // Alternate who goes first, so a server that is still warming up (or a neighbour's load) favours neither.
-            IReadOnlyDictionary<string, TimeSpan> ours, kazoo;
+            IReadOnlyDictionary<string, LineTiming> ours, kazoo;
             if (run % 2 == 1)
             {
                 ours = await RunOursTimedAsync(client, clientOptions, workload, run, cancellationToken).ConfigureAwait(false);
@@ -99,14 +99,18 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
                 result.AddOurs(ours[result.Line.Key]);
                 result.AddKazoo(kazoo[result.Line.Key]);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{workload.Name}] run {run}/{settings.Runs} {result.Line.Title,-26} ours {ResultTable.Number(settings.Items / ours[result.Line.Key].TotalSeconds),9} ops/s   kazoo {ResultTable.Number(settings.Items / kazoo[result.Line.Key].TotalSeconds),9} ops/s"));
+                    $"[{workload.Name}] run {run}/{settings.Runs} {result.Line.Title,-26} ours {Describe(ours[result.Line.Key])}   kazoo {Describe(kazoo[result.Line.Key])}"));
             }
         }
 
         return results;
     }
 
-    private Task<IReadOnlyDictionary<string, TimeSpan>> RunOursTimedAsync(
+    /// <summary>ops/s and the client process's CPU µs per call of one line of one run.</summary>
+    private string Describe(LineTiming timing) => string.Create(CultureInfo.InvariantCulture,
+        $"{ResultTable.Number(settings.Items / timing.Elapsed.TotalSeconds),9} ops/s {timing.Cpu.TotalMicroseconds / settings.Items,6:0.0} CPU us/call");
+
+    private Task<IReadOnlyDictionary<string, LineTiming>> RunOursTimedAsync(
         ZooKeeperClient client, ZooKeeperClientOptions clientOptions, IWorkload workload, int run, CancellationToken cancellationToken)
     {
         // Start each of our runs on a clean heap, as each kazoo run starts in a fresh process.
@@ -116,7 +120,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
             parent => workload.RunOursAsync(client, clientOptions, parent, settings.Items, cancellationToken), cancellationToken);
     }
 
-    private async Task<IReadOnlyDictionary<string, TimeSpan>> RunKazooTimedAsync(
+    private async Task<IReadOnlyDictionary<string, LineTiming>> RunKazooTimedAsync(
         ZooKeeperServer server, ZooKeeperClient client, IWorkload workload, int run, CancellationToken cancellationToken)
     {
         var warmup = $"{KazooRoot}/{workload.Name}-{run}-warmup";
@@ -140,6 +144,20 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
 
     private static Task CreateParentAsync(ZooKeeperClient client, string parent, CancellationToken cancellationToken) =>
         client.CreateAsync(parent, ReadOnlyMemory<byte>.Empty, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken);
+
+    /// <summary>The 1, 5 and 15 minute load averages (<c>/proc/loadavg</c>), or "unknown" where there is none.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
+            return $"{fields[0]} / {fields[1]} / {fields[2]} (1 / 5 / 15 min)";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 
     public static string DescribeMachine() => string.Create(CultureInfo.InvariantCulture,
         $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, Stopwatch {(Stopwatch.IsHighResolution ? "high-res" : "low-res")}");
