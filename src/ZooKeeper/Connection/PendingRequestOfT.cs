@@ -7,19 +7,17 @@ internal sealed class PendingRequest<T> : PendingRequest
     // Continuations never run on the reader loop.
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ReplyDecoder<T> _decoder;
-    private readonly int _reservedXid;
+    private readonly WatchRegistration? _watch;
     private CancellationTokenRegistration _cancellation;
 
-    public PendingRequest(OpCode opCode, byte[] packet, string? path, ReplyDecoder<T> decoder, int reservedXid = 0)
-        : base(opCode, packet, path)
+    public PendingRequest(OpCode opCode, byte[] frame, string? path, ReplyDecoder<T> decoder, WatchRegistration? watch = null, int reservedXid = 0)
+        : base(opCode, frame, path, reservedXid)
     {
         _decoder = decoder;
-        _reservedXid = reservedXid;
+        _watch = watch;
     }
 
     public Task<T> Task => _completion.Task;
-
-    public override int ReservedXid => _reservedXid;
 
     public override bool IsCompleted => _completion.Task.IsCompleted;
 
@@ -33,19 +31,28 @@ internal sealed class PendingRequest<T> : PendingRequest
         }
     }
 
-    public override void OnReply(ZooKeeperErrorCode error, ref JuteReader body)
+    public override void OnReply(ZooKeeperErrorCode error, ref JuteReader body, WatchRegistry watches)
     {
+        T result;
         try
         {
-            _completion.TrySetResult(_decoder(error, ref body));
+            result = _decoder(error, ref body);
         }
 #pragma warning disable CA1031 // Decoding errors belong to the caller's task, not to the reader loop.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             _completion.TrySetException(exception);
+            _cancellation.Dispose();
+            return;
         }
 
+        if (_watch is not null)
+        {
+            watches.Add(_watch, error);
+        }
+
+        _completion.TrySetResult(result);
         _cancellation.Dispose();
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -8,22 +7,23 @@ using ZkSync.ZooKeeper.Protocol;
 namespace ZkSync.ZooKeeper.Connection;
 
 /// <summary>
-/// The engine under <see cref="ZooKeeperClient"/>: one session over a succession of connections.
-/// Requests wait in one outgoing queue; each connection has one writer loop (assigns xids, keeps the
-/// FIFO of sent requests), one reader loop (matches replies by xid in FIFO order, routes
-/// notifications) and one heartbeat (pings, read timeout). A dropped connection fails what was in
-/// flight with <see cref="ConnectionLossException"/> and the session moves to the next server.
+/// The lifecycle of one session under <see cref="ZooKeeperClient"/>, over a succession of connections:
+/// connect (the handshake), resume the session on the next server when a connection is lost, ping,
+/// re-send auth and re-arm watches (SetWatches) on every new connection, end on expiry, auth failure
+/// or close. Requests wait in one outgoing queue; each connection has one writer loop (assigns xids,
+/// keeps the FIFO of sent requests), one reader loop (matches replies by xid in FIFO order, routes
+/// notifications) and one heartbeat (pings, read timeout). Every packet is <see cref="PacketCodec"/>'s.
+/// A dropped connection fails what was in flight with <see cref="ConnectionLossException"/> and the
+/// session moves to the next server.
 /// </summary>
 internal sealed class Session : IAsyncDisposable
 {
-    private const int ProtocolVersion = 0;
-    private const int MaxFrameLength = 256 * 1024 * 1024;
     private const int WriteBatchBytes = 64 * 1024;
-    private const int SetWatchesChunkBytes = 128 * 1024;
 
     private readonly ZooKeeperClientOptions _options;
     private readonly ConnectionString _connectionString;
     private readonly ServerAddress[] _servers;
+    private readonly PacketCodec _codec;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Channel<PendingRequest> _outgoing =
@@ -49,10 +49,11 @@ internal sealed class Session : IAsyncDisposable
     private volatile bool _closing;
     private bool _everConnected; // a session was established once (only the connection loop touches it)
 
-    public Session(ZooKeeperClientOptions options, ConnectionString connectionString, ILogger logger)
+    public Session(ZooKeeperClientOptions options, ConnectionString connectionString, PacketCodec codec, ILogger logger)
     {
         _options = options;
         _connectionString = connectionString;
+        _codec = codec;
         _logger = logger;
         _time = options.TimeProvider;
         _servers = [.. connectionString.Servers];
@@ -96,12 +97,6 @@ internal sealed class Session : IAsyncDisposable
     public TimeSpan NegotiatedTimeout => TimeSpan.FromMilliseconds(Volatile.Read(ref _negotiatedTimeoutMs));
 
     public long LastZxid => Interlocked.Read(ref _lastZxid);
-
-    public string? Chroot => _connectionString.Chroot;
-
-    public WatchRegistry Watches => _watches;
-
-    public EventDispatcher Dispatcher => _dispatcher;
 
     public void Start() => _loop = Task.Run(RunAsync);
 
@@ -154,7 +149,7 @@ internal sealed class Session : IAsyncDisposable
     }
 
     /// <summary>Ends the session on the server (when connected) and stops everything.</summary>
-    public async Task CloseAsync(ReadOnlyMemory<byte> closePacket, CancellationToken cancellationToken)
+    public async Task CloseAsync(CancellationToken cancellationToken)
     {
         bool connected;
         lock (_gate)
@@ -170,7 +165,7 @@ internal sealed class Session : IAsyncDisposable
         _closing = true;
         if (connected)
         {
-            var request = new PendingRequest<bool>(OpCode.CloseSession, closePacket.ToArray(), null, static (_, ref _) => true);
+            var request = PacketCodec.CloseSession();
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -364,23 +359,10 @@ internal sealed class Session : IAsyncDisposable
             password = _password;
         }
 
-        var writer = new JuteWriter(64);
-        writer.WriteInt(0);
-        writer.WriteInt(ProtocolVersion);
-        writer.WriteLong(LastZxid);
-        writer.WriteInt((int)_options.SessionTimeout.TotalMilliseconds);
-        writer.WriteLong(SessionId);
-        writer.WriteBuffer(password);
-        writer.WriteBool(false);
-        writer.PatchInt(0, writer.Length - 4);
-        await stream.WriteAsync(writer.ToArray(), token).ConfigureAwait(false);
+        await stream.WriteAsync(PacketCodec.ConnectRequest(LastZxid, _options.SessionTimeout, SessionId, password), token).ConfigureAwait(false);
 
         var frame = await ReadFrameAsync(stream, token).ConfigureAwait(false);
-        var reader = new JuteReader(frame);
-        _ = reader.ReadInt();
-        var timeoutMs = reader.ReadInt();
-        var sessionId = reader.ReadLong();
-        var newPassword = reader.ReadBuffer() ?? [];
+        var (timeoutMs, sessionId, newPassword) = PacketCodec.ReadConnectResponse(frame);
         if (timeoutMs <= 0)
         {
             _logger.LogWarning("ZooKeeper session 0x{SessionId:x} has expired (told by {Server})", SessionId, server);
@@ -412,12 +394,19 @@ internal sealed class Session : IAsyncDisposable
         {
             foreach (var (scheme, auth) in _authInfo)
             {
-                preamble.Add(EncodeAuthPacket(scheme, auth));
+                preamble.Add(PacketCodec.AuthFrame(scheme, auth));
                 connection.AuthPending.Enqueue(null);
             }
         }
 
-        preamble.AddRange(EncodeSetWatches());
+        var watches = _watches.Snapshot();
+        var watchCount = watches.Data.Count + watches.Exist.Count + watches.Child.Count;
+        if (watchCount > 0)
+        {
+            _logger.LogDebug("Re-arming {Count} watches", watchCount);
+            preamble.AddRange(PacketCodec.SetWatches(LastZxid, watches));
+        }
+
         foreach (var packet in preamble)
         {
             await stream.WriteAsync(packet, connectionToken.Token).ConfigureAwait(false);
@@ -507,10 +496,12 @@ internal sealed class Session : IAsyncDisposable
                 break;
         }
 
-        var span = batch.GetSpan(request.Packet.Length);
-        request.Packet.CopyTo(span);
-        BinaryPrimitives.WriteInt32BigEndian(span[PendingRequest.XidOffset..], xid);
-        batch.Advance(request.Packet.Length);
+        if (request.ReservedXid == 0)
+        {
+            PacketCodec.WriteXid(request.Frame, xid);
+        }
+
+        batch.Write(request.Frame);
     }
 
     private async Task ReadLoopAsync(ActiveConnection connection)
@@ -521,11 +512,7 @@ internal sealed class Session : IAsyncDisposable
         while (true)
         {
             await buffered.ReadExactlyAsync(lengthBytes, token).ConfigureAwait(false);
-            var length = BinaryPrimitives.ReadInt32BigEndian(lengthBytes);
-            if (length is < 16 or > MaxFrameLength)
-            {
-                throw new ProtocolViolationException($"bad frame length {length}");
-            }
+            var length = PacketCodec.FrameLength(lengthBytes);
 
             var frame = ArrayPool<byte>.Shared.Rent(length);
             try
@@ -544,9 +531,7 @@ internal sealed class Session : IAsyncDisposable
     private void ProcessFrame(ActiveConnection connection, ReadOnlySpan<byte> frame)
     {
         var reader = new JuteReader(frame);
-        var xid = reader.ReadInt();
-        var zxid = reader.ReadLong();
-        var error = (ZooKeeperErrorCode)reader.ReadInt();
+        var (xid, zxid, error) = PacketCodec.ReadReplyHeader(ref reader);
         if (zxid > 0)
         {
             UpdateLastZxid(zxid);
@@ -576,7 +561,7 @@ internal sealed class Session : IAsyncDisposable
                     return;
                 }
 
-                authRequest?.OnReply(error, ref reader);
+                authRequest?.OnReply(error, ref reader, _watches);
                 return;
             default:
                 var request = connection.TakePending() ??
@@ -587,23 +572,21 @@ internal sealed class Session : IAsyncDisposable
                     throw new ProtocolViolationException($"reply xid {xid} out of order (expected {request.Xid})");
                 }
 
-                request.OnReply(error, ref reader);
+                request.OnReply(error, ref reader, _watches);
                 return;
         }
     }
 
     private void OnNotification(ref JuteReader reader)
     {
-        var type = (WatchEventType)reader.ReadInt();
-        _ = reader.ReadInt();
-        var serverPath = reader.ReadString() ?? "/";
+        var (type, serverPath) = PacketCodec.ReadNotification(ref reader);
         if (type == WatchEventType.None)
         {
             return;
         }
 
         var watchers = _watches.Materialize(type, serverPath);
-        var watchedEvent = new WatchedEvent(type, ZooKeeperState.Connected, ToClientPath(serverPath));
+        var watchedEvent = new WatchedEvent(type, ZooKeeperState.Connected, _codec.ToClientPath(serverPath));
         foreach (var watcher in watchers)
         {
             _dispatcher.Post(watcher, watchedEvent);
@@ -634,96 +617,13 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    internal static byte[] EncodeAuthPacket(string scheme, byte[] auth)
-    {
-        var writer = new JuteWriter(32 + auth.Length);
-        writer.WriteInt(0);
-        writer.WriteInt(Xids.Auth);
-        writer.WriteInt((int)OpCode.Auth);
-        writer.WriteInt(0);
-        writer.WriteString(scheme);
-        writer.WriteBuffer(auth);
-        writer.PatchInt(0, writer.Length - 4);
-        return writer.ToArray();
-    }
-
-    /// <summary>SetWatches packets for every armed watch, split so no packet nears the server's size limit.</summary>
-    private List<byte[]> EncodeSetWatches()
-    {
-        var (data, exist, child) = _watches.Snapshot();
-        var packets = new List<byte[]>();
-        if (data.Count + exist.Count + child.Count == 0)
-        {
-            return packets;
-        }
-
-        var lastZxid = LastZxid;
-        var (di, ei, ci) = (0, 0, 0);
-        while (di < data.Count || ei < exist.Count || ci < child.Count)
-        {
-            var budget = SetWatchesChunkBytes;
-            var dataChunk = TakeChunk(data, ref di, ref budget);
-            var existChunk = TakeChunk(exist, ref ei, ref budget);
-            var childChunk = TakeChunk(child, ref ci, ref budget);
-            var writer = new JuteWriter(SetWatchesChunkBytes / 4);
-            writer.WriteInt(0);
-            writer.WriteInt(Xids.SetWatches);
-            writer.WriteInt((int)OpCode.SetWatches);
-            writer.WriteLong(lastZxid);
-            writer.WriteStringVector(dataChunk);
-            writer.WriteStringVector(existChunk);
-            writer.WriteStringVector(childChunk);
-            writer.PatchInt(0, writer.Length - 4);
-            packets.Add(writer.ToArray());
-        }
-
-        _logger.LogDebug("Re-arming {Count} watches", data.Count + exist.Count + child.Count);
-        return packets;
-    }
-
-    private static List<string> TakeChunk(List<string> paths, ref int index, ref int budget)
-    {
-        var chunk = new List<string>();
-        while (index < paths.Count && budget > 0)
-        {
-            budget -= paths[index].Length + 4;
-            chunk.Add(paths[index++]);
-        }
-
-        return chunk;
-    }
-
     private static async Task<byte[]> ReadFrameAsync(Stream stream, CancellationToken token)
     {
         var lengthBytes = new byte[4];
         await stream.ReadExactlyAsync(lengthBytes, token).ConfigureAwait(false);
-        var length = BinaryPrimitives.ReadInt32BigEndian(lengthBytes);
-        if (length is < 0 or > MaxFrameLength)
-        {
-            throw new ProtocolViolationException($"bad frame length {length}");
-        }
-
-        var frame = new byte[length];
+        var frame = new byte[PacketCodec.FrameLength(lengthBytes, minimum: 0)];
         await stream.ReadExactlyAsync(frame, token).ConfigureAwait(false);
         return frame;
-    }
-
-    public string ToServerPath(string clientPath) =>
-        Chroot is null ? clientPath : clientPath == "/" ? Chroot : Chroot + clientPath;
-
-    public string ToClientPath(string serverPath)
-    {
-        if (Chroot is null)
-        {
-            return serverPath;
-        }
-
-        if (serverPath == Chroot)
-        {
-            return "/";
-        }
-
-        return serverPath.StartsWith(Chroot + "/", StringComparison.Ordinal) ? serverPath[Chroot.Length..] : serverPath;
     }
 
     private void UpdateLastZxid(long zxid)
@@ -822,15 +722,11 @@ internal sealed class Session : IAsyncDisposable
         _ => new ObjectDisposedException(nameof(ZooKeeperClient), "The ZooKeeper client is closed."),
     };
 
-    private sealed class PingRequest() : PendingRequest(OpCode.Ping, PingPacket, null)
+    private sealed class PingRequest() : PendingRequest(OpCode.Ping, PacketCodec.PingFrame(), null, Xids.Ping)
     {
-        private static readonly byte[] PingPacket = [0, 0, 0, 8, 0xFF, 0xFF, 0xFF, 0xFE, 0, 0, 0, (byte)OpCode.Ping];
-
-        public override int ReservedXid => Xids.Ping;
-
         public override bool IsCompleted => false;
 
-        public override void OnReply(ZooKeeperErrorCode error, ref JuteReader body)
+        public override void OnReply(ZooKeeperErrorCode error, ref JuteReader body, WatchRegistry watches)
         {
         }
 
