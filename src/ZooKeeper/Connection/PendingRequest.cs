@@ -2,7 +2,11 @@ using ZkSync.ZooKeeper.Protocol;
 
 namespace ZkSync.ZooKeeper.Connection;
 
-/// <summary>A request on its way: its encoded frame (the xid written in when it is sent) and how to finish it.</summary>
+/// <summary>
+/// A request on its way: its encoded frame (the xid written in when it is sent) and how to finish it.
+/// It is finished exactly once, by whichever comes first: its reply (<see cref="TryAcceptReply"/>),
+/// a failure (<see cref="Fail"/>) or its caller's cancellation.
+/// </summary>
 internal abstract class PendingRequest
 {
     protected PendingRequest(OpCode opCode, byte[] frame, string? path, int reservedXid)
@@ -26,10 +30,20 @@ internal abstract class PendingRequest
 
     public int Xid { get; set; }
 
+    /// <summary>Answered, failed or cancelled: nothing more will happen to it (a cancelled one is not sent).</summary>
     public abstract bool IsCompleted { get; }
 
-    /// <summary>Runs on the reader loop: decode, register the watch the request armed, complete. Never throws.</summary>
-    public abstract void OnReply(ZooKeeperErrorCode error, ref JuteReader body, WatchRegistry watches);
+    /// <summary>
+    /// On the reader, for the reply matched to this request: decodes it and registers the watch it armed,
+    /// unless the request was cancelled or failed meanwhile (then the reply is dropped and no watch is
+    /// registered). The caller learns the outcome from <see cref="CompleteAccepted"/>. Never throws.
+    /// </summary>
+    /// <returns>Whether the reply was taken; only then must <see cref="CompleteAccepted"/> follow.</returns>
+    public abstract bool TryAcceptReply(ZooKeeperErrorCode error, ref JuteReader body, WatchRegistry watches);
 
+    /// <summary>Hands an accepted reply to the caller.</summary>
+    public abstract void CompleteAccepted();
+
+    /// <summary>Fails the request unless it is finished already.</summary>
     public abstract void Fail(Exception exception);
 }

@@ -561,7 +561,11 @@ internal sealed class Session : IAsyncDisposable
                     return;
                 }
 
-                authRequest?.OnReply(error, ref reader, _watches);
+                if (authRequest is not null && authRequest.TryAcceptReply(error, ref reader, _watches))
+                {
+                    authRequest.CompleteAccepted();
+                }
+
                 return;
             default:
                 var request = connection.TakePending() ??
@@ -572,7 +576,11 @@ internal sealed class Session : IAsyncDisposable
                     throw new ProtocolViolationException($"reply xid {xid} out of order (expected {request.Xid})");
                 }
 
-                request.OnReply(error, ref reader, _watches);
+                if (request.TryAcceptReply(error, ref reader, _watches))
+                {
+                    request.CompleteAccepted();
+                }
+
                 return;
         }
     }
@@ -726,7 +734,9 @@ internal sealed class Session : IAsyncDisposable
     {
         public override bool IsCompleted => false;
 
-        public override void OnReply(ZooKeeperErrorCode error, ref JuteReader body, WatchRegistry watches)
+        public override bool TryAcceptReply(ZooKeeperErrorCode error, ref JuteReader body, WatchRegistry watches) => false;
+
+        public override void CompleteAccepted()
         {
         }
 

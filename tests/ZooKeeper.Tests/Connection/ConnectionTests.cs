@@ -122,6 +122,36 @@ public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelp
         });
 
     [Fact]
+    public Task Watch_OfARequestCancelledBeforeItsReplyArrived_IsNotRegistered() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            await using var client = await t.Chroot.ConnectThroughAsync(proxy, t.Token);
+            await client.CreateAsync("/watched", Utf8("0"), Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            var applied = new EventQueue<WatchedEvent>();
+            Assert.Null(await t.Client.ExistsAsync("/marker", applied.Add, t.Token));
+            var abandoned = new EventQueue<WatchedEvent>();
+            using var cancellation = new CancellationTokenSource();
+
+            proxy.HoldReplies();
+            var cancelled = client.GetDataAsync("/watched", abandoned.Add, cancellation.Token);
+            var marker = client.CreateAsync("/marker", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            await applied.NextAsync("the server to handle the watched read (arming its watch) and the create sent after it");
+            await cancellation.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+            proxy.ReleaseReplies();
+            Assert.Equal("/marker", await marker); // the read's reply arrived before it, and was dropped
+
+            // The server fires the watch it armed; the client must not deliver it to the caller who gave up.
+            var sentinel = new EventQueue<WatchedEvent>();
+            Assert.Null(await client.ExistsAsync("/sentinel", sentinel.Add, t.Token));
+            await t.Client.SetDataAsync("/watched", Utf8("1"), cancellationToken: t.Token);
+            await t.Client.CreateAsync("/sentinel", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            await sentinel.NextAsync("the sentinel's NodeCreated, delivered after anything the change of /watched fired");
+            Assert.Empty(abandoned.Drain());
+        });
+
+    [Fact]
     public Task Requests_CancelledAmongManyInFlight_LeaveEveryOtherReplyWithItsOwnRequest() =>
         ClientTest.RunAsync(fixture, output, async t =>
         {
