@@ -52,7 +52,8 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     public TimeSpan SessionTimeout => _session.NegotiatedTimeout;
 
     /// <summary>Opens a session; fails with <see cref="ConnectionLossException"/> when no server answers within
-    /// <see cref="ZooKeeperClientOptions.ConnectTimeout"/>, or <see cref="SessionExpiredException"/> when resuming a dead session.</summary>
+    /// <see cref="ZooKeeperClientOptions.ConnectTimeout"/> (saying what the last attempt met), or
+    /// <see cref="SessionExpiredException"/> when resuming a dead session.</summary>
     public static async Task<ZooKeeperClient> ConnectAsync(ZooKeeperClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -60,7 +61,7 @@ public sealed class ZooKeeperClient : IAsyncDisposable
         client._session.Start();
         try
         {
-            await client._session.WaitConnectedAsync(options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            await client._session.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
             return client;
         }
         catch

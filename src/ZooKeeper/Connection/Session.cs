@@ -42,12 +42,11 @@ internal sealed class Session : IAsyncDisposable
     private int _negotiatedTimeoutMs;
     private long _lastZxid;
     private int _nextXid;
-    private Exception? _lastConnectError;
     private ActiveConnection? _current;
     private Task? _loop;
     private int _disposed;
     private volatile bool _closing;
-    private bool _everConnected; // a session was established once (only the connection loop touches it)
+    private volatile bool _everConnected; // a connection of this session was served once
 
     public Session(ZooKeeperClientOptions options, ConnectionString connectionString, PacketCodec codec, ILogger logger)
     {
@@ -100,19 +99,9 @@ internal sealed class Session : IAsyncDisposable
 
     public void Start() => _loop = Task.Run(RunAsync);
 
-    public async Task WaitConnectedAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _firstConnected.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            var reason = _lastConnectError?.Message ?? "no server answered";
-            throw new ConnectionLossException(
-                message: $"could not connect to ZooKeeper at {_connectionString} within {timeout.TotalSeconds:0.#} s ({reason})");
-        }
-    }
+    /// <summary>Waits for the first connection, or the reason there is none: <see cref="ConnectionLossException"/> naming
+    /// the last failure once <see cref="ZooKeeperClientOptions.ConnectTimeout"/> passed, <see cref="SessionExpiredException"/>, ...</summary>
+    public Task WaitConnectedAsync(CancellationToken cancellationToken) => _firstConnected.Task.WaitAsync(cancellationToken);
 
     /// <summary>Queues a request; it is sent as soon as a connection is up.</summary>
     public Task<T> Submit<T>(PendingRequest<T> request, CancellationToken cancellationToken)
@@ -219,20 +208,28 @@ internal sealed class Session : IAsyncDisposable
         FailQueued();
     }
 
+    /// <summary>
+    /// The connection loop: tries the servers round robin until a session is served, serves it until the
+    /// connection ends, and starts over until the session ends. Before the first session it gives up when the
+    /// connect timeout passes, failing <see cref="WaitConnectedAsync"/> with the last attempt's failure (this
+    /// loop alone knows it, so it alone reports it).
+    /// </summary>
     private async Task RunAsync()
     {
         var token = _shutdown.Token;
+        using var firstConnect = new CancellationTokenSource(_options.ConnectTimeout, _time);
         var next = 0; // round robin over the (shuffled) servers, on after every attempt as the Java client and kazoo do
         var attempt = 0; // consecutive failed attempts, for backing off after a whole failed round
+        Exception? lastFailure = null;
         while (!token.IsCancellationRequested && !IsTerminal() && !_closing)
         {
             var server = _servers[next];
             next = (next + 1) % _servers.Length;
             attempt++;
-            var established = false;
+            var outcome = ConnectOutcome.Failed;
             try
             {
-                established = await ConnectAndServeAsync(server, token).ConfigureAwait(false);
+                outcome = await ConnectAndServeAsync(server, _everConnected ? CancellationToken.None : firstConnect.Token, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -242,20 +239,30 @@ internal sealed class Session : IAsyncDisposable
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                _lastConnectError = exception;
+                lastFailure = exception;
                 _logger.LogDebug("Connecting to ZooKeeper {Server} failed: {Reason}", server, exception.Message);
             }
 
-            if (established)
+            if (outcome == ConnectOutcome.Expired)
+            {
+                break;
+            }
+
+            if (outcome == ConnectOutcome.Served)
             {
                 attempt = 0;
-                _everConnected = true;
                 if (!await DelayReconnectAsync(token).ConfigureAwait(false))
                 {
                     break;
                 }
 
                 continue;
+            }
+
+            if (!_everConnected && firstConnect.IsCancellationRequested)
+            {
+                GiveUpConnecting(lastFailure);
+                break;
             }
 
             if (attempt % _servers.Length == 0 && !token.IsCancellationRequested)
@@ -266,9 +273,15 @@ internal sealed class Session : IAsyncDisposable
                 var delay = attempt == _servers.Length && !_everConnected
                     ? TimeSpan.FromMilliseconds(10 + _options.Random.Next(0, 20))
                     : TimeSpan.FromMilliseconds(50 + _options.Random.Next(0, 200) + Math.Min(attempt / _servers.Length, 8) * 100);
+                using var backOff = CancellationTokenSource.CreateLinkedTokenSource(token, _everConnected ? CancellationToken.None : firstConnect.Token);
                 try
                 {
-                    await Task.Delay(delay, _time, token).ConfigureAwait(false);
+                    await Task.Delay(delay, _time, backOff.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    GiveUpConnecting(lastFailure);
+                    break;
                 }
                 catch (OperationCanceledException)
                 {
@@ -276,6 +289,13 @@ internal sealed class Session : IAsyncDisposable
                 }
             }
         }
+    }
+
+    private void GiveUpConnecting(Exception? lastFailure)
+    {
+        var reason = lastFailure?.Message ?? "no server answered";
+        _firstConnected.TrySetException(new ConnectionLossException(message: string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"could not connect to ZooKeeper at {_connectionString} within {_options.ConnectTimeout.TotalSeconds:0.#} s ({reason})")));
     }
 
     /// <summary>
@@ -303,40 +323,63 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    /// <returns>Whether a session was established on this server (so failures are counted afresh).</returns>
-    private async Task<bool> ConnectAndServeAsync(ServerAddress server, CancellationToken token)
+    /// <summary>One attempt: TCP connect, handshake, and (unless the server says the session expired) serving the connection until it ends.</summary>
+    /// <param name="giveUp">Cancelled when the connect timeout of the first session passed.</param>
+    private async Task<ConnectOutcome> ConnectAndServeAsync(ServerAddress server, CancellationToken giveUp, CancellationToken token)
     {
         // At most a third of the session timeout per attempt (and the session timeout shared among the servers):
         // a server that accepts the connection but never answers the handshake (ZooKeeper 3.8 can leave such a
         // socket open when a client connects while it is still loading its database) must not use up the whole
         // session timeout, or resuming the session after a server restart fails with SessionExpired.
-        var attemptTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, Math.Min(_negotiatedTimeoutMs / 3, _negotiatedTimeoutMs / _servers.Length)));
+        var timeoutMs = Volatile.Read(ref _negotiatedTimeoutMs);
+        var attemptTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, Math.Min(timeoutMs / 3, timeoutMs / _servers.Length)));
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         NetworkStream? stream = null;
         try
         {
-            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(token))
+            ConnectResponse response;
+            var started = _time.GetTimestamp();
+            var accepted = false;
+            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(token, giveUp))
             {
-                connectTimeout.CancelAfter(attemptTimeout);
+                attempt.CancelAfter(attemptTimeout);
                 try
                 {
-                    await socket.ConnectAsync(server.Host, server.Port, connectTimeout.Token).ConfigureAwait(false);
+                    await socket.ConnectAsync(server.Host, server.Port, attempt.Token).ConfigureAwait(false);
+                    accepted = true;
                     stream = new NetworkStream(socket, ownsSocket: true);
-                    await HandshakeAsync(stream, server, connectTimeout.Token).ConfigureAwait(false);
+                    response = await HandshakeAsync(stream, attempt.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"no session from {server} within {attemptTimeout.TotalMilliseconds:0} ms");
+                    var waited = _time.GetElapsedTime(started).TotalMilliseconds;
+                    throw new TimeoutException(accepted
+                        ? $"{server} accepted the connection but did not answer the handshake (waited {waited:0} ms)"
+                        : $"{server} did not accept the connection (waited {waited:0} ms)");
                 }
             }
 
-            if (IsTerminal())
+            if (response.IsExpired)
             {
-                return true;
+                // Not a connection of this session: nothing is served, the session is over.
+                _logger.LogWarning("ZooKeeper session 0x{SessionId:x} has expired (told by {Server})", SessionId, server);
+                EndSession(ZooKeeperState.Expired);
+                return ConnectOutcome.Expired;
             }
 
+            var resumed = SessionId != 0;
+            lock (_gate)
+            {
+                _password = response.Password;
+                _negotiatedTimeoutMs = response.TimeoutMs;
+            }
+
+            Interlocked.Exchange(ref _sessionId, response.SessionId);
+            _logger.LogInformation(
+                "ZooKeeper session 0x{SessionId:x} {Action} on {Server}, timeout {TimeoutMs} ms",
+                response.SessionId, resumed ? "resumed" : "established", server, response.TimeoutMs);
             await ServeAsync(stream, server, token).ConfigureAwait(false);
-            return true;
+            return ConnectOutcome.Served;
         }
         finally
         {
@@ -351,7 +394,7 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    private async Task HandshakeAsync(NetworkStream stream, ServerAddress server, CancellationToken token)
+    private async Task<ConnectResponse> HandshakeAsync(NetworkStream stream, CancellationToken token)
     {
         byte[] password;
         lock (_gate)
@@ -360,27 +403,7 @@ internal sealed class Session : IAsyncDisposable
         }
 
         await stream.WriteAsync(PacketCodec.ConnectRequest(LastZxid, _options.SessionTimeout, SessionId, password), token).ConfigureAwait(false);
-
-        var frame = await ReadFrameAsync(stream, token).ConfigureAwait(false);
-        var (timeoutMs, sessionId, newPassword) = PacketCodec.ReadConnectResponse(frame);
-        if (timeoutMs <= 0)
-        {
-            _logger.LogWarning("ZooKeeper session 0x{SessionId:x} has expired (told by {Server})", SessionId, server);
-            EndSession(ZooKeeperState.Expired);
-            return;
-        }
-
-        var resumed = SessionId != 0;
-        lock (_gate)
-        {
-            _password = newPassword;
-            _negotiatedTimeoutMs = timeoutMs;
-        }
-
-        Interlocked.Exchange(ref _sessionId, sessionId);
-        _logger.LogInformation(
-            "ZooKeeper session 0x{SessionId:x} {Action} on {Server}, timeout {TimeoutMs} ms",
-            sessionId, resumed ? "resumed" : "established", server, timeoutMs);
+        return PacketCodec.ReadConnectResponse(await ReadFrameAsync(stream, token).ConfigureAwait(false));
     }
 
     private async Task ServeAsync(NetworkStream stream, ServerAddress server, CancellationToken token)
@@ -417,6 +440,7 @@ internal sealed class Session : IAsyncDisposable
             _current = connection;
         }
 
+        _everConnected = true;
         SetState(ZooKeeperState.Connected);
         _firstConnected.TrySetResult();
 
@@ -729,6 +753,19 @@ internal sealed class Session : IAsyncDisposable
         ZooKeeperState.AuthFailed => new AuthFailedException(path),
         _ => new ObjectDisposedException(nameof(ZooKeeperClient), "The ZooKeeper client is closed."),
     };
+
+    /// <summary>How one connection attempt ended.</summary>
+    private enum ConnectOutcome
+    {
+        /// <summary>No session on this server (refused, reset, timed out); try the next.</summary>
+        Failed,
+
+        /// <summary>A session was served on it until the connection ended.</summary>
+        Served,
+
+        /// <summary>The server answered the handshake with "expired": the session is over.</summary>
+        Expired,
+    }
 
     private sealed class PingRequest() : PendingRequest(OpCode.Ping, PacketCodec.PingFrame(), null, Xids.Ping)
     {

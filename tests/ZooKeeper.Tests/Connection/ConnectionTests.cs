@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Tests.Support;
@@ -35,6 +37,31 @@ public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelp
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ZooKeeperClient.ConnectAsync(options, cancellation.Token));
+    }
+
+    [Fact]
+    public async Task Connect_WhenTheServerAcceptsButNeverAnswers_ThrowsConnectionLossSayingSoWithinTheConnectTimeout()
+    {
+        // A listening socket nobody accepts from: the kernel completes the TCP handshake, no ZooKeeper answers.
+        var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        try
+        {
+            var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+            var options = new ZooKeeperClientOptions { ConnectionString = $"127.0.0.1:{port}", ConnectTimeout = TimeSpan.FromSeconds(2) };
+            var clock = Stopwatch.StartNew();
+
+            var failure = await Assert.ThrowsAsync<ConnectionLossException>(() => ZooKeeperClient.ConnectAsync(options));
+
+            clock.Stop();
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(6));
+            Assert.Contains("within 2 s", failure.Message, StringComparison.Ordinal);
+            Assert.Contains($"127.0.0.1:{port} accepted the connection but did not answer the handshake", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            silent.Stop();
+        }
     }
 
     [Fact]
