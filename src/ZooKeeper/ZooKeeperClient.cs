@@ -206,12 +206,28 @@ public sealed class ZooKeeperClient : IAsyncDisposable
         return AddAuthAsync("digest", Encoding.UTF8.GetBytes(user + ":" + password), cancellationToken);
     }
 
-    /// <summary>Ends the session on the server (its ephemeral nodes go at once) and releases the client.</summary>
+    /// <summary>
+    /// Ends the session on the server (its ephemeral nodes go at once) and releases the client. While the
+    /// connection is down, it waits for it to come back as long as the session can still be alive on the
+    /// server (the session timeout since the server last heard from this client), and closes it then.
+    /// </summary>
+    /// <exception cref="ConnectionLossException">No connection came back in time, so the session could not be
+    /// closed: the server ends it (and its ephemeral nodes) when its timeout passes. The client is closed anyway.</exception>
     public Task CloseAsync(CancellationToken cancellationToken = default) => _session.CloseAsync(cancellationToken);
 
+    /// <summary>Closes as <see cref="CloseAsync"/> does, but never throws: a session that could not be closed is
+    /// logged as a warning (the server ends it when its timeout passes).</summary>
     public async ValueTask DisposeAsync()
     {
-        await CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ConnectionLossException exception)
+        {
+            _logger.LogWarning("Disposing the client: {Reason}", exception.Message);
+        }
+
         await _session.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -45,7 +45,10 @@ internal sealed class ActiveConnection(NetworkStream stream, ServerAddress serve
 
     public TimeSpan SinceSent() => time.GetElapsedTime(Interlocked.Read(ref _lastSent));
 
-    public TimeSpan SinceReceived() => time.GetElapsedTime(Interlocked.Read(ref _lastReceived));
+    public TimeSpan SinceReceived() => time.GetElapsedTime(LastReceived);
+
+    /// <summary>When the server was last heard from (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long LastReceived => Interlocked.Read(ref _lastReceived);
 
     /// <summary>Stops the loops and closes the socket; the first reason given is kept.</summary>
     public void Abort(Exception reason)

@@ -43,9 +43,9 @@ internal sealed class Session : IAsyncDisposable
     private long _lastZxid;
     private int _nextXid;
     private ActiveConnection? _current;
+    private long _lastHeard; // when the server was last heard from, while no connection is up (a TimeProvider timestamp)
     private Task? _loop;
     private int _disposed;
-    private volatile bool _closing;
     private volatile bool _everConnected; // a connection of this session was served once
 
     public Session(ZooKeeperClientOptions options, ConnectionString connectionString, PacketCodec codec, ILogger logger)
@@ -137,38 +137,67 @@ internal sealed class Session : IAsyncDisposable
         connection?.Abort(new IOException("connection dropped on request"));
     }
 
-    /// <summary>Ends the session on the server (when connected) and stops everything.</summary>
+    /// <summary>
+    /// Ends the session on the server and stops everything. While disconnected it waits for a connection to send
+    /// the close on, as long as the session can still be alive on the server (its timeout since the server last
+    /// heard from this client); a close whose reply was lost with its connection is sent again on the next one.
+    /// </summary>
+    /// <exception cref="ConnectionLossException">No connection came back in time: the session stays on the server
+    /// until its timeout passes (its ephemeral nodes with it). The client is closed all the same.</exception>
     public async Task CloseAsync(CancellationToken cancellationToken)
     {
-        bool connected;
-        lock (_gate)
+        if (IsTerminal())
         {
-            if (_state is ZooKeeperState.Closed)
-            {
-                return;
-            }
-
-            connected = _state == ZooKeeperState.Connected;
+            return;
         }
 
-        _closing = true;
-        if (connected)
+        if (!_everConnected)
         {
-            var request = PacketCodec.CloseSession();
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(1000, _negotiatedTimeoutMs / 2)));
-                await Submit(request, timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is ZooKeeperException or OperationCanceledException)
-            {
-                _logger.LogWarning("Closing session 0x{SessionId:x}: the server did not confirm ({Reason})", SessionId, exception.Message);
-            }
+            // No session was ever served by this client: there is nothing on a server to close.
+            EndSession(ZooKeeperState.Closed);
+            await StopLoopAsync().ConfigureAwait(false);
+            return;
         }
 
-        EndSession(ZooKeeperState.Closed);
-        await StopLoopAsync().ConfigureAwait(false);
+        var remaining = SessionLifeLeft();
+        using var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        ConnectionLossException? failure = null;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    // The reader ends the session when the reply arrives (see OnFrame).
+                    await Submit(PacketCodec.CloseSession(), closing.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (ConnectionLossException) when (!closing.IsCancellationRequested)
+                {
+                    // Sent, and the connection went before the reply: send it again on the next one.
+                }
+            }
+        }
+        catch (Exception exception) when (exception is SessionExpiredException or ObjectDisposedException)
+        {
+            // The session ended meanwhile (expired, or closed by a concurrent close): nothing is left to close.
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            failure = new ConnectionLossException(message: string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"could not close ZooKeeper session 0x{SessionId:x}: no connection to {_connectionString} for {NegotiatedTimeout.TotalSeconds:0.#} s (the session timeout); the server ends the session and its ephemeral nodes when that timeout passes"));
+        }
+        finally
+        {
+            EndSession(ZooKeeperState.Closed);
+            await StopLoopAsync().ConfigureAwait(false);
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
     }
 
     /// <summary>Idempotent, as IAsyncDisposable requires: later calls return at once.</summary>
@@ -183,6 +212,19 @@ internal sealed class Session : IAsyncDisposable
         await StopLoopAsync().ConfigureAwait(false);
         await _dispatcher.DisposeAsync().ConfigureAwait(false);
         _shutdown.Dispose();
+    }
+
+    /// <summary>How long the session can still be alive on the server: its timeout since the server last heard from us.</summary>
+    private TimeSpan SessionLifeLeft()
+    {
+        ActiveConnection? connection;
+        lock (_gate)
+        {
+            connection = _current;
+        }
+
+        var heard = connection?.LastReceived ?? Interlocked.Read(ref _lastHeard);
+        return NegotiatedTimeout - _time.GetElapsedTime(heard);
     }
 
     internal int NextXid()
@@ -221,7 +263,7 @@ internal sealed class Session : IAsyncDisposable
         var next = 0; // round robin over the (shuffled) servers, on after every attempt as the Java client and kazoo do
         var attempt = 0; // consecutive failed attempts, for backing off after a whole failed round
         Exception? lastFailure = null;
-        while (!token.IsCancellationRequested && !IsTerminal() && !_closing)
+        while (!token.IsCancellationRequested && !IsTerminal())
         {
             var server = _servers[next];
             next = (next + 1) % _servers.Length;
@@ -307,7 +349,7 @@ internal sealed class Session : IAsyncDisposable
     /// <returns>False when the session ended or the loop is stopping meanwhile.</returns>
     private async Task<bool> DelayReconnectAsync(CancellationToken token)
     {
-        if (IsTerminal() || _closing)
+        if (IsTerminal())
         {
             return false;
         }
@@ -459,6 +501,8 @@ internal sealed class Session : IAsyncDisposable
             _current = null;
         }
 
+        Interlocked.Exchange(ref _lastHeard, connection.LastReceived);
+
         var ending = State;
         var reason = failure?.Message ?? "closed";
         connection.FailAll(path => ending switch
@@ -467,7 +511,7 @@ internal sealed class Session : IAsyncDisposable
             ZooKeeperState.AuthFailed => new AuthFailedException(path),
             _ => new ConnectionLossException(path, $"connection to {server} lost ({reason})"),
         });
-        if (!IsTerminal() && !_closing)
+        if (!IsTerminal())
         {
             _logger.LogWarning("Lost connection to ZooKeeper {Server} ({Reason}); reconnecting", server, failure?.Message ?? "closed by server");
             SetState(ZooKeeperState.Disconnected);
@@ -602,6 +646,12 @@ internal sealed class Session : IAsyncDisposable
 
                 if (request.TryAcceptReply(error, ref reader, _watches))
                 {
+                    if (request.OpCode == OpCode.CloseSession)
+                    {
+                        // The server closes the connection next: end here, so that is not taken for a lost connection.
+                        EndSession(ZooKeeperState.Closed);
+                    }
+
                     request.CompleteAccepted();
                 }
 

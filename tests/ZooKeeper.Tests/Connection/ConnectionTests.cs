@@ -275,6 +275,56 @@ public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelp
         });
 
     [Fact]
+    public Task Close_WhileDisconnected_ClosesTheSessionWhenTheConnectionComesBack() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            await using var closing = await t.Chroot.ConnectThroughAsync(proxy, t.Token, sessionTimeout: TimeSpan.FromSeconds(40));
+            await closing.CreateAsync("/ephemeral", None, Acl.OpenUnsafe, CreateMode.Ephemeral, t.Token);
+            var states = new EventQueue<ZooKeeperState>();
+            closing.StateChanged += (_, state) => states.Add(state);
+            var gone = new EventQueue<WatchedEvent>();
+            Assert.NotNull(await t.Client.ExistsAsync("/ephemeral", gone.Add, t.Token));
+
+            proxy.Block();
+            Assert.Equal(ZooKeeperState.Disconnected, await states.NextAsync("Disconnected"));
+            var close = closing.CloseAsync(t.Token);
+            proxy.Unblock();
+            await close;
+
+            var deleted = await gone.NextAsync("the ephemeral node to go with the closed session, long before its 40 s timeout", TimeSpan.FromSeconds(20));
+            Assert.Equal(new WatchedEvent(WatchEventType.NodeDeleted, ZooKeeperState.Connected, "/ephemeral"), deleted);
+            Assert.Equal(ZooKeeperState.Closed, (await states.UntilAsync(state => state == ZooKeeperState.Closed, "Closed"))[^1]);
+            Assert.Equal(ZooKeeperState.Closed, closing.State);
+        });
+
+    [Fact]
+    public Task Close_WhenNoConnectionComesBackWithinTheSessionTimeout_ThrowsConnectionLoss_AndTheClientIsClosed() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            var closing = await t.Chroot.ConnectThroughAsync(proxy, t.Token, sessionTimeout: TimeSpan.FromSeconds(2));
+            var disposing = await t.Chroot.ConnectThroughAsync(proxy, t.Token, sessionTimeout: TimeSpan.FromSeconds(2));
+            var states = new EventQueue<ZooKeeperState>();
+            closing.StateChanged += (_, state) => states.Add(state);
+            var session = closing.SessionId;
+
+            proxy.Block();
+            Assert.Equal(ZooKeeperState.Disconnected, await states.NextAsync("Disconnected"));
+            var close = closing.CloseAsync(t.Token);
+            var dispose = disposing.DisposeAsync().AsTask();
+
+            var failure = await Assert.ThrowsAsync<ConnectionLossException>(() => close);
+            Assert.Contains($"could not close ZooKeeper session 0x{session:x}", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("the server ends the session", failure.Message, StringComparison.Ordinal);
+            Assert.Equal(ZooKeeperState.Closed, closing.State);
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => closing.ExistsAsync("/", cancellationToken: t.Token));
+            await dispose; // the same failure, logged instead of thrown
+            Assert.Equal(ZooKeeperState.Closed, disposing.State);
+            await closing.DisposeAsync();
+        });
+
+    [Fact]
     public Task StateChanged_OverALifetime_ReportsEveryTransitionOnceInOrder() =>
         ClientTest.RunAsync(fixture, output, async t =>
         {
