@@ -41,9 +41,9 @@ internal abstract class PendingRequest
     /// <returns>Whether the reply was taken; only then must <see cref="CompleteAccepted"/> follow.</returns>
     public abstract bool TryAcceptReply(ZooKeeperErrorCode error, ref JuteReader body, WatchRegistry watches);
 
-    /// <summary>Hands an accepted reply to the caller.</summary>
+    /// <summary>Hands an accepted reply to the caller; the caller's continuation runs on this thread.</summary>
     public abstract void CompleteAccepted();
 
-    /// <summary>Fails the request unless it is finished already.</summary>
+    /// <summary>Fails the request unless it is finished already; the caller's continuation runs on the thread pool.</summary>
     public abstract void Fail(Exception exception);
 }

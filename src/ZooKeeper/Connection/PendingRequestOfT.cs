@@ -7,8 +7,10 @@ internal sealed class PendingRequest<T> : PendingRequest
     private const int Waiting = 0;
     private const int Finished = 1;
 
-    // Continuations never run on the reader loop.
-    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run where the task completes: for a reply, on the reader right after it has asked the
+    // socket for more (so no thread-pool hop, and a slow or blocking caller cannot stall the connection);
+    // failures and cancellations are completed on the thread pool, never on the thread that reports them.
+    private readonly TaskCompletionSource<T> _completion = new();
     private readonly ReplyDecoder<T> _decoder;
     private readonly WatchRegistration? _watch;
     private CancellationTokenRegistration _cancellation;
@@ -78,7 +80,7 @@ internal sealed class PendingRequest<T> : PendingRequest
     {
         if (TryFinish())
         {
-            _completion.TrySetException(exception);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Completion.TrySetException(state.Exception), (Completion: _completion, Exception: exception), preferLocal: false);
         }
     }
 
@@ -86,7 +88,7 @@ internal sealed class PendingRequest<T> : PendingRequest
     {
         if (TryFinish())
         {
-            _completion.TrySetCanceled(token);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Completion.TrySetCanceled(state.Token), (Completion: _completion, Token: token), preferLocal: false);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -10,31 +9,26 @@ namespace ZkSync.ZooKeeper.Connection;
 /// The lifecycle of one session under <see cref="ZooKeeperClient"/>, over a succession of connections:
 /// connect (the handshake), resume the session on the next server when a connection is lost, ping,
 /// re-send auth and re-arm watches (SetWatches) on every new connection, end on expiry, auth failure
-/// or close. Requests wait in one outgoing queue; each connection has one writer loop (assigns xids,
-/// keeps the FIFO of sent requests), one reader loop (matches replies by xid in FIFO order, routes
-/// notifications) and one heartbeat (pings, read timeout). Every packet is <see cref="PacketCodec"/>'s.
-/// A dropped connection fails what was in flight with <see cref="ConnectionLossException"/> and the
-/// session moves to the next server.
+/// or close. Requests a connection cannot take at once wait in one queue (<see cref="ActiveConnection"/>
+/// sends and matches them); every packet is <see cref="PacketCodec"/>'s. A dropped connection fails
+/// what was in flight with <see cref="ConnectionLossException"/>.
 /// </summary>
 internal sealed class Session : IAsyncDisposable
 {
-    private const int WriteBatchBytes = 64 * 1024;
-
     private readonly ZooKeeperClientOptions _options;
     private readonly ConnectionString _connectionString;
     private readonly ServerAddress[] _servers;
     private readonly PacketCodec _codec;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<PendingRequest> _outgoing =
-        Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true });
-
+    private readonly Channel<PendingRequest> _outgoing = Channel.CreateUnbounded<PendingRequest>();
     private readonly WatchRegistry _watches = new();
     private readonly EventDispatcher _dispatcher;
     private readonly List<(string Scheme, byte[] Auth)> _authInfo = [];
     private readonly object _gate = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource _firstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PingRequest _ping = new();
 
     private ZooKeeperState _state = ZooKeeperState.Connecting;
     private long _sessionId;
@@ -97,17 +91,23 @@ internal sealed class Session : IAsyncDisposable
 
     public long LastZxid => Interlocked.Read(ref _lastZxid);
 
+    /// <summary>Starts connecting; <see cref="WaitConnectedAsync"/> fails when no session is there within the connect timeout.</summary>
     public void Start() => _loop = Task.Run(RunAsync);
 
     /// <summary>Waits for the first connection, or the reason there is none: <see cref="ConnectionLossException"/> naming
     /// the last failure once <see cref="ZooKeeperClientOptions.ConnectTimeout"/> passed, <see cref="SessionExpiredException"/>, ...</summary>
     public Task WaitConnectedAsync(CancellationToken cancellationToken) => _firstConnected.Task.WaitAsync(cancellationToken);
 
-    /// <summary>Queues a request; it is sent as soon as a connection is up.</summary>
+    /// <summary>Sends a request at once when the connection is idle, else queues it for the writer (or the next connection).</summary>
     public Task<T> Submit<T>(PendingRequest<T> request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         request.RegisterCancellation(cancellationToken);
+        if (Volatile.Read(ref _current) is { } connection && connection.TrySendNow(request))
+        {
+            return request.Task;
+        }
+
         if (!_outgoing.Writer.TryWrite(request))
         {
             request.Fail(TerminalException(request.Path));
@@ -126,16 +126,7 @@ internal sealed class Session : IAsyncDisposable
     }
 
     /// <summary>Drops the current connection as a network failure would (fault injection for tests).</summary>
-    public void DropConnection()
-    {
-        ActiveConnection? connection;
-        lock (_gate)
-        {
-            connection = _current;
-        }
-
-        connection?.Abort(new IOException("connection dropped on request"));
-    }
+    public void DropConnection() => Volatile.Read(ref _current)?.Abort(new IOException("connection dropped on request"));
 
     /// <summary>
     /// Ends the session on the server and stops everything. While disconnected it waits for a connection to send
@@ -214,20 +205,7 @@ internal sealed class Session : IAsyncDisposable
         _shutdown.Dispose();
     }
 
-    /// <summary>How long the session can still be alive on the server: its timeout since the server last heard from us.</summary>
-    private TimeSpan SessionLifeLeft()
-    {
-        ActiveConnection? connection;
-        lock (_gate)
-        {
-            connection = _current;
-        }
-
-        var heard = connection?.LastReceived ?? Interlocked.Read(ref _lastHeard);
-        return NegotiatedTimeout - _time.GetElapsedTime(heard);
-    }
-
-    internal int NextXid()
+    private int NextXid()
     {
         var xid = Interlocked.Increment(ref _nextXid);
         if (xid <= 0)
@@ -237,6 +215,13 @@ internal sealed class Session : IAsyncDisposable
         }
 
         return xid;
+    }
+
+    /// <summary>How long the session can still be alive on the server: its timeout since the server last heard from us.</summary>
+    private TimeSpan SessionLifeLeft()
+    {
+        var heard = Volatile.Read(ref _current)?.LastReceived ?? Interlocked.Read(ref _lastHeard);
+        return NegotiatedTimeout - _time.GetElapsedTime(heard);
     }
 
     private async Task StopLoopAsync()
@@ -376,7 +361,7 @@ internal sealed class Session : IAsyncDisposable
         var timeoutMs = Volatile.Read(ref _negotiatedTimeoutMs);
         var attemptTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, Math.Min(timeoutMs / 3, timeoutMs / _servers.Length)));
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        NetworkStream? stream = null;
+        ActiveConnection? connection = null;
         try
         {
             ConnectResponse response;
@@ -389,8 +374,7 @@ internal sealed class Session : IAsyncDisposable
                 {
                     await socket.ConnectAsync(server.Host, server.Port, attempt.Token).ConfigureAwait(false);
                     accepted = true;
-                    stream = new NetworkStream(socket, ownsSocket: true);
-                    response = await HandshakeAsync(stream, attempt.Token).ConfigureAwait(false);
+                    response = await HandshakeAsync(socket, attempt.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
@@ -420,14 +404,15 @@ internal sealed class Session : IAsyncDisposable
             _logger.LogInformation(
                 "ZooKeeper session 0x{SessionId:x} {Action} on {Server}, timeout {TimeoutMs} ms",
                 response.SessionId, resumed ? "resumed" : "established", server, response.TimeoutMs);
-            await ServeAsync(stream, server, token).ConfigureAwait(false);
+            connection = new ActiveConnection(socket, server, _time, _outgoing.Reader, NextXid, OnFrame);
+            await ServeAsync(connection, token).ConfigureAwait(false);
             return ConnectOutcome.Served;
         }
         finally
         {
-            if (stream is not null)
+            if (connection is not null)
             {
-                await stream.DisposeAsync().ConfigureAwait(false);
+                connection.Dispose();
             }
             else
             {
@@ -436,7 +421,7 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    private async Task<ConnectResponse> HandshakeAsync(NetworkStream stream, CancellationToken token)
+    private async Task<ConnectResponse> HandshakeAsync(Socket socket, CancellationToken token)
     {
         byte[] password;
         lock (_gate)
@@ -444,15 +429,31 @@ internal sealed class Session : IAsyncDisposable
             password = _password;
         }
 
-        await stream.WriteAsync(PacketCodec.ConnectRequest(LastZxid, _options.SessionTimeout, SessionId, password), token).ConfigureAwait(false);
-        return PacketCodec.ReadConnectResponse(await ReadFrameAsync(stream, token).ConfigureAwait(false));
+        await socket.SendAsync(PacketCodec.ConnectRequest(LastZxid, _options.SessionTimeout, SessionId, password), SocketFlags.None, token)
+            .ConfigureAwait(false);
+        var prefix = new byte[4];
+        await ReceiveExactlyAsync(socket, prefix, token).ConfigureAwait(false);
+        var frame = new byte[PacketCodec.FrameLength(prefix, minimum: 0)];
+        await ReceiveExactlyAsync(socket, frame, token).ConfigureAwait(false);
+        return PacketCodec.ReadConnectResponse(frame);
     }
 
-    private async Task ServeAsync(NetworkStream stream, ServerAddress server, CancellationToken token)
+    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken token)
     {
-        using var connectionToken = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var connection = new ActiveConnection(stream, server, connectionToken, _time);
+        while (buffer.Length > 0)
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new EndOfStreamException("the server closed the connection during the handshake");
+            }
 
+            buffer = buffer[read..];
+        }
+    }
+
+    private async Task ServeAsync(ActiveConnection connection, CancellationToken token)
+    {
         // Auth first, then the watches to re-arm, before any queued request: the server handles them in order.
         var preamble = new List<byte[]>();
         lock (_gate)
@@ -472,36 +473,33 @@ internal sealed class Session : IAsyncDisposable
             preamble.AddRange(PacketCodec.SetWatches(LastZxid, watches));
         }
 
-        foreach (var packet in preamble)
+        using var stop = token.UnsafeRegister(static state => ((ActiveConnection)state!).Abort(new OperationCanceledException("the client is stopping")), connection);
+        connection.StartReading();
+        Task writer = Task.CompletedTask, heartbeat = Task.CompletedTask;
+        try
         {
-            await stream.WriteAsync(packet, connectionToken.Token).ConfigureAwait(false);
+            await connection.SendPreambleAsync(preamble, connection.Token).ConfigureAwait(false);
+            Volatile.Write(ref _current, connection);
+            _everConnected = true;
+            SetState(ZooKeeperState.Connected);
+            _firstConnected.TrySetResult();
+            writer = Task.Run(connection.WriteQueuedAsync, CancellationToken.None);
+            heartbeat = Task.Run(() => HeartbeatAsync(connection), CancellationToken.None);
+            await Task.WhenAny(connection.ReadEnded, writer, heartbeat).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The preamble's failure is the connection's: it ends like any other.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            connection.Abort(exception);
         }
 
-        lock (_gate)
-        {
-            _current = connection;
-        }
-
-        _everConnected = true;
-        SetState(ZooKeeperState.Connected);
-        _firstConnected.TrySetResult();
-
-        var reader = Task.Run(() => ReadLoopAsync(connection), CancellationToken.None);
-        var writer = Task.Run(() => WriteLoopAsync(connection), CancellationToken.None);
-        var heartbeat = Task.Run(() => HeartbeatAsync(connection), CancellationToken.None);
-        var first = await Task.WhenAny(reader, writer, heartbeat).ConfigureAwait(false);
-        var failure = first.Exception?.GetBaseException() ?? connection.AbortReason;
+        var failure = connection.AbortReason ?? FirstFailure(connection.ReadEnded, writer, heartbeat);
         connection.Abort(failure ?? new IOException("connection closed"));
-        await Task.WhenAll(reader.ContinueWith(static _ => { }, TaskScheduler.Default),
-            writer.ContinueWith(static _ => { }, TaskScheduler.Default),
-            heartbeat.ContinueWith(static _ => { }, TaskScheduler.Default)).ConfigureAwait(false);
-
-        lock (_gate)
-        {
-            _current = null;
-        }
-
+        await Task.WhenAll(Settled(connection.ReadEnded), Settled(writer), Settled(heartbeat)).ConfigureAwait(false);
+        Interlocked.CompareExchange(ref _current, null, connection);
         Interlocked.Exchange(ref _lastHeard, connection.LastReceived);
+        await connection.CloseWritesAsync().ConfigureAwait(false);
 
         var ending = State;
         var reason = failure?.Message ?? "closed";
@@ -509,153 +507,76 @@ internal sealed class Session : IAsyncDisposable
         {
             ZooKeeperState.Expired => new SessionExpiredException(path),
             ZooKeeperState.AuthFailed => new AuthFailedException(path),
-            _ => new ConnectionLossException(path, $"connection to {server} lost ({reason})"),
+            _ => new ConnectionLossException(path, $"connection to {connection.Server} lost ({reason})"),
         });
         if (!IsTerminal())
         {
-            _logger.LogWarning("Lost connection to ZooKeeper {Server} ({Reason}); reconnecting", server, failure?.Message ?? "closed by server");
+            _logger.LogWarning("Lost connection to ZooKeeper {Server} ({Reason}); reconnecting", connection.Server, failure?.Message ?? "closed by server");
             SetState(ZooKeeperState.Disconnected);
         }
     }
 
-    private async Task WriteLoopAsync(ActiveConnection connection)
-    {
-        var token = connection.Token;
-        var batch = new ArrayBufferWriter<byte>(WriteBatchBytes);
-        var reader = _outgoing.Reader;
-        while (true)
-        {
-            var request = await reader.ReadAsync(token).ConfigureAwait(false);
-            while (true)
-            {
-                if (!request.IsCompleted || request.ReservedXid == Xids.Ping)
-                {
-                    Stage(connection, request, batch);
-                }
+    private static Exception? FirstFailure(params Task[] tasks) =>
+        tasks.FirstOrDefault(task => task.IsFaulted)?.Exception?.GetBaseException();
 
-                if (batch.WrittenCount >= WriteBatchBytes || !reader.TryRead(out request!))
-                {
-                    break;
-                }
-            }
+    private static Task Settled(Task task) => task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
-            await connection.Stream.WriteAsync(batch.WrittenMemory, token).ConfigureAwait(false);
-            connection.MarkSent();
-            batch.ResetWrittenCount();
-        }
-    }
-
-    private void Stage(ActiveConnection connection, PendingRequest request, ArrayBufferWriter<byte> batch)
-    {
-        var xid = request.ReservedXid;
-        switch (xid)
-        {
-            case 0:
-                xid = NextXid();
-                request.Xid = xid;
-                connection.AddPending(request);
-                break;
-            case Xids.Auth:
-                request.Xid = xid;
-                connection.AuthPending.Enqueue(request);
-                break;
-            default:
-                request.Xid = xid;
-                break;
-        }
-
-        if (request.ReservedXid == 0)
-        {
-            PacketCodec.WriteXid(request.Frame, xid);
-        }
-
-        batch.Write(request.Frame);
-    }
-
-    private async Task ReadLoopAsync(ActiveConnection connection)
-    {
-        var token = connection.Token;
-        await using var buffered = new BufferedStream(connection.Stream, 64 * 1024);
-        var lengthBytes = new byte[4];
-        while (true)
-        {
-            await buffered.ReadExactlyAsync(lengthBytes, token).ConfigureAwait(false);
-            var length = PacketCodec.FrameLength(lengthBytes);
-
-            var frame = ArrayPool<byte>.Shared.Rent(length);
-            try
-            {
-                await buffered.ReadExactlyAsync(frame.AsMemory(0, length), token).ConfigureAwait(false);
-                connection.MarkReceived();
-                ProcessFrame(connection, frame.AsSpan(0, length));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(frame);
-            }
-        }
-    }
-
-    private void ProcessFrame(ActiveConnection connection, ReadOnlySpan<byte> frame)
+    /// <summary>On the reader, for every frame from the server.</summary>
+    private PendingRequest? OnFrame(ActiveConnection connection, ReadOnlySpan<byte> frame)
     {
         var reader = new JuteReader(frame);
-        var (xid, zxid, error) = PacketCodec.ReadReplyHeader(ref reader);
-        if (zxid > 0)
+        var header = PacketCodec.ReadReplyHeader(ref reader);
+        if (header.Zxid > 0)
         {
-            UpdateLastZxid(zxid);
+            UpdateLastZxid(header.Zxid);
         }
 
-        switch (xid)
+        switch (header.Xid)
         {
             case Xids.Ping:
-                return;
+                return null;
             case Xids.Notification:
                 OnNotification(ref reader);
-                return;
+                return null;
             case Xids.SetWatches:
-                if (error != ZooKeeperErrorCode.Ok)
+                if (header.Error != ZooKeeperErrorCode.Ok)
                 {
-                    _logger.LogWarning("Re-arming watches failed: {Error}", error);
+                    _logger.LogWarning("Re-arming watches failed: {Error}", header.Error);
                 }
 
-                return;
+                return null;
             case Xids.Auth:
                 connection.AuthPending.TryDequeue(out var authRequest);
-                if (error == ZooKeeperErrorCode.AuthFailed)
+                if (header.Error == ZooKeeperErrorCode.AuthFailed)
                 {
                     _logger.LogError("ZooKeeper rejected the authentication data");
                     authRequest?.Fail(new AuthFailedException());
                     EndSession(ZooKeeperState.AuthFailed);
-                    return;
+                    return null;
                 }
 
-                if (authRequest is not null && authRequest.TryAcceptReply(error, ref reader, _watches))
-                {
-                    authRequest.CompleteAccepted();
-                }
-
-                return;
+                return authRequest is not null && authRequest.TryAcceptReply(header.Error, ref reader, _watches) ? authRequest : null;
             default:
                 var request = connection.TakePending() ??
-                    throw new ProtocolViolationException($"reply with xid {xid} but nothing is pending");
-                if (request.Xid != xid)
+                    throw new ProtocolViolationException($"reply with xid {header.Xid} but nothing is pending");
+                if (request.Xid != header.Xid)
                 {
-                    request.Fail(new ConnectionLossException(request.Path, $"reply xid {xid} out of order (expected {request.Xid})"));
-                    throw new ProtocolViolationException($"reply xid {xid} out of order (expected {request.Xid})");
+                    request.Fail(new ConnectionLossException(request.Path, $"reply xid {header.Xid} out of order (expected {request.Xid})"));
+                    throw new ProtocolViolationException($"reply xid {header.Xid} out of order (expected {request.Xid})");
                 }
 
-                if (request.TryAcceptReply(error, ref reader, _watches))
+                if (!request.TryAcceptReply(header.Error, ref reader, _watches))
                 {
-                    if (request.OpCode == OpCode.CloseSession)
-                    {
-                        // The server closes the connection next: end here, so that is not taken for a lost connection.
-                        EndSession(ZooKeeperState.Closed);
-                    }
-
-                    request.CompleteAccepted();
+                    return null;
                 }
 
-                return;
+                if (request.OpCode == OpCode.CloseSession)
+                {
+                    // The server closes the connection next: end here, so that is not taken for a lost connection.
+                    EndSession(ZooKeeperState.Closed);
+                }
+
+                return request;
         }
     }
 
@@ -681,7 +602,6 @@ internal sealed class Session : IAsyncDisposable
         var pingInterval = TimeSpan.FromMilliseconds(timeoutMs / 3.0);
         var readTimeout = TimeSpan.FromMilliseconds(timeoutMs * 2 / 3.0);
         var tick = TimeSpan.FromMilliseconds(Math.Max(20, timeoutMs / 15));
-        var ping = new PingRequest();
         while (true)
         {
             await Task.Delay(tick, _time, connection.Token).ConfigureAwait(false);
@@ -693,19 +613,10 @@ internal sealed class Session : IAsyncDisposable
 
             if (connection.SinceSent() >= pingInterval)
             {
-                _outgoing.Writer.TryWrite(ping);
+                _outgoing.Writer.TryWrite(_ping);
                 connection.MarkSent();
             }
         }
-    }
-
-    private static async Task<byte[]> ReadFrameAsync(Stream stream, CancellationToken token)
-    {
-        var lengthBytes = new byte[4];
-        await stream.ReadExactlyAsync(lengthBytes, token).ConfigureAwait(false);
-        var frame = new byte[PacketCodec.FrameLength(lengthBytes, minimum: 0)];
-        await stream.ReadExactlyAsync(frame, token).ConfigureAwait(false);
-        return frame;
     }
 
     private void UpdateLastZxid(long zxid)
@@ -759,7 +670,6 @@ internal sealed class Session : IAsyncDisposable
     /// <summary>Moves to a terminal state: no request will be sent again, every waiter is released.</summary>
     private void EndSession(ZooKeeperState terminal)
     {
-        ActiveConnection? connection;
         lock (_gate)
         {
             if (_state is ZooKeeperState.Expired or ZooKeeperState.AuthFailed or ZooKeeperState.Closed)
@@ -768,7 +678,6 @@ internal sealed class Session : IAsyncDisposable
             }
 
             _state = terminal;
-            connection = _current;
             RaiseStateChanged(terminal);
         }
 
@@ -779,7 +688,7 @@ internal sealed class Session : IAsyncDisposable
             _dispatcher.Post(watcher, ended);
         }
 
-        connection?.Abort(new IOException($"session {terminal}"));
+        Volatile.Read(ref _current)?.Abort(new IOException($"session {terminal}"));
         _firstConnected.TrySetException(TerminalException(null));
         _ = _firstConnected.Task.Exception;
         FailQueued();
@@ -817,6 +726,7 @@ internal sealed class Session : IAsyncDisposable
         Expired,
     }
 
+    /// <summary>The heartbeat's ping: reserved xid, never in the FIFO, never completed.</summary>
     private sealed class PingRequest() : PendingRequest(OpCode.Ping, PacketCodec.PingFrame(), null, Xids.Ping)
     {
         public override bool IsCompleted => false;
