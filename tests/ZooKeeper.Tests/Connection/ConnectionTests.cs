@@ -179,6 +179,30 @@ public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelp
         });
 
     [Fact]
+    public Task Reply_WhoseContinuationBlocksUntilALaterReplyArrives_DoesNotStallTheConnection() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await t.Client.CreateAsync("/a", Utf8("a"), Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            using var laterReplyArrived = new ManualResetEventSlim();
+
+            // Runs where the first reply completes (replies complete on the reader's thread) and blocks there
+            // until the reply of a request it sends itself has been read: the reader must not be held up by it.
+            var blocking = t.Client.GetDataAsync("/a", cancellationToken: t.Token).ContinueWith(
+                _ =>
+                {
+                    _ = t.Client.GetDataAsync("/a", cancellationToken: t.Token).ContinueWith(
+                        _ => laterReplyArrived.Set(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    return laterReplyArrived.Wait(TimeSpan.FromSeconds(20), t.Token);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+
+            Assert.True(await blocking, "the later reply was read while the first caller's continuation blocked");
+            Assert.Equal("a", Text((await t.Client.GetDataAsync("/a", cancellationToken: t.Token)).Data));
+        });
+
+    [Fact]
     public Task Requests_CancelledAmongManyInFlight_LeaveEveryOtherReplyWithItsOwnRequest() =>
         ClientTest.RunAsync(fixture, output, async t =>
         {
