@@ -21,7 +21,9 @@ internal sealed class Session : IAsyncDisposable
     private readonly PacketCodec _codec;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<PendingRequest> _outgoing = Channel.CreateUnbounded<PendingRequest>();
+    // One reader: the current connection's writer loop (a caller's inline send only peeks).
+    private readonly Channel<PendingRequest> _outgoing =
+        Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly WatchRegistry _watches = new();
     private readonly EventDispatcher _dispatcher;
     private readonly List<(string Scheme, byte[] Auth)> _authInfo = [];
