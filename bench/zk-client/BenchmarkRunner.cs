@@ -8,7 +8,8 @@ namespace ZkSync.Benchmarks.ZkClient;
 /// <summary>
 /// Runs every workload against one server: ours and kazoo in turns (who goes first alternates by run), never both at once (the
 /// machine may have only two cores, and the server needs one). Each client works under a parent
-/// node of its own.
+/// node of its own. A line with a ceiling target gets the server's ceiling (<see cref="RawPipelinedGet"/>) measured
+/// right after each of our runs, so a neighbour's load moves both alike.
 /// </summary>
 internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter output)
 {
@@ -35,44 +36,43 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
             await client.CreateAsync(path, ReadOnlyMemory<byte>.Empty, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
         }
 
-        var results = new List<LineResult>();
-        foreach (var workload in workloads)
-        {
-            results.AddRange(await RunWorkloadAsync(server, client, clientOptions, workload, cancellationToken).ConfigureAwait(false));
-        }
-
-        var ceiling = await MeasurePipelinedGetCeilingAsync(server, client, cancellationToken).ConfigureAwait(false);
-        return new BenchmarkReport(results, ceiling);
-    }
-
-    /// <summary>The median over the runs of <see cref="RawPipelinedGet"/> on as many nodes as the table lines use.</summary>
-    private async Task<double> MeasurePipelinedGetCeilingAsync(ZooKeeperServer server, ZooKeeperClient client, CancellationToken cancellationToken)
-    {
-        var paths = Enumerable.Range(0, settings.Items)
+        // The ceiling's nodes, as many as the table lines use; one untimed measurement warms the server's code path up.
+        var ceilingPaths = Enumerable.Range(0, settings.Items)
             .Select(i => string.Create(CultureInfo.InvariantCulture, $"{RawRoot}/node-{i:D7}"))
             .ToArray();
         var payload = "updated-16-bytes"u8.ToArray();
-        await Task.WhenAll(paths.Select(path => client.CreateAsync(path, payload, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken))).ConfigureAwait(false);
-        var runs = new List<double>();
-        for (var run = 0; run <= settings.Runs; run++)
+        await Task.WhenAll(ceilingPaths.Select(path => client.CreateAsync(path, payload, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken))).ConfigureAwait(false);
+        await RawPipelinedGet.MeasureAsync(server.ConnectionString, ceilingPaths, cancellationToken).ConfigureAwait(false);
+
+        var results = new List<LineResult>();
+        foreach (var workload in workloads)
         {
-            var elapsed = await RawPipelinedGet.MeasureAsync(server.ConnectionString, paths, cancellationToken).ConfigureAwait(false);
-            if (run > 0)
-            {
-                // Run 0 warms the server's code path up, as the clients' warm-ups did.
-                runs.Add(settings.Items / elapsed.TotalSeconds);
-                output.WriteLine($"[server ceiling] run {run}/{settings.Runs} getData (all in flight, bare socket) {ResultTable.Number(runs[^1]),9} ops/s");
-            }
+            results.AddRange(await RunWorkloadAsync(server, client, clientOptions, workload, ceilingPaths, cancellationToken).ConfigureAwait(false));
         }
 
-        await Task.WhenAll(paths.Select(path => client.DeleteAsync(path, version: -1, cancellationToken))).ConfigureAwait(false);
-        return runs.Order().ElementAt(runs.Count / 2);
+        await Task.WhenAll(ceilingPaths.Select(path => client.DeleteAsync(path, version: -1, cancellationToken))).ConfigureAwait(false);
+        return new BenchmarkReport(results);
+    }
+
+    /// <summary>The server's ceiling now: <see cref="RawPipelinedGet"/> over every ceiling node, in ops/s.</summary>
+    private async Task<double> MeasureCeilingAsync(ZooKeeperServer server, string[] ceilingPaths, int run, CancellationToken cancellationToken)
+    {
+        var elapsed = await RawPipelinedGet.MeasureAsync(server.ConnectionString, ceilingPaths, cancellationToken).ConfigureAwait(false);
+        var opsPerSecond = ceilingPaths.Length / elapsed.TotalSeconds;
+        output.WriteLine($"[server ceiling] run {run}/{settings.Runs} getData (all in flight, bare socket) {ResultTable.Number(opsPerSecond),9} ops/s");
+        return opsPerSecond;
     }
 
     private async Task<IReadOnlyList<LineResult>> RunWorkloadAsync(
-        ZooKeeperServer server, ZooKeeperClient client, ZooKeeperClientOptions clientOptions, IWorkload workload, CancellationToken cancellationToken)
+        ZooKeeperServer server,
+        ZooKeeperClient client,
+        ZooKeeperClientOptions clientOptions,
+        IWorkload workload,
+        string[] ceilingPaths,
+        CancellationToken cancellationToken)
     {
         var results = workload.Lines.Select(line => new LineResult(line, settings.Items)).ToList();
+        var againstCeiling = results.Where(result => result.Line.MinimumOfCeiling is not null).ToList();
 
         output.WriteLine($"[{workload.Name}] warming up ours ({settings.WarmupItems:#,0} items)");
         await WithParentAsync(client, $"{OursRoot}/{workload.Name}-warmup",
@@ -86,12 +86,14 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
             if (run % 2 == 1)
             {
                 ours = await RunOursTimedAsync(client, clientOptions, workload, run, cancellationToken).ConfigureAwait(false);
+                await MeasureCeilingsAsync(run).ConfigureAwait(false);
                 kazoo = await RunKazooTimedAsync(server, client, workload, run, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 kazoo = await RunKazooTimedAsync(server, client, workload, run, cancellationToken).ConfigureAwait(false);
                 ours = await RunOursTimedAsync(client, clientOptions, workload, run, cancellationToken).ConfigureAwait(false);
+                await MeasureCeilingsAsync(run).ConfigureAwait(false);
             }
 
             foreach (var result in results)
@@ -104,6 +106,15 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
         }
 
         return results;
+
+        async Task MeasureCeilingsAsync(int run)
+        {
+            if (againstCeiling.Count > 0)
+            {
+                var ceiling = await MeasureCeilingAsync(server, ceilingPaths, run, cancellationToken).ConfigureAwait(false);
+                againstCeiling.ForEach(result => result.AddCeiling(ceiling));
+            }
+        }
     }
 
     /// <summary>ops/s and the client process's CPU µs per call of one line of one run.</summary>

@@ -5,6 +5,7 @@ internal sealed class LineResult(BenchmarkLine line, int items)
 {
     private readonly List<LineTiming> _ours = [];
     private readonly List<LineTiming> _kazoo = [];
+    private readonly List<double> _ceilings = [];
 
     public BenchmarkLine Line { get; } = line;
 
@@ -21,15 +22,21 @@ internal sealed class LineResult(BenchmarkLine line, int items)
 
     public double Ratio => OursOpsPerSecond / KazooOpsPerSecond;
 
-    /// <summary>Ours as a fraction of <paramref name="ceiling"/> (ops/s).</summary>
-    public double OfCeiling(double ceiling) => OursOpsPerSecond / ceiling;
+    /// <summary>The server's ceiling (ops/s), median over the runs; NaN when the line has none.</summary>
+    public double CeilingOpsPerSecond => Median(_ceilings);
 
-    public bool MeetsTarget(double ceiling) =>
-        Line.MinimumOfCeiling is { } fraction ? OfCeiling(ceiling) >= fraction : Ratio >= Line.MinimumRatio;
+    /// <summary>Ours as a fraction of the ceiling measured right after it, median over the runs.</summary>
+    public double OfCeiling => Median(_ours.Zip(_ceilings, (ours, ceiling) => Items / ours.Elapsed.TotalSeconds / ceiling));
+
+    public bool MeetsTarget =>
+        Line.MinimumOfCeiling is { } fraction ? OfCeiling >= fraction : Ratio >= Line.MinimumRatio;
 
     public void AddOurs(LineTiming timing) => _ours.Add(timing);
 
     public void AddKazoo(LineTiming timing) => _kazoo.Add(timing);
+
+    /// <summary>The server's ceiling measured right after our run of the same index.</summary>
+    public void AddCeiling(double opsPerSecond) => _ceilings.Add(opsPerSecond);
 
     /// <summary>Ops/s of the median run.</summary>
     private double OpsPerSecond(List<LineTiming> runs) => Items / Median(runs.Select(r => r.Elapsed.TotalSeconds));

@@ -179,7 +179,7 @@ internal sealed class Session : IAsyncDisposable
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             failure = new ConnectionLossException(message: string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"could not close ZooKeeper session 0x{SessionId:x}: no connection to {_connectionString} for {NegotiatedTimeout.TotalSeconds:0.#} s (the session timeout); the server ends the session and its ephemeral nodes when that timeout passes"));
+                $"could not close ZooKeeper session 0x{SessionId:x}: no connection to {_connectionString} came back within its {NegotiatedTimeout.TotalSeconds:0.#} s timeout; the server ends the session and its ephemeral nodes when that timeout passes"));
         }
         finally
         {
@@ -476,8 +476,7 @@ internal sealed class Session : IAsyncDisposable
         }
 
         using var stop = token.UnsafeRegister(static state => ((ActiveConnection)state!).Abort(new OperationCanceledException("the client is stopping")), connection);
-        connection.StartReading();
-        Task writer = Task.CompletedTask, heartbeat = Task.CompletedTask;
+        Task reader = Task.CompletedTask, writer = Task.CompletedTask, heartbeat = Task.CompletedTask;
         try
         {
             await connection.SendPreambleAsync(preamble, connection.Token).ConfigureAwait(false);
@@ -485,9 +484,13 @@ internal sealed class Session : IAsyncDisposable
             _everConnected = true;
             SetState(ZooKeeperState.Connected);
             _firstConnected.TrySetResult();
+
+            // Reading starts after Connected is posted, so watches the re-arming fires come after it, as in the Java client.
+            connection.StartReading();
+            reader = connection.ReadEnded;
             writer = Task.Run(connection.WriteQueuedAsync, CancellationToken.None);
             heartbeat = Task.Run(() => HeartbeatAsync(connection), CancellationToken.None);
-            await Task.WhenAny(connection.ReadEnded, writer, heartbeat).ConfigureAwait(false);
+            await Task.WhenAny(reader, writer, heartbeat).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The preamble's failure is the connection's: it ends like any other.
         catch (Exception exception)
@@ -496,9 +499,9 @@ internal sealed class Session : IAsyncDisposable
             connection.Abort(exception);
         }
 
-        var failure = connection.AbortReason ?? FirstFailure(connection.ReadEnded, writer, heartbeat);
+        var failure = connection.AbortReason ?? FirstFailure(reader, writer, heartbeat);
         connection.Abort(failure ?? new IOException("connection closed"));
-        await Task.WhenAll(Settled(connection.ReadEnded), Settled(writer), Settled(heartbeat)).ConfigureAwait(false);
+        await Task.WhenAll(Settled(reader), Settled(writer), Settled(heartbeat)).ConfigureAwait(false);
         Interlocked.CompareExchange(ref _current, null, connection);
         Interlocked.Exchange(ref _lastHeard, connection.LastReceived);
         await connection.CloseWritesAsync().ConfigureAwait(false);
@@ -521,7 +524,8 @@ internal sealed class Session : IAsyncDisposable
     private static Exception? FirstFailure(params Task[] tasks) =>
         tasks.FirstOrDefault(task => task.IsFaulted)?.Exception?.GetBaseException();
 
-    private static Task Settled(Task task) => task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    /// <summary>Completes when the task does, whatever its outcome (which is observed, so it is never reported unobserved).</summary>
+    private static Task Settled(Task task) => task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
     /// <summary>On the reader, for every frame from the server.</summary>
     private PendingRequest? OnFrame(ActiveConnection connection, ReadOnlySpan<byte> frame)
