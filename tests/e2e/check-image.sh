@@ -3,8 +3,8 @@
 # Builds the image's executables the Dockerfile's way (tests/e2e/build-image-dir.sh, unless --image-dir gives them),
 # makes the runtime stage's root filesystem with Debian's tools (mmdebstrap: the Dockerfile's base release and
 # packages, user 10001), puts them in /opt/zksync/bin and runs, as user 10001 under tini in a chroot with its own
-# mount and PID namespaces: `zkrsync -H`, `zksync-operator --help`, and a small `zkrsync local` session against a
-# ZooKeeper on 127.0.0.1 whose result is compared with its source byte for byte.
+# mount and PID namespaces: `zkrsync -H`, `zksync-operator --help`, and (as root, like the destination pods) a small
+# `zkrsync local` session against a ZooKeeper on 127.0.0.1 whose result is compared with its source byte for byte.
 # Needs root, mmdebstrap, unshare, the .NET SDK with clang (NativeAOT), Java and /usr/share/java/zookeeper.jar.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -54,10 +54,13 @@ mkdir -p "$rootfs/opt/zksync/bin"
 cp -a "$image_dir/." "$rootfs/opt/zksync/bin/"
 rm -f "$rootfs/opt/zksync/bin/image.json"
 
-# As the container would: the image's PATH, user 10001, tini as PID 1 of a fresh PID namespace.
+# As a container would: the image's PATH, tini as PID 1 of a fresh PID namespace; as user 10001 (the image's USER),
+# or as root when the first argument is --root.
 in_image() {
+  local user=10001:10001
+  [[ $1 == --root ]] && { user=0:0; shift; }
   unshare --mount --pid --fork --mount-proc="$rootfs/proc" \
-    chroot --userspec=10001:10001 "$rootfs" \
+    chroot --userspec="$user" "$rootfs" \
     /usr/bin/env -i PATH=/opt/zksync/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp \
     /usr/bin/tini -- "$@"
 }
@@ -99,10 +102,10 @@ for a in 1 2 3; do
     ln -s f1 "$src/d$a/e$b/link"
   done
 done
-chown -R 10001:10001 "$src"
 mkdir -p "$rootfs/tmp/destination"
-chown 10001:10001 "$rootfs/tmp/destination"
-in_image zkrsync local /tmp/source /tmp/destination --servers "127.0.0.1:$port" --sources 2 --destinations 2 --depth 2 \
+# As root: the session's rsync daemons keep the original's `uid = root` module, as the operator's destination pods run
+# (root with only the capabilities rsync needs to set ownership).
+in_image --root zkrsync local /tmp/source /tmp/destination --servers "127.0.0.1:$port" --sources 2 --destinations 2 --depth 2 \
   >"$work/session.log" 2>&1 || { tail -n 40 "$work/session.log" >&2; fail "zkrsync local exited non-zero"; }
 diff -r --no-dereference "$src" "$rootfs/tmp/destination" || fail "the destination differs from the source"
-say "PASS: zkrsync and zksync-operator run in Debian $release as user 10001 under tini; the session copied the tree exactly"
+say "PASS: zkrsync -H and zksync-operator --help run in Debian $release as user 10001 under tini; the session (as root) copied the tree exactly"
