@@ -196,6 +196,16 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive
         f = max(f, n("failed") + n("error") + n("timeout") + n("aborted"))
         s = max(s, n("notExecuted"), n("total") - n("executed"))
     passed, failed, skipped = passed + p, failed + f, skipped + s
+    # Name each failed test with the first lines of its error on stderr, so that the tail of a CI
+    # log (all that is kept) says what failed.
+    for r in root.iterfind("t:Results/t:UnitTestResult", ns):
+        if r.get("outcome") in ("Passed", "NotExecuted", "Inconclusive", "NotRunnable"):
+            continue
+        message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        text = (message.text or "").strip().splitlines()[:3] if message is not None else []
+        print(f"test.sh: FAILED {r.get('testName')}", file=sys.stderr)
+        for line in text:
+            print(f"test.sh:   {line[:300]}", file=sys.stderr)
 print(passed, failed, skipped)
 EOF
 ); then
