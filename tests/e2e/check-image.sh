@@ -33,10 +33,14 @@ packages=$(tr -d '\\\n' <"$root/Dockerfile" | grep -o 'apt-get install -y --no-i
 work=$(mktemp -d /tmp/zksync-check-image.XXXXXX)
 zk_pid=""
 cleanup() {
-  [[ -n $zk_pid ]] && kill "$zk_pid" 2>/dev/null && wait "$zk_pid" 2>/dev/null
+  if [[ -n $zk_pid ]]; then
+    kill "$zk_pid" 2>/dev/null || true
+    wait "$zk_pid" 2>/dev/null || true # the killed JVM's status is not this script's
+  fi
   rm -rf -- "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 if [[ -z $image_dir ]]; then
   image_dir=$work/image

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ZkSync.LocalCluster.Tests.Support;
 
 namespace ZkSync.Chart.Tests.Support;
@@ -7,6 +8,8 @@ public static class ChartRenderer
 {
     public const string Release = "zs";
     public const string Namespace = "zksync";
+
+    private static readonly ConcurrentDictionary<string, Task<string>> Rendered = new(StringComparer.Ordinal);
 
     /// <summary>The variants the chart's README documents: default values and every file in the chart's ci/ folder.</summary>
     public static IReadOnlyList<string> Variants { get; } =
@@ -18,8 +21,13 @@ public static class ChartRenderer
     public static string[] ValuesOf(string variant) =>
         variant == "default" ? [] : ["--values", Path.Combine(Repository.Chart, "ci", variant)];
 
+    /// <summary>helm template's output, parsed afresh for each caller (tests may change what they get); the output of
+    /// the same arguments is rendered once per test run, since most tests render the same few variants.</summary>
     public static async Task<Manifests> RenderAsync(params string[] arguments) =>
-        Manifests.Parse((await TemplateAsync(arguments).ConfigureAwait(false)).EnsureSuccess().Output);
+        Manifests.Parse(await Rendered.GetOrAdd(string.Join('\0', arguments), _ => RenderOnceAsync(arguments)).ConfigureAwait(false));
+
+    private static async Task<string> RenderOnceAsync(string[] arguments) =>
+        (await TemplateAsync(arguments).ConfigureAwait(false)).EnsureSuccess().Output;
 
     public static Task<Manifests> RenderVariantAsync(string variant, params string[] arguments) =>
         RenderAsync([.. ValuesOf(variant), .. arguments]);
