@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-readonly APT_PACKAGES=(zookeeper rsync python3-kazoo netcat-openbsd)
+# clang and zlib1g-dev: the NativeAOT build of zkrsync (what ships, and what the tests run) links with them.
+readonly APT_PACKAGES=(zookeeper rsync python3-kazoo netcat-openbsd clang zlib1g-dev)
 readonly PYTHON=/usr/bin/python3
 readonly RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
 
@@ -20,6 +21,8 @@ missing_prerequisites() {
   [[ -f /usr/share/java/zookeeper.jar ]] || missing+=(/usr/share/java/zookeeper.jar)
   command -v rsync >/dev/null 2>&1 || missing+=(rsync)
   command -v nc >/dev/null 2>&1 || missing+=(nc) # zkrsync --netcat's test pair
+  command -v clang >/dev/null 2>&1 || missing+=(clang)
+  [[ -f /usr/include/zlib.h ]] || missing+=(zlib1g-dev)
   { [[ -x $PYTHON ]] && "$PYTHON" -c 'import kazoo' >/dev/null 2>&1; } || missing+=("$PYTHON with kazoo")
   printf '%s\n' "${missing[@]}"
 }
@@ -39,7 +42,7 @@ ensure_prerequisites() {
     fi
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    log "missing $missing; no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync, python3-kazoo and netcat-openbsd"
+    log "missing $missing; no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync, python3-kazoo, netcat-openbsd, clang and zlib1g-dev"
     exit 1
   fi
   log "missing $missing: installing ${APT_PACKAGES[*]}"
@@ -123,6 +126,18 @@ if ! dotnet build ZkSyncOperator.sln -c Release; then
   echo "0 passed, 0 failed"
   exit 1
 fi
+
+# The worker tests run the NativeAOT zkrsync that ./zkrsync builds (what ships), not the JIT build
+# next to the test assembly: they find it through ZKRSYNC_EXECUTABLE.
+# ./zkrsync records the kind of build in its stamp; one that fell back to ReadyToRun is built again.
+readonly ZKRSYNC_STAMP=.build/zkrsync/.built
+[[ $(cat "$ZKRSYNC_STAMP" 2>/dev/null) == nativeaot ]] || rm -f -- "$ZKRSYNC_STAMP"
+if ! ./zkrsync -H >/dev/null || [[ $(cat "$ZKRSYNC_STAMP" 2>/dev/null) != nativeaot ]]; then
+  log "could not build the NativeAOT zkrsync with ./zkrsync (see .build/build.log)"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+export ZKRSYNC_EXECUTABLE=$PWD/.build/zkrsync/zkrsync
 
 shopt -s nullglob globstar
 projects=(tests/**/*.Tests.csproj)
