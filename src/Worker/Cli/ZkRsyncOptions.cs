@@ -17,6 +17,9 @@ public sealed record ZkRsyncOptions
     public required string Passwd { get; init; }
     public required TimeSpan ConnectTimeout { get; init; }
 
+    /// <summary>The ZooKeeper session timeout asked for (the original's 10 s).</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     // Role and session
     public required WorkerRole Role { get; init; }
     public required string Session { get; init; }

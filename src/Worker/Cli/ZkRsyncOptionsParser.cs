@@ -36,6 +36,7 @@ public static class ZkRsyncOptionsParser
         new("user", 'u', OptionKind.String, "root", "user with creation rights on zookeeper", GroupZk),
         new("passwd", 'p', OptionKind.String, "admin", "password for user with creation rights (prefer ZKRSYNC_PASSWD or a config file to argv)", GroupZk),
         new("connect-timeout", null, OptionKind.Int, "30", "seconds to wait for the first ZooKeeper connection", GroupZk),
+        new("zk-session-timeout", null, OptionKind.Int, "10", "ZooKeeper session timeout in seconds: a worker cut off this long loses its session (and a dead master's lock goes to another source after it)", GroupZk),
 
         new("source", 'S', OptionKind.Flag, null, "rsync source (the first one to take the lock is the master)", GroupRole),
         new("destination", 'D', OptionKind.Flag, null, "rsync destination", GroupRole),
@@ -190,6 +191,7 @@ public static class ZkRsyncOptionsParser
             User = values.String("user") ?? "root",
             Passwd = values.String("passwd") ?? string.Empty,
             ConnectTimeout = TimeSpan.FromSeconds(RequireAtLeast(values, "connect-timeout", 1)),
+            SessionTimeout = TimeSpan.FromSeconds(RequireAtLeast(values, "zk-session-timeout", 1)),
             Role = role,
             Session = session,
             Netcat = values.Flag("netcat"),

@@ -52,21 +52,28 @@ public sealed class Counter
             var written = Encoding.ASCII.GetBytes(next.ToString(CultureInfo.InvariantCulture));
             try
             {
-                await _client.SetDataAsync(Path, written, current.Stat.Version, cancellationToken).ConfigureAwait(false);
-                return next;
+                // The write may apply with its reply lost: it did exactly when the node now holds our bytes at the next version.
+                var applied = await _options.RetryPolicy.ExecuteAsync(
+                    async token =>
+                    {
+                        await _client.SetDataAsync(Path, written, current.Stat.Version, token).ConfigureAwait(false);
+                        return true;
+                    },
+                    async token =>
+                    {
+                        await _client.SyncAsync(Path, token).ConfigureAwait(false);
+                        var now = await _client.GetDataAsync(Path, null, token).ConfigureAwait(false);
+                        return Settlement<bool>.Known(now.Stat.Version == current.Stat.Version + 1 && now.Data.AsSpan().SequenceEqual(written));
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                if (applied)
+                {
+                    return next;
+                }
             }
             catch (BadVersionException)
             {
                 _logger.LogDebug("Counter {Path}: concurrent change, retrying", Path);
-            }
-            catch (Exception exception) when (ZooKeeperRetryPolicy.IsRetryable(exception))
-            {
-                // The write may have applied with its reply lost: if the node now holds exactly our
-                // write (next version, our bytes), it did; otherwise start over.
-                if (await WasAppliedAsync(current.Stat.Version + 1, written, cancellationToken).ConfigureAwait(false))
-                {
-                    return next;
-                }
             }
         }
     }
@@ -74,13 +81,6 @@ public sealed class Counter
     /// <summary>Subtracts <paramref name="delta"/> atomically and returns the new value.</summary>
     public Task<long> SubtractAsync(long delta, CancellationToken cancellationToken = default) =>
         AddAsync(checked(-delta), cancellationToken);
-
-    private async Task<bool> WasAppliedAsync(int version, byte[] written, CancellationToken cancellationToken)
-    {
-        var now = await _options.RetryPolicy.ExecuteAsync(
-            token => _client.GetDataAsync(Path, null, token), cancellationToken).ConfigureAwait(false);
-        return now.Stat.Version == version && now.Data.AsSpan().SequenceEqual(written);
-    }
 
     /// <summary>Python's <c>int(data.decode("ascii"))</c> for the decimals kazoo writes; empty is the default.</summary>
     private long Parse(byte[] data)
@@ -101,8 +101,7 @@ public sealed class Counter
     {
         if (!_pathEnsured)
         {
-            await _options.RetryPolicy.ExecuteAsync(
-                token => _client.EnsurePathAsync(Path, _options.Acl, token), cancellationToken).ConfigureAwait(false);
+            await _client.EnsurePathAsync(Path, _options.Acl, _options.RetryPolicy, cancellationToken).ConfigureAwait(false);
             _pathEnsured = true;
         }
     }

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 using ZkSync.Contracts;
@@ -145,14 +144,21 @@ public sealed class SessionOptionTests(ZooKeeperServerFixture zooKeeper, ITestOu
             Assert.Contains($"Failed Path {badPath}", session.Master!.Output, StringComparison.Ordinal);
 
             var total = ExpectedPathCount(source, 1);
-            using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(session.SummaryPath));
-            var root = summary.RootElement;
-            Assert.Equal(session.Name, root.GetProperty("session").GetString());
-            Assert.Equal(1, root.GetProperty("pathsFailed").GetInt64());
-            Assert.Equal(0, root.GetProperty("pathsUnfinished").GetInt64());
-            Assert.Equal(total - 1, root.GetProperty("pathsCompleted").GetInt64());
-            Assert.Equal([badPath], root.GetProperty("failedPaths").EnumerateArray().Select(p => p.GetString()));
-            Assert.Equal(ExitCodes.PathsFailed, root.GetProperty("exitCode").GetInt32());
+            var summary = SessionSummaryDocument.FromJson(await File.ReadAllBytesAsync(session.SummaryPath));
+            Assert.NotNull(summary);
+            Assert.Equal(session.Name, summary.Session);
+            Assert.Equal(1, summary.PathsFailed);
+            Assert.Equal(0, summary.PathsUnfinished);
+            Assert.Equal(total - 1, summary.PathsCompleted);
+            var failed = Assert.Single(summary.FailedPaths);
+            Assert.Equal(badPath, failed.Path);
+            Assert.StartsWith("rsync exited with code 23: ", failed.Error, StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.PathsFailed, summary.ExitCode);
+            Assert.Equal(SessionEndReason.PathsFailed, summary.Reason);
+
+            // The operator's copy in ZooKeeper is the same document.
+            var stored = await ZooKeeperInspector.ReadAsync(session.ConnectionString, ZnodeLayout.Summary(session.Name), CancellationToken.None);
+            Assert.Equal(summary.ToJson(), SessionSummaryDocument.FromJson(stored)?.ToJson());
             Assert.Equal((0L, 1L, total - 1), ReadDoneFile(session.DoneFilePath));
 
             // Everything else arrived; only the obstacle differs.

@@ -41,6 +41,7 @@ public sealed partial class WireFormatTests(ZooKeeperServerFixture zooKeeper, IT
         "P /failedQueue = ",
         "P /failedQueue/entries = ",
         "P /failedQueue/taken = ",
+        "P /failures = ",
         "P /lock = ",
         "E /lock/<uuid>__lock__<seq> = ",
         "P /parties = ",
@@ -64,6 +65,7 @@ public sealed partial class WireFormatTests(ZooKeeperServerFixture zooKeeper, IT
         "P /pathQueue/taken = ",
         "P /portlock = ",
         "P /portmap = ",
+        "P /progress = <progress>",
         "E /portmap/<dest-1> = <port+0>",
         "E /portmap/<dest-2> = <port+1>",
         "P /stats = ",
@@ -72,11 +74,13 @@ public sealed partial class WireFormatTests(ZooKeeperServerFixture zooKeeper, IT
         "P /usedports/127.0.0.1 = ",
         "E /usedports/127.0.0.1/<port+0> = ",
         "E /usedports/127.0.0.1/<port+1> = ",
+        "P /walkcursor = 1_<base>/b c/y",
         "P /watch = ",
         "P /watch/ready = start",
     ];
 
-    /// <summary>What our master creates before the original would (harmless: empty queues and counters; "empty means 0").</summary>
+    /// <summary>What our master creates before the original would (harmless: empty queues and counters; "empty means 0"),
+    /// and our additions (docs/PROTOCOL.md, "Our additions"), which the original does not have.</summary>
     private static readonly Regex OursCreatesEarlier = EarlyNodes();
 
     [Fact]
@@ -225,6 +229,6 @@ public sealed partial class WireFormatTests(ZooKeeperServerFixture zooKeeper, IT
         Assert.Contains(node.Name, entries);
     }
 
-    [GeneratedRegex(@"^P /(completedQueue|failedQueue)(/entries|/taken)? = $|^P /stats/[A-Za-z_]+ = $", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^P /(completedQueue|failedQueue)(/entries|/taken)? = $|^P /stats/[A-Za-z_]+ = $|^P /(progress|walkcursor|failures) = ", RegexOptions.CultureInvariant)]
     private static partial Regex EarlyNodes();
 }

@@ -112,34 +112,6 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         });
 
     [Fact]
-    public void SpreadWithinPriorities_RotatesEachBandToARandomStart_AndKeepsBandsInKazooOrder()
-    {
-        string[] sorted = ["entry-050-0000000003", "entry-050-0000000004", "entry-100-0000000000", "entry-100-0000000001", "entry-100-0000000002", "entry-200-0000000005"];
-
-        Assert.Equal(sorted, BulkLockingQueue.SpreadWithinPriorities(sorted, new FirstRandom()));
-        Assert.Equal(
-            ["entry-050-0000000004", "entry-050-0000000003", "entry-100-0000000001", "entry-100-0000000002", "entry-100-0000000000", "entry-200-0000000005"],
-            BulkLockingQueue.SpreadWithinPriorities(sorted, new SecondRandom()));
-        Assert.Empty(BulkLockingQueue.SpreadWithinPriorities([], new FirstRandom()));
-
-        var random = new Random(7);
-        var starts = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < 50; i++)
-        {
-            var spread = BulkLockingQueue.SpreadWithinPriorities(sorted, random);
-            Assert.Equal(sorted, spread.Order(StringComparer.Ordinal));
-            Assert.All(spread.Take(2), name => Assert.StartsWith("entry-050-", name, StringComparison.Ordinal));
-            Assert.All(spread.Skip(2).Take(3), name => Assert.StartsWith("entry-100-", name, StringComparison.Ordinal));
-            var band = spread.Skip(2).Take(3).ToList();
-            var start = Array.IndexOf(sorted, band[0]);
-            Assert.Equal(sorted.Skip(2).Take(3).Concat(sorted.Skip(2).Take(3)).Skip(start - 2).Take(3), band);
-            starts.Add(band[0]);
-        }
-
-        Assert.Equal(3, starts.Count);
-    }
-
-    [Fact]
     public Task Take_With8ConcurrentTakersOn2000Entries_TakesEachExactlyOnce_AndLeavesTheQueueEmpty() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
@@ -175,20 +147,45 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
             Assert.Equal(3, (await other.ConsumeAsync(theirs, timeout.Token)).Count);
             var before = await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token);
 
-            Assert.False(await queue.TryClaimAsync(theirs[0].Name, timeout.Token));
+            Assert.Equal(ClaimOutcome.Gone, (await queue.ClaimAsync(theirs[0].Name, read: false, timeout.Token)).Outcome);
 
             // One failed transaction: no taken node came and went.
             var after = await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token);
             Assert.Equal([mine.Name], after.Children);
             Assert.Equal(before.Stat.Cversion, after.Stat.Cversion);
 
-            // The listing is out of date (child events came): the next take lists again instead of trying the gone entries.
-            await queue.ListingOutdated.WaitAsync(timeout.Token);
+            // Our listed names are all gone now: the next take misses them, lists again, and finds nothing free.
             Assert.Empty(await queue.TakeAsync(3, timeout: TimeSpan.Zero, cancellationToken: timeout.Token));
             Assert.Equal(2, queue.Listings);
-            Assert.Equal(0, queue.Misses);
+            Assert.Equal(3, queue.Misses);
             Assert.Equal([mine], await queue.ConsumeAsync([mine], timeout.Token));
             await AssertEmptyAsync(client, timeout.Token);
+        });
+
+    [Fact]
+    public Task Take_AfterOurOwnClaimsAndConsumes_WorksThroughOneListingWithoutListingAgain() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            const int Entries = 200;
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await queue.PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
+
+            // Each claim and consume of ours fires the watches of our own listing; that alone must not make us list again.
+            var values = new List<string>();
+            for (var i = 0; i < Entries; i++)
+            {
+                var item = Assert.Single(await queue.TakeAsync(1, timeout: TimeSpan.Zero, cancellationToken: timeout.Token));
+                Assert.Equal([item], await queue.ConsumeAsync([item], timeout.Token));
+                values.Add(Text(item.Value));
+            }
+
+            Assert.Equal(Enumerable.Range(0, Entries).Select(i => Text(PathEntry(i))), values);
+            Assert.Equal(1, queue.Listings);
+            Assert.Empty(await queue.TakeAsync(1, timeout: TimeSpan.Zero, cancellationToken: timeout.Token));
+            Assert.Equal(2, queue.Listings);
         });
 
     [Fact]
@@ -205,7 +202,7 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
             Assert.Equal(2, (await client.SetDataAsync($"{QueuePath}/entries/{Name}", Bytes("a"), -1, timeout.Token)).Version);
 
             // The server takes version -1 in a check operation as "any version".
-            Assert.True(await queue.TryClaimAsync(Name, timeout.Token));
+            Assert.Equal(ClaimOutcome.Claimed, (await queue.ClaimAsync(Name, read: false, timeout.Token)).Outcome);
 
             Assert.Equal(queue.Id, Text((await client.GetDataAsync($"{QueuePath}/taken/{Name}", null, timeout.Token)).Data));
         });
@@ -222,7 +219,7 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
             await queue.PutManyAsync([Bytes("a")], cancellationToken: timeout.Token);
             var theirs = Assert.Single(await other.TakeAsync(1, cancellationToken: timeout.Token));
 
-            Assert.False(await queue.TryClaimAsync(theirs.Name, timeout.Token));
+            Assert.Equal(ClaimOutcome.Held, (await queue.ClaimAsync(theirs.Name, read: false, timeout.Token)).Outcome);
 
             var taken = await client.GetDataAsync($"{QueuePath}/taken/{theirs.Name}", null, timeout.Token);
             Assert.Equal(other.Id, Text(taken.Data));
@@ -455,15 +452,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         public void Dispose() => _done.Dispose();
     }
 
-    /// <summary>Starts every priority band at its first entry: kazoo's order.</summary>
+    /// <summary>Scatters to the first untried name of a priority: kazoo's order.</summary>
     private sealed class FirstRandom : Random
     {
         public override int Next(int minValue, int maxValue) => minValue;
-    }
-
-    /// <summary>Starts every priority band of two or more entries at its second entry.</summary>
-    private sealed class SecondRandom : Random
-    {
-        public override int Next(int minValue, int maxValue) => maxValue - minValue > 1 ? minValue + 1 : minValue;
     }
 }

@@ -7,8 +7,8 @@ using ZkSync.ZooKeeper.Tests.Recipes.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
-/// <summary>What <see cref="LockingQueueStrategy.Cached"/> (the default) adds to kazoo's LockingQueue:
-/// listings only when the cache runs dry, and contenders that move on instead of waiting.</summary>
+/// <summary>What our queue (<see cref="BulkLockingQueue"/>, also behind <see cref="LockingQueue"/>) adds to kazoo's
+/// LockingQueue: listings only when the listed names run dry, and contenders that move on instead of waiting.</summary>
 [Collection(RecipesServerCollection.Name)]
 public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITestOutputHelper output)
 {
@@ -22,8 +22,7 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             using var timeout = new CancellationTokenSource(TestTimeout);
             await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
             var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
-            var view = Assert.IsType<CachedQueueEntryView>(queue.View);
-            Assert.Equal(LockingQueueStrategy.Cached, queue.Strategy);
+            var view = queue.Queue;
             await queue.PutAllAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
 
             Assert.Equal(["a", "b", "c"], await TakeAllAsync(queue, 3, timeout.Token));
@@ -34,7 +33,7 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             await queue.PutAsync(Bytes("later"), 100, timeout.Token);
             Assert.Equal(["late", "later"], await TakeAllAsync(queue, 2, timeout.Token));
             Assert.Equal(2, view.Listings);
-            Assert.Equal(0, queue.Misses);
+            Assert.Equal(0, queue.Queue.Misses);
         });
 
     [Fact]
@@ -54,8 +53,8 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             await other.CreateAsync($"{QueuePath}/taken/entry-100-0000000001", Bytes("f".PadLeft(32, '0')), chroot.Options.Acl, CreateMode.Ephemeral, timeout.Token);
 
             Assert.Equal("c", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
-            Assert.Equal(1, queue.Misses);
-            Assert.Equal(1, ((CachedQueueEntryView)queue.View).Listings);
+            Assert.Equal(1, queue.Queue.Misses);
+            Assert.Equal(1, queue.Queue.Listings);
             var taken = await client.GetDataAsync($"{QueuePath}/taken/{queue.Current!.Name}", null, timeout.Token);
             Assert.Equal(queue.Id, Text(taken.Data));
             Assert.True(taken.Stat.IsEphemeral);
@@ -69,7 +68,7 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
             var client = await chroot.ConnectAsync(timeout.Token);
             var queue = new LockingQueue(client, QueuePath, chroot.Options);
-            var other = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options, LockingQueueStrategy.KazooListing);
+            var other = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
             await queue.PutAllAsync([Bytes("a"), Bytes("b"), Bytes("c"), Bytes("d")], cancellationToken: timeout.Token);
             Assert.Equal("a", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
             Assert.Equal("b", Text(await other.GetAsync(TimeSpan.Zero, timeout.Token)));
@@ -80,7 +79,7 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             Assert.Equal("c", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
 
             // The gone "b" cost one failed transaction: no taken node came and went for it (kazoo's way: three child changes).
-            Assert.Equal(1, queue.Misses);
+            Assert.Equal(1, queue.Queue.Misses);
             var after = await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token);
             Assert.Equal([queue.Current!.Name], after.Children);
             Assert.Equal(before.Stat.Cversion + 1, after.Stat.Cversion);
@@ -101,11 +100,11 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             Assert.True(await other.ConsumeAsync(timeout.Token));
 
             // Our cache still holds "b": trying it empties the cache, and the wait must have a fresh watch behind it.
-            var view = (CachedQueueEntryView)queue.View;
-            Assert.Equal(1, view.Cached);
+            var view = queue.Queue;
+            Assert.Equal(1, view.CandidatesLeft);
             Assert.Null(await queue.GetAsync(TimeSpan.FromMilliseconds(200), timeout.Token));
             Assert.Equal(2, view.Listings);
-            Assert.Equal(1, queue.Misses);
+            Assert.Equal(1, queue.Queue.Misses);
 
             var get = queue.GetAsync(null, timeout.Token);
             await other.PutAsync(Bytes("c"), cancellationToken: timeout.Token);
@@ -129,7 +128,7 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             // All take their first entry from the same listing.
             var first = await Task.WhenAll(queues.Select(queue => Task.Run(() => queue.GetAsync(TimeSpan.Zero, timeout.Token))));
             Assert.Equal(Consumers, first.Select(Text).Distinct().Count());
-            Assert.All(queues, queue => Assert.Equal(1, ((CachedQueueEntryView)queue.View).Listings));
+            Assert.All(queues, queue => Assert.Equal(1, queue.Queue.Listings));
 
             await Task.WhenAll(queues.Select(queue => Task.Run(async () =>
             {
@@ -147,8 +146,8 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
                 }
             })));
 
-            var misses = queues.Sum(queue => queue.Misses);
-            var listings = queues.Sum(queue => ((CachedQueueEntryView)queue.View).Listings);
+            var misses = queues.Sum(queue => queue.Queue.Misses);
+            var listings = queues.Sum(queue => queue.Queue.Listings);
             output.WriteLine($"{Consumers} consumers, {Items} items: {misses} misses, {listings} listings");
             Assert.Equal(Enumerable.Range(0, Items).Select(i => i.ToString("D4", null)), consumed.Order(StringComparer.Ordinal));
 
@@ -157,22 +156,20 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             Assert.InRange(listings, Consumers, Items / 4);
         });
 
-    [Theory]
-    [InlineData(LockingQueueStrategy.Cached, "b")]
-    [InlineData(LockingQueueStrategy.KazooListing, "urgent")]
-    public Task Get_AnEntryPutAfterTheLastListing_IsSeenAtOnceOnlyByTheKazooListingStrategy(LockingQueueStrategy strategy, string expected) =>
+    [Fact]
+    public Task Get_AnEntryPutAfterTheLastListing_IsSeenOnlyOnceTheListedNamesRunDry() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
             await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options, strategy);
+            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
             await queue.PutAllAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
             Assert.Equal(["a"], await TakeAllAsync(queue, 1, timeout.Token));
 
             await queue.PutAsync(Bytes("urgent"), 0, timeout.Token);
 
-            Assert.Equal(expected, Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
-            Assert.Equal(strategy == LockingQueueStrategy.Cached ? typeof(CachedQueueEntryView) : typeof(ListingQueueEntryView), queue.View.GetType());
+            Assert.Equal(["b", "urgent"], await TakeAllAsync(queue, 2, timeout.Token));
+            Assert.Equal(2, queue.Queue.Listings);
         });
 
     private static async Task<List<string>> TakeAllAsync(LockingQueue queue, int count, CancellationToken cancellationToken)

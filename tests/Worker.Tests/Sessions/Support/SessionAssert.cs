@@ -3,7 +3,8 @@ namespace ZkSync.Worker.Tests.Sessions.Support;
 /// <summary>Assertions about what a finished session leaves in ZooKeeper.</summary>
 public static class SessionAssert
 {
-    /// <summary>The persistent nodes the original leaves behind after a clean session (relative to the session node).</summary>
+    /// <summary>The persistent nodes the original leaves behind after a clean session (relative to the session node), and
+    /// our master's <c>S/summary</c> (kept for the operator).</summary>
     public static IReadOnlyList<string> Skeleton { get; } =
     [
         "",
@@ -16,6 +17,7 @@ public static class SessionAssert
         "/parties/sources",
         "/portlock",
         "/portmap",
+        "/summary",
         "/usedports",
         "/usedports/127.0.0.1",
         "/watch",
@@ -31,7 +33,7 @@ public static class SessionAssert
     }
 
     /// <summary>No ephemeral node, no queue, no <c>watch/ready</c>, no stats: what any ended session must leave,
-    /// whichever workers took part (a session without destinations has no port nodes, for example).</summary>
+    /// whichever workers took part (a session without destinations has no port nodes, an original master's no summary).</summary>
     public static async Task OnlyPersistentNodesWithoutQueuesAsync(LocalSession session)
     {
         ArgumentNullException.ThrowIfNull(session);

@@ -62,6 +62,24 @@ public static class ZooKeeperInspector
         zk.stop()
         """;
 
+    private const string ReadScript = """
+        import base64, sys
+        from kazoo.client import KazooClient
+        zk = KazooClient(hosts=sys.argv[1], auth_data=[("digest", "root:admin")])
+        zk.start(timeout=30)
+        data, _ = zk.get(sys.argv[2])
+        print(base64.b64encode(data).decode("ascii"), flush=True)
+        zk.stop()
+        """;
+
+    /// <summary>The data of the node at <paramref name="path"/> (which must exist).</summary>
+    public static async Task<byte[]> ReadAsync(string connectionString, string path, CancellationToken cancellationToken)
+    {
+        var result = (await KazooScript.RunAsync(ReadScript, [connectionString, path], null, TimeSpan.FromSeconds(60), cancellationToken)
+            .ConfigureAwait(false)).EnsureSuccess();
+        return Convert.FromBase64String(result.StandardOutput.Trim());
+    }
+
     /// <summary>Every znode at and below <paramref name="root"/>, depth first, sorted by name.</summary>
     public static async Task<IReadOnlyList<Znode>> ListAsync(string connectionString, string root, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ZkSync.Contracts;
 
 namespace ZkSync.Worker.Tests.Wire.Support;
 
@@ -8,7 +9,8 @@ namespace ZkSync.Worker.Tests.Wire.Support;
 /// Turns a dump of one session into comparable lines <c>"E|P &lt;path below S&gt; = &lt;data&gt;"</c>: uuid4 hex
 /// in names becomes <c>&lt;uuid&gt;</c>, 10-digit sequence suffixes <c>&lt;seq&gt;</c>, 32-hex data <c>&lt;id&gt;</c>,
 /// each worker's <c>host:pid</c> its label, ports their offset from the session's start port, and the
-/// source base path <c>&lt;base&gt;</c>. What is left is exactly what PROTOCOL.md fixes.
+/// source base path <c>&lt;base&gt;</c>, and our <c>S/progress</c> document <c>&lt;progress&gt;</c> when it parses as
+/// one (its counts and times vary). What is left is exactly what docs/PROTOCOL.md fixes.
 /// </summary>
 public sealed partial class WireNormalizer(string sessionPath, string basePath, int startPort, IReadOnlyDictionary<int, string> labelsByPid)
 {
@@ -23,7 +25,9 @@ public sealed partial class WireNormalizer(string sessionPath, string basePath, 
         var path = Normalize(node.Path[sessionPath.Length..]);
         path = UuidName().Replace(path, "<uuid>__");
         path = SequenceSuffix().Replace(path, "<seq>");
-        var data = Normalize(Encoding.UTF8.GetString(node.Data));
+        var data = path == "/" + ZnodeLayout.ProgressNode
+            ? SessionProgress.FromJson(node.Data) is null ? "<not a SessionProgress>" : "<progress>"
+            : Normalize(Encoding.UTF8.GetString(node.Data));
         data = HexId().Replace(data, "<id>");
         return $"{(node.Ephemeral ? 'E' : 'P')} {path} = {data}";
     }
