@@ -17,11 +17,4 @@ public sealed class MasterReplacedException : Exception
         : base(message, innerException)
     {
     }
-
-    internal MasterReplacedException(string progressPath, int expectedVersion, int foundVersion)
-        : base(foundVersion < 0
-            ? $"{progressPath} was written by another master (it is no longer at version {expectedVersion}): another worker took over"
-            : $"{progressPath} is at version {foundVersion}, not {expectedVersion} or {expectedVersion + 1}: another worker took over")
-    {
-    }
 }

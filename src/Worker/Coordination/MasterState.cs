@@ -1,6 +1,7 @@
 using ZkSync.Contracts;
 using ZkSync.Worker.Walk;
 using ZkSync.ZooKeeper;
+using ZkSync.ZooKeeper.Recipes;
 
 namespace ZkSync.Worker.Coordination;
 
@@ -9,25 +10,24 @@ namespace ZkSync.Worker.Coordination;
 /// wire format, docs/PROTOCOL.md): <c>S/progress</c> (<see cref="SessionProgress"/>: the counts), <c>S/walkcursor</c>
 /// (the last path entry queued) and <c>S/failures</c> (every failed path with its error). Every change of the
 /// queue the master makes goes in one transaction with the progress document that counts it, checked against the
-/// version this master last wrote, so the counts are never ahead or behind the queue, a lost reply is settled by
-/// that version (one more: it happened; the same: send again), and a master that was replaced (its version is
-/// stale) cannot write: <see cref="MasterReplacedException"/>.
+/// version this master last wrote (the progress node is the transaction's <see cref="VersionMarker"/>), so the
+/// counts are never ahead or behind the queue, a lost reply is settled by that version (one more: it happened;
+/// the same: send again), and a master that was replaced (its version is stale) cannot write:
+/// <see cref="MasterReplacedException"/>.
 /// </summary>
 internal sealed class MasterState
 {
     private readonly WorkerSession _session;
-    private readonly string _progressPath;
+    private readonly VersionMarker _progress;
     private readonly string _cursorPath;
     private readonly Dictionary<string, FailureRecord> _failures = new(StringComparer.Ordinal);
-    private int _progressVersion;
 
     private MasterState(WorkerSession session, SessionProgress progress, int progressVersion, byte[] cursor)
     {
         _session = session;
-        _progressPath = ZnodeLayout.Progress(session.Name);
+        _progress = new VersionMarker(session.Client, ZnodeLayout.Progress(session.Name), progressVersion, session.Retry);
         _cursorPath = ZnodeLayout.WalkCursor(session.Name);
         Progress = progress;
-        _progressVersion = progressVersion;
         Cursor = cursor;
     }
 
@@ -85,9 +85,8 @@ internal sealed class MasterState
     {
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(next);
-        var expected = _progressVersion;
         var document = next with { UpdatedAt = _session.Time.GetUtcNow(), Master = _session.WhoAmI };
-        List<Op> transaction = [.. operations, Op.SetData(_progressPath, document.ToJsonBytes(), expected)];
+        List<Op> transaction = [.. operations];
         if (cursor is not null)
         {
             transaction.Add(CursorOp(cursor));
@@ -95,28 +94,13 @@ internal sealed class MasterState
 
         try
         {
-            await _session.Retry.ExecuteAsync(
-                async token =>
-                {
-                    await _session.Client.MultiAsync(transaction, token).ConfigureAwait(false);
-                    return true;
-                },
-                async token =>
-                {
-                    await _session.Client.SyncAsync(_progressPath, token).ConfigureAwait(false);
-                    var version = (await _session.Client.GetDataAsync(_progressPath, null, token).ConfigureAwait(false)).Stat.Version;
-                    return version == expected + 1 ? Settlement<bool>.Known(true)
-                        : version == expected ? Settlement<bool>.NotApplied
-                        : throw new MasterReplacedException(_progressPath, expected, version);
-                },
-                cancellationToken).ConfigureAwait(false);
+            await _progress.CommitAsync(transaction, document.ToJsonBytes(), cancellationToken).ConfigureAwait(false);
         }
-        catch (BadVersionException exception) when (exception.FailedOperationIndex == operations.Count)
+        catch (MarkerMovedException exception)
         {
-            throw new MasterReplacedException(_progressPath, expected, -1);
+            throw new MasterReplacedException($"{exception.Message}: another worker took the session over", exception);
         }
 
-        _progressVersion = expected + 1;
         Progress = document;
         if (cursor is not null)
         {

@@ -48,6 +48,12 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
             LogUsage(_logger, exception.Message);
             return ExitCodes.Usage;
         }
+        catch (Exception exception) when (exception is SessionExpiredException or AuthFailedException)
+        {
+            // Lost right after it was made (a starved machine, a server that restarted with it): a crash, said so.
+            LogSessionLost(_logger, exception.Message);
+            return RoleOutcome.Lost.ExitCode;
+        }
 
         await using (session.ConfigureAwait(false))
         {

@@ -72,7 +72,9 @@ internal sealed class WorkerSession : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
         try
         {
-            await client.AddDigestAuthAsync(options.User, options.Passwd, cancellationToken).ConfigureAwait(false);
+            // Idempotent, so retried like everything else: the first connection may drop right after the handshake.
+            await new ZooKeeperRetryPolicy { TimeProvider = time }.ExecuteAsync(
+                token => client.AddDigestAuthAsync(options.User, options.Passwd, token), cancellationToken).ConfigureAwait(false);
             return new WorkerSession(client, options, whoAmI, loggerFactory, time);
         }
         catch
@@ -85,6 +87,13 @@ internal sealed class WorkerSession : IAsyncDisposable
     /// <summary><c>--servers</c> as a connection string (the original's hosts joined with commas).</summary>
     public static string ConnectionStringOf(IReadOnlyList<string> servers) => string.Join(',', servers);
 
+    /// <summary>
+    /// This worker's member node in party <c>allsd</c>, as a <see cref="VersionMarker"/> for transactions that must not
+    /// apply twice (the stats a source adds): only this worker writes it, its data stays its whoami (what the
+    /// original reads), its version counts those transactions. Null before <see cref="JoinPartiesAsync"/> joined allsd.
+    /// </summary>
+    public VersionMarker? Marker { get; private set; }
+
     /// <summary>Joins the named parties of this session (<c>S/parties/&lt;party&gt;</c>) with <see cref="WhoAmI"/>.</summary>
     public async Task JoinPartiesAsync(IEnumerable<string> parties, CancellationToken cancellationToken)
     {
@@ -93,6 +102,10 @@ internal sealed class WorkerSession : IAsyncDisposable
             var party = NewParty(name);
             await party.JoinAsync(cancellationToken).ConfigureAwait(false);
             _parties.Add(party);
+            if (name == ZnodeLayout.PartyAll)
+            {
+                Marker = await VersionMarker.LoadAsync(Client, KazooNames.Combine(party.Path, party.NodeName), Retry, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -165,6 +165,7 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
         var display = new ProgressDisplay(output, !Console.IsOutputRedirected);
         var interrupted = false;
         var crashed = false;
+        var ended = false;
         var restartsDue = new Dictionary<WorkerSlot, long>();
         var interruptSignal = Task.Delay(Timeout.Infinite, interrupt);
         var killSignal = Task.Delay(Timeout.Infinite, kill);
@@ -230,6 +231,18 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
                     }
 
                     break;
+                }
+            }
+
+            if (!ended && File.Exists(summaryFile))
+            {
+                // The master wrote its summary after every worker of the session had left it: one still running
+                // joined too late (a restart after the end) and would wait for a next session. Stop it.
+                ended = true;
+                restartsDue.Clear();
+                foreach (var worker in _workers.Where(w => !w.Current.HasExited))
+                {
+                    worker.Current.Terminate();
                 }
             }
 

@@ -28,27 +28,38 @@ internal sealed partial class InitTreeRole(InitTreeOptions options, ILoggerFacto
                 LoggerFactory = loggerFactory,
             },
             cancellationToken).ConfigureAwait(false);
-        await client.AddDigestAuthAsync(InitTreePlan.RootUser, plan.RootPassword, cancellationToken).ConfigureAwait(false);
+        var retry = ZooKeeperRetryPolicy.Default;
+        await retry.ExecuteAsync(token => client.AddDigestAuthAsync(InitTreePlan.RootUser, plan.RootPassword, token), cancellationToken).ConfigureAwait(false);
         var rootAcl = new[] { Acl.Digest(InitTreePlan.RootUser, plan.RootPassword, Permissions.All) };
 
         foreach (var node in plan.Nodes)
         {
             var acl = node.Acls.Select(a => new Acl(a.Permissions, DigestAcl.Scheme, a.Id)).ToList();
-            if (await client.ExistsAsync(node.Path, null, cancellationToken).ConfigureAwait(false) is null)
+            if (await retry.ExecuteAsync(token => client.ExistsAsync(node.Path, null, token), cancellationToken).ConfigureAwait(false) is null)
             {
                 if (node.MakePath)
                 {
                     var parent = node.Path[..Math.Max(1, node.Path.LastIndexOf('/'))];
-                    await client.EnsurePathAsync(parent, rootAcl, cancellationToken).ConfigureAwait(false);
+                    await client.EnsurePathAsync(parent, rootAcl, retry, cancellationToken).ConfigureAwait(false);
                 }
 
-                await client.CreateAsync(node.Path, Encoding.UTF8.GetBytes(node.Value), acl, CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
+                await retry.ExecuteAsync(async (attempt, token) =>
+                {
+                    try
+                    {
+                        await client.CreateAsync(node.Path, Encoding.UTF8.GetBytes(node.Value), acl, CreateMode.Persistent, token).ConfigureAwait(false);
+                    }
+                    catch (NodeExistsException) when (attempt.IsRetry)
+                    {
+                        // Created by our earlier attempt whose reply was lost (its ACL is the one we meant).
+                    }
+                }, cancellationToken).ConfigureAwait(false);
                 LogCreated(_logger, node.Path, acl.Count);
             }
             else
             {
                 LogExists(_logger, node.Path);
-                await client.SetAclAsync(node.Path, acl, -1, cancellationToken).ConfigureAwait(false);
+                await retry.ExecuteAsync(token => client.SetAclAsync(node.Path, acl, -1, token), cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -63,6 +63,14 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             await TakeOverAsync(cancellationToken).ConfigureAwait(false);
             ending = readyValue != ZnodeLayout.ReadyStart;
         }
+        else if (await ReadSummaryAsync(cancellationToken).ConfigureAwait(false) is { } finished)
+        {
+            // Our previous master had written its summary and was deleting the session's nodes: finish that.
+            LogSummaryAlreadyWritten(_logger);
+            await FinishAsync(finished, session.Lost).ConfigureAwait(false);
+            await WriteSummaryOutputsAsync(finished, session.Lost).ConfigureAwait(false);
+            return finished.ExitCode;
+        }
         else
         {
             return await RecoverFromCrashedRunAsync(cancellationToken).ConfigureAwait(false);
@@ -433,10 +441,8 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     /// </summary>
     private async Task<SessionSummaryDocument> CleanupAsync(CancellationToken cancellationToken)
     {
-        var summaryPath = ZnodeLayout.Summary(session.Name);
         SessionSummaryDocument summary;
-        if (await session.ReadAsync(summaryPath, cancellationToken).ConfigureAwait(false) is { } written &&
-            SessionSummaryDocument.FromJson(written.Data) is { } previous)
+        if (await ReadSummaryAsync(cancellationToken).ConfigureAwait(false) is { } previous)
         {
             LogSummaryAlreadyWritten(_logger);
             summary = previous;
@@ -444,17 +450,29 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         else
         {
             summary = await AccountAsync(cancellationToken).ConfigureAwait(false);
-            await session.CreateAsync(summaryPath, Encoding.UTF8.GetBytes(summary.ToJson()), CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
+            await session.CreateAsync(ZnodeLayout.Summary(session.Name), Encoding.UTF8.GetBytes(summary.ToJson()), CreateMode.Persistent, cancellationToken)
+                .ConfigureAwait(false);
         }
 
+        await FinishAsync(summary, cancellationToken).ConfigureAwait(false);
+        return summary;
+    }
+
+    /// <summary>The summary a master of this session has written, if any (a new session deletes a stale one at start).</summary>
+    private async Task<SessionSummaryDocument?> ReadSummaryAsync(CancellationToken cancellationToken) =>
+        await session.ReadAsync(ZnodeLayout.Summary(session.Name), cancellationToken).ConfigureAwait(false) is { } written
+            ? SessionSummaryDocument.FromJson(written.Data)
+            : null;
+
+    /// <summary>The end of the cleanup, after the summary: the session's nodes deleted, the lock released, the done-file.</summary>
+    private async Task FinishAsync(SessionSummaryDocument summary, CancellationToken cancellationToken)
+    {
         await DeleteSessionNodesAsync(cancellationToken).ConfigureAwait(false);
         LogCleanupDone(_logger);
         if (_options.DoneFile is { } doneFile)
         {
             DoneFile.Write(doneFile, summary.PathsUnfinished, summary.PathsFailed, summary.PathsCompleted, session.Time.GetUtcNow());
         }
-
-        return summary;
     }
 
     /// <summary>The session's final account, from ZooKeeper (so it is the same whichever master makes it). Reads only,

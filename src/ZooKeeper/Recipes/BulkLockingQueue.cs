@@ -13,11 +13,13 @@ namespace ZkSync.ZooKeeper.Recipes;
 /// <remarks>
 /// <list type="bullet">
 /// <item>Listing: both children are listed (with watches) only when the names of the last listing are used
-/// up, or <see cref="StaleAfterMisses"/> claims in a row missed (others took or consumed them meanwhile). A child
+/// up, or <see cref="StaleAfterMisses"/> names in a row were found gone (others consumed them meanwhile). A child
 /// event alone (our own claims and consumes cause them too) does not make a listing stale: it only wakes a
 /// take that found nothing free.</item>
-/// <item>Candidates: <see cref="QueueCandidates"/> hands the listed names out in queue order; after a claim
-/// lost to another taker it continues at a random name of the same priority, so takers spread.</item>
+/// <item>Candidates: <see cref="QueueCandidates"/> hands the listed names out in queue order (lower priority first,
+/// as kazoo); a claim lost to another taker moves this taker to a random name of the same priority, and a taker of
+/// many entries starts each listing at one once others take too, so takers that listed together spread over the
+/// queue and work on different parts of it, in contiguous runs. A taker alone takes in queue order.</item>
 /// <item>Claim: one transaction (check the entry exists, create the taken node). Consume: one transaction
 /// (check the taken node's version, delete entry and taken node, plus what the caller adds, e.g. the put of a
 /// completion), so the caller's write happens exactly when the entry goes.</item>
@@ -61,7 +63,9 @@ public sealed class BulkLockingQueue
 
     /// <summary>czxid of the <c>entries</c> node the peeked data came from (a queue rebuilt reuses entry names).</summary>
     private long _entriesCzxid;
+    private int _goneInARow;
     private int _missesInARow;
+    private bool _othersTaking;
     private bool _pathsEnsured;
 
     public BulkLockingQueue(ZooKeeperClient client, string path, RecipeOptions? options = null)
@@ -135,7 +139,7 @@ public sealed class BulkLockingQueue
                     }
 
                     changed = _changed.Arm();
-                    await RelistAsync(cancellationToken).ConfigureAwait(false);
+                    await RelistAsync(maxItems > 1, cancellationToken).ConfigureAwait(false);
                 }
 
                 var taken = await TakeFromCandidatesAsync(maxItems, belongsWith, accept, cancellationToken).ConfigureAwait(false);
@@ -351,8 +355,8 @@ public sealed class BulkLockingQueue
         int maxItems, Func<QueueItem, QueueItem, bool>? belongsWith, Func<QueueItem, bool>? accept, CancellationToken cancellationToken)
     {
         var chosen = new List<(string Name, byte[]? Data)>();
-        var missed = 0;
-        var heldByOthers = false;
+        var gone = 0;
+        var held = 0;
         if (belongsWith is null && accept is null)
         {
             while (chosen.Count < maxItems && _candidates.TryNext(out var name))
@@ -381,7 +385,7 @@ public sealed class BulkLockingQueue
                 {
                     if (values[i] is not { } value)
                     {
-                        missed++;
+                        gone++;
                         continue;
                     }
 
@@ -419,12 +423,18 @@ public sealed class BulkLockingQueue
             }
             else
             {
-                missed++;
-                heldByOthers |= claims[i].Outcome == ClaimOutcome.Held;
+                if (claims[i].Outcome == ClaimOutcome.Held)
+                {
+                    held++;
+                }
+                else
+                {
+                    gone++;
+                }
             }
         }
 
-        OnClaims(taken.Count, missed, heldByOthers);
+        OnClaims(taken.Count, gone, held);
         if (cancellationToken.IsCancellationRequested && taken.Count > 0)
         {
             await ReleaseAsync(taken, CancellationToken.None).ConfigureAwait(false);
@@ -434,21 +444,28 @@ public sealed class BulkLockingQueue
         return taken;
     }
 
-    /// <summary>After a round of claims: misses in a row make the listing stale; a loss to another taker moves elsewhere.</summary>
-    private void OnClaims(int taken, int missed, bool heldByOthers)
+    /// <summary>
+    /// After a round of claims. Names found gone mean the listing is out of date: after <see cref="StaleAfterMisses"/>
+    /// of them in a row (or four times as many misses of any kind) the rest is dropped and the next take lists again.
+    /// A claim lost to another taker means someone works right here (others listed when we did): go elsewhere, to a
+    /// random name of the same priority. A name merely gone leaves the order alone, so one taker behind another still
+    /// takes entries in queue order.
+    /// </summary>
+    private void OnClaims(int taken, int gone, int held)
     {
-        Misses += missed;
-        _missesInARow = taken > 0 ? 0 : _missesInARow + missed;
-        if (_missesInARow >= StaleAfterMisses)
+        Misses += gone + held;
+        _othersTaking |= held > 0;
+        _goneInARow = taken > 0 ? 0 : _goneInARow + gone;
+        _missesInARow = taken > 0 ? 0 : _missesInARow + gone + held;
+        if (_goneInARow >= StaleAfterMisses || _missesInARow >= 4 * StaleAfterMisses)
         {
             _logger.LogDebug("Queue {Path}: {Misses} claims in a row missed; listing again next time", Path, _missesInARow);
             _candidates.Clear();
+            _goneInARow = 0;
             _missesInARow = 0;
         }
-        else if (heldByOthers)
+        else if (held > 0)
         {
-            // Someone works right here (others listed when we did): go elsewhere. A name merely gone leaves the
-            // order alone, so one taker behind another still takes entries in queue order.
             _candidates.Scatter();
         }
     }
@@ -458,9 +475,10 @@ public sealed class BulkLockingQueue
     private async Task<byte[]?> PeekOneAsync(string name, CancellationToken cancellationToken) =>
         _peeked.TryGetValue(name, out var cached) ? cached : await ReadEntryAsync(name, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Lists both children with watches and makes the free entries the candidates, in queue order.
-    /// Keeps the data read of entries still listed.</summary>
-    private async Task RelistAsync(CancellationToken cancellationToken)
+    /// <summary>Lists both children with watches and makes the free entries the candidates, in queue order; for a
+    /// taker of many (<paramref name="spread"/>) once others take too, from a random name of the first priority, so
+    /// batch takers that list together do not all claim the same run. Keeps the data read of entries still listed.</summary>
+    private async Task RelistAsync(bool spread, CancellationToken cancellationToken)
     {
         var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
         if (listing.EntriesCzxid != _entriesCzxid)
@@ -479,6 +497,13 @@ public sealed class BulkLockingQueue
 
         var free = listing.Entries.Where(name => !listing.Taken.Contains(name)).ToArray();
         _candidates.Reset(free);
+        _othersTaking |= listing.Taken.Any(name => !ClaimedInThisSession(name));
+        if (spread && _othersTaking)
+        {
+            _candidates.Scatter();
+        }
+
+        _goneInARow = 0;
         _missesInARow = 0;
         Listings++;
         _logger.LogDebug("Queue {Path}: listed {Free} free of {Entries} entries", Path, free.Length, listing.Entries.Count);

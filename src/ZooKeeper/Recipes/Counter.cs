@@ -7,7 +7,10 @@ namespace ZkSync.ZooKeeper.Recipes;
 /// <summary>
 /// kazoo's integer <c>Counter</c>: the node (ensured first, empty data) holds the value as ASCII
 /// decimal (Python's <c>repr</c> of an int; empty means <see cref="DefaultValue"/>). A change reads
-/// value and version, writes the sum with that version, and starts over on BadVersion.
+/// value and version, writes the sum with that version, and starts over on BadVersion. After a lost reply
+/// the write counts as applied when the node holds its bytes at the next version; when others changed the
+/// counter meanwhile that cannot be told, and the change is made again. Exact counts under concurrency need
+/// the write in a transaction with a <see cref="VersionMarker"/> (zkrsync's stats do that).
 /// </summary>
 public sealed class Counter
 {

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using ZkSync.Worker.Tests.Support;
+using ZkSync.Testing;
 using ZkSync.Worker.Walk;
 
 namespace ZkSync.Worker.Tests.Walk;

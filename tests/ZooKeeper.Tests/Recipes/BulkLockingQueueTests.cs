@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -19,9 +20,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
             Assert.Equal(3, await queue.CountAsync(false, timeout.Token));
 
@@ -49,8 +50,8 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options, new FirstRandom());
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions, new FirstRandom());
             await queue.PutManyAsync([Bytes("1_a"), Bytes("1_b"), Bytes("0_c"), Bytes("1_d"), Bytes("0_e"), Bytes("1_f")], cancellationToken: timeout.Token);
 
             Assert.Equal(["1_a", "1_b", "1_d"], await TakeAndConsumeAsync(queue, 3, SameKind, timeout.Token));
@@ -64,8 +65,8 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([.. Enumerable.Range(0, 5).Select(i => Bytes($"unwanted{i}"))], cancellationToken: timeout.Token);
 
             // More unwanted entries than one look-ahead (2 x maxItems) covers: one listing, then a wait until the timeout.
@@ -86,8 +87,8 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             for (var i = 0; i < 4; i++)
             {
                 await queue.PutManyAsync([Bytes($"normal{i}")], 100, timeout.Token);
@@ -118,9 +119,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
             const int Entries = 2000;
             const int Takers = 8;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsync(timeout.Token)));
-            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
+            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions)).ToArray();
             await queues[0].PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
 
             using var consumption = new Consumption(Entries);
@@ -136,10 +137,10 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
-            var other = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var other = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a"), Bytes("b"), Bytes("c"), Bytes("d")], cancellationToken: timeout.Token);
             var mine = Assert.Single(await queue.TakeAsync(1, cancellationToken: timeout.Token));
             Assert.Equal(1, queue.Listings);
@@ -168,9 +169,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         {
             const int Entries = 200;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
 
             // Each claim and consume of ours fires the watches of our own listing; that alone must not make us list again.
@@ -193,9 +194,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a")], cancellationToken: timeout.Token);
             const string Name = "entry-100-0000000000";
             await client.SetDataAsync($"{QueuePath}/entries/{Name}", Bytes("a"), -1, timeout.Token);
@@ -212,10 +213,10 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
-            var other = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var other = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a")], cancellationToken: timeout.Token);
             var theirs = Assert.Single(await other.TakeAsync(1, cancellationToken: timeout.Token));
 
@@ -230,10 +231,10 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
-            var other = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var other = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
             var mine = await queue.TakeAsync(2, cancellationToken: timeout.Token);
             Assert.Equal(2, mine.Count);
@@ -258,9 +259,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
             var mine = await queue.TakeAsync(2, cancellationToken: timeout.Token);
             var takenNode = $"{QueuePath}/taken/{mine[0].Name}";
@@ -276,11 +277,11 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var departing = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(departing, QueuePath, chroot.Options);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var other = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var departing = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(departing, QueuePath, chroot.RecipeOptions);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var other = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
             var lost = await queue.TakeAsync(3, cancellationToken: timeout.Token);
             Assert.Equal(3, lost.Count);
@@ -302,10 +303,10 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
             const int Entries = 300;
             const int Takers = 3;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
             await using var kazoo = await KazooActor.StartAsync("kazoo", chroot, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsync(timeout.Token)));
-            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
+            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions)).ToArray();
             await queues[0].PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
             using var consumption = new Consumption(Entries);
 
@@ -344,9 +345,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
             const int Entries = 1000;
             const int Takers = 8;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsync(timeout.Token)));
-            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
+            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions)).ToArray();
             await queues[0].PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
             foreach (var queue in queues)
             {

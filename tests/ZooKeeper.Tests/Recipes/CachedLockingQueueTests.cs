@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -20,8 +21,8 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             var view = queue.Queue;
             await queue.PutAllAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
 
@@ -41,16 +42,16 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
-            var other = await chroot.ConnectAsync(timeout.Token);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var other = await chroot.ConnectAsUserAsync(timeout.Token);
             await queue.PutAllAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
             Assert.Equal("a", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
             Assert.True(await queue.ConsumeAsync(timeout.Token));
 
             // Someone else (a kazoo consumer, say) takes "b" after our listing.
-            await other.CreateAsync($"{QueuePath}/taken/entry-100-0000000001", Bytes("f".PadLeft(32, '0')), chroot.Options.Acl, CreateMode.Ephemeral, timeout.Token);
+            await other.CreateAsync($"{QueuePath}/taken/entry-100-0000000001", Bytes("f".PadLeft(32, '0')), chroot.RecipeOptions.Acl, CreateMode.Ephemeral, timeout.Token);
 
             Assert.Equal("c", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
             Assert.Equal(1, queue.Queue.Misses);
@@ -65,10 +66,10 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
-            var other = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var other = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutAllAsync([Bytes("a"), Bytes("b"), Bytes("c"), Bytes("d")], cancellationToken: timeout.Token);
             Assert.Equal("a", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
             Assert.Equal("b", Text(await other.GetAsync(TimeSpan.Zero, timeout.Token)));
@@ -90,9 +91,9 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
-            var other = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
+            var other = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutAllAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
             Assert.Equal("a", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
             Assert.True(await queue.ConsumeAsync(timeout.Token));
@@ -118,11 +119,11 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             const int Items = 400;
             const int Consumers = 8;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, Consumers).Select(_ => chroot.ConnectAsync(timeout.Token)));
-            var producer = new LockingQueue(clients[0], QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, Consumers).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
+            var producer = new LockingQueue(clients[0], QueuePath, chroot.RecipeOptions);
             await producer.PutAllAsync([.. Enumerable.Range(0, Items).Select(i => Bytes(i.ToString("D4", null)))], cancellationToken: timeout.Token);
-            var queues = clients.Select(client => new LockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            var queues = clients.Select(client => new LockingQueue(client, QueuePath, chroot.RecipeOptions)).ToArray();
             var consumed = new ConcurrentBag<string>();
 
             // All take their first entry from the same listing.
@@ -161,8 +162,8 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutAllAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
             Assert.Equal(["a"], await TakeAllAsync(queue, 1, timeout.Token));
 

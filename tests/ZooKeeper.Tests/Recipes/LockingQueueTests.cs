@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -18,9 +19,9 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
 
             await queue.PutAsync(Bytes("a"), cancellationToken: timeout.Token);
             await queue.PutAsync(Bytes("b"), 7, timeout.Token);
@@ -47,9 +48,9 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutAsync(Bytes("late"), 200, timeout.Token);
             await queue.PutAsync(Bytes("first"), 100, timeout.Token);
             await queue.PutAsync(Bytes("urgent"), 0, timeout.Token);
@@ -79,8 +80,8 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             var started = TimeProvider.System.GetTimestamp();
 
             Assert.Null(await queue.GetAsync(TimeSpan.FromMilliseconds(300), timeout.Token));
@@ -93,8 +94,8 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
 
             var get = queue.GetAsync(null, cancel.Token);
@@ -108,10 +109,10 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var consumerClient = await chroot.ConnectAsync(timeout.Token);
-            var consumer = new LockingQueue(consumerClient, QueuePath, chroot.Options);
-            var producer = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var consumerClient = await chroot.ConnectAsUserAsync(timeout.Token);
+            var consumer = new LockingQueue(consumerClient, QueuePath, chroot.RecipeOptions);
+            var producer = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await producer.CountAsync(timeout.Token);
 
             var get = consumer.GetAsync(null, timeout.Token);
@@ -126,9 +127,9 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var first = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
-            var second = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var first = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
+            var second = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await first.PutAsync(Bytes("one"), cancellationToken: timeout.Token);
             await first.PutAsync(Bytes("two"), cancellationToken: timeout.Token);
 
@@ -148,10 +149,10 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var takerClient = await chroot.ConnectAsync(timeout.Token);
-            var taker = new LockingQueue(takerClient, QueuePath, chroot.Options);
-            var other = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var takerClient = await chroot.ConnectAsUserAsync(timeout.Token);
+            var taker = new LockingQueue(takerClient, QueuePath, chroot.RecipeOptions);
+            var other = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await taker.PutAsync(Bytes("job"), cancellationToken: timeout.Token);
             Assert.Equal("job", Text(await taker.GetAsync(TimeSpan.Zero, timeout.Token)));
             var waiting = other.GetAsync(null, timeout.Token);
@@ -167,9 +168,9 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutAsync(Bytes("job"), cancellationToken: timeout.Token);
             Assert.Equal("job", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
             await client.DeleteAsync($"{QueuePath}/taken/{queue.Current!.Name}", -1, timeout.Token);
@@ -185,9 +186,9 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.CountAsync(timeout.Token);
 
             Assert.Equal(ClaimOutcome.Gone, (await queue.Queue.ClaimAsync("entry-100-0000000042", read: true, timeout.Token)).Outcome);
@@ -201,9 +202,9 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         {
             const int Items = 1000;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => chroot.ConnectAsync(timeout.Token)));
-            var producer = new LockingQueue(clients[0], QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
+            var producer = new LockingQueue(clients[0], QueuePath, chroot.RecipeOptions);
             for (var batch = 0; batch < Items; batch += 100)
             {
                 await producer.PutAllAsync([.. Enumerable.Range(batch, 100).Select(i => Bytes(i.ToString("D4", null)))], 100, timeout.Token);
@@ -214,7 +215,7 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
 
             async Task ConsumeAsync(ZooKeeperClient client)
             {
-                var queue = new LockingQueue(client, QueuePath, chroot.Options);
+                var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
                 while (true)
                 {
                     if (await queue.GetAsync(TimeSpan.FromMilliseconds(500), timeout.Token) is { } value)
