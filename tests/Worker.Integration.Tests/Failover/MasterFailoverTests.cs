@@ -18,8 +18,8 @@ public sealed class MasterFailoverTests(ZooKeeperServerFixture zooKeeper, ITestO
     : IClassFixture<ZooKeeperServerFixture>
 {
     private const int Depth = GridTree.Depth;
-    private const int Directories = 8;
-    private const int Subdirectories = 8;
+    private const int Directories = 6;
+    private const int Subdirectories = 6;
     private static readonly int Entries = GridTree.Entries(Directories, Subdirectories);
     private static readonly int Files = GridTree.Files(Directories, Subdirectories);
 

@@ -13,8 +13,8 @@ namespace ZkSync.Worker.IntegrationTests.Faults;
 public sealed class ConnectionResetTests(ZooKeeperServerFixture zooKeeper, ITestOutputHelper output)
     : IClassFixture<ZooKeeperServerFixture>
 {
-    private const int Directories = 6;
-    private const int Subdirectories = 4;
+    private const int Directories = 3;
+    private const int Subdirectories = 2;
     private static readonly TimeSpan ResetInterval = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(180);
 

@@ -27,8 +27,8 @@ public sealed class DestinationCrashTests(ZooKeeperServerFixture zooKeeper, ITes
             var victim = await session.StartDestinationAsync(destination);
             var victimPort = PortOf(await victim.WaitForLineAsync("Reserved port", FaultTimeout));
 
-            // The only destination so far gets every path, the slow one included (3 MiB at 256 KiB/s: 12 s).
-            var sender = session.StartSource(source, SlowTree.Depth, SlowTree.SlowSourceArguments(256));
+            // The only destination so far gets every path, the slow one included (3 MiB at 384 KiB/s: 8 s).
+            var sender = session.StartSource(source, SlowTree.Depth, SlowTree.SlowSourceArguments(384));
             var sending = await sender.WaitForLineAsync(SlowTree.SendingSlowPath(source), "sending the slow path", FaultTimeout);
             Assert.EndsWith($" {victimPort}", sending, StringComparison.Ordinal);
             await Eventually.WaitUntilAsync(() => SlowTree.TransferInProgress(destination), FaultTimeout, "rsync writing the big file");
