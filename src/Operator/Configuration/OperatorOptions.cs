@@ -1,0 +1,73 @@
+namespace ZkSync.Operator.Configuration;
+
+/// <summary>
+/// The operator's configuration (section <c>Operator</c> of appsettings.json, overridden by environment variables
+/// such as <c>Operator__ZooKeeper__Servers</c> or <c>ZKSYNC_Operator__ZooKeeper__AdminPassword</c>).
+/// </summary>
+public sealed class OperatorOptions
+{
+    public const string Section = "Operator";
+
+    /// <summary>Namespaces whose sessions the operator reconciles; empty, all.</summary>
+    public List<string> WatchNamespaces { get; set; } = [];
+
+    /// <summary>The operator's own namespace (its leader Lease lives there); default the pod's, from POD_NAMESPACE.</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>This replica's identity (Lease holder, Event reporter); default the pod name, from POD_NAME.</summary>
+    public string? Instance { get; set; }
+
+    /// <summary>Sessions reconciled at once.</summary>
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>Server-side timeout of every watch.</summary>
+    public int WatchTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>A running session's status is patched at most this often.</summary>
+    public double StatusIntervalSeconds { get; set; } = 2;
+
+    public WorkerImageOptions Workers { get; set; } = new();
+
+    public OperatorZooKeeperOptions ZooKeeper { get; set; } = new();
+
+    public LeaderElectionOptions LeaderElection { get; set; } = new();
+
+    public HttpOptions Http { get; set; } = new();
+
+    /// <summary>Every problem with the configuration, one line each (the operator refuses to start with any).</summary>
+    public List<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Workers.Image))
+        {
+            problems.Add("Operator:Workers:Image is not set: the zkrsync image worker pods run");
+        }
+
+        if (string.IsNullOrWhiteSpace(ZooKeeper.AdminUser) || ZooKeeper.AdminUser.Contains(':', StringComparison.Ordinal))
+        {
+            problems.Add("Operator:ZooKeeper:AdminUser must be a digest user name without ':'");
+        }
+
+        if (string.IsNullOrEmpty(ZooKeeper.AdminPassword))
+        {
+            problems.Add("Operator:ZooKeeper:AdminPassword (or AdminPasswordFile) is not set: the operator's ZooKeeper credentials");
+        }
+
+        if (Concurrency < 1)
+        {
+            problems.Add("Operator:Concurrency must be at least 1");
+        }
+
+        if (WatchTimeoutSeconds < 1)
+        {
+            problems.Add("Operator:WatchTimeoutSeconds must be at least 1");
+        }
+
+        if (LeaderElection.Enabled && !(LeaderElection.LeaseDurationSeconds > LeaderElection.RenewDeadlineSeconds && LeaderElection.RenewDeadlineSeconds > LeaderElection.RetryPeriodSeconds && LeaderElection.RetryPeriodSeconds > 0))
+        {
+            problems.Add("Operator:LeaderElection: LeaseDurationSeconds > RenewDeadlineSeconds > RetryPeriodSeconds > 0 is required");
+        }
+
+        return problems;
+    }
+}

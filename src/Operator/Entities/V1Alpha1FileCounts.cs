@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace ZkSync.Operator.Entities;
+
+/// <summary><c>status.files</c>: files of the paths done so far (rsync --stats, summed).</summary>
+public sealed record V1Alpha1FileCounts
+{
+    [JsonPropertyName("total")]
+    public long? Total { get; set; }
+
+    [JsonPropertyName("transferred")]
+    public long? Transferred { get; set; }
+}

@@ -1,0 +1,101 @@
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+using ZkSync.Operator.Configuration;
+using ZkSync.Operator.Runtime;
+using ZkSync.Operator.ZooKeeper;
+
+namespace ZkSync.Operator;
+
+/// <summary>Builds the operator's host: configuration (appsettings.json, environment, command line), Serilog JSON
+/// logs, the Kubernetes client, the main loop, and /healthz, /readyz and /metrics on the pod IP. Program.cs and
+/// the tests (which run operators in-process) use the same code.</summary>
+public static class OperatorHost
+{
+    public const string HelpText = """
+        Usage: zksync-operator [--Key=value ...]
+
+        Reconciles zksync.io/v1alpha1 ZkRsyncSession resources into zkrsync worker Jobs.
+        Configuration: appsettings.json, then environment variables (Operator__ZooKeeper__Servers or
+        ZKSYNC_Operator__ZooKeeper__Servers), then the command line (--Operator:ZooKeeper:Servers=zk:2181).
+
+          Kubeconfig                          kubeconfig file (default: in-cluster, else KUBECONFIG or ~/.kube/config)
+          Operator:WatchNamespaces:N          namespaces to watch (default: all)
+          Operator:Namespace                  namespace of the leader Lease (default: POD_NAMESPACE)
+          Operator:Instance                   this replica's identity (default: POD_NAME)
+          Operator:Workers:Image              zkrsync image of the worker pods (required)
+          Operator:Workers:ArgsPrefix:N       args before zkrsync's options (default: zkrsync)
+          Operator:ZooKeeper:Servers          default ensemble, host:port,host:port
+          Operator:ZooKeeper:AdminUser        the operator's digest user (default: zksync-operator)
+          Operator:ZooKeeper:AdminPassword    its password (or AdminPasswordFile)
+          Operator:LeaderElection:Enabled     true (default) or false
+          Operator:Http:Address / Port        where /healthz, /readyz, /metrics listen (default: POD_IP, 8080)
+          Operator:LogLevel                   Debug, Information (default), Warning ...
+        """;
+
+    /// <summary>The host, or null with the problems (one line each) when the configuration is invalid.</summary>
+    public static WebApplication? Build(string[] args, out IReadOnlyList<string> problems, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables("ZKSYNC_");
+        builder.Configuration.AddCommandLine(args);
+        var options = builder.Configuration.GetSection(OperatorOptions.Section).Get<OperatorOptions>() ?? new OperatorOptions();
+        if (options.ZooKeeper.AdminPasswordFile is { Length: > 0 } file && options.ZooKeeper.AdminPassword is null)
+        {
+            options.ZooKeeper.AdminPassword = File.Exists(file) ? File.ReadLines(file).FirstOrDefault()?.Trim() : null;
+        }
+
+        var list = options.Validate();
+        problems = list;
+        if (list.Count > 0)
+        {
+            return null;
+        }
+
+        var level = Enum.TryParse<LogEventLevel>(builder.Configuration["Operator:LogLevel"], ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
+        builder.Services.AddSerilog((_, logger) => logger
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("instance", OperatorService.InstanceOf(options))
+            .WriteTo.Console(new RenderedCompactJsonFormatter()), preserveStaticLogger: true);
+
+        var address = options.Http.Address ?? Environment.GetEnvironmentVariable("POD_IP") ?? "127.0.0.1";
+        builder.WebHost.UseUrls($"http://{(address.Contains(':', StringComparison.Ordinal) ? $"[{address}]" : address)}:{options.Http.Port}");
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+        var kubeconfig = builder.Configuration["Kubeconfig"];
+        var clientConfiguration = kubeconfig is not null
+            ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)
+            : KubernetesClientConfiguration.IsInCluster()
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildDefaultConfig();
+        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(clientConfiguration));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OperatorHealth>();
+        builder.Services.AddSingleton(_ => new OperatorMetrics());
+        builder.Services.AddSingleton(sp => new ZooKeeperConnections(
+            new ZooKeeperCredentials(options.ZooKeeper.AdminUser, options.ZooKeeper.AdminPassword!),
+            new ZooKeeperConnectionSettings(TimeSpan.FromSeconds(options.ZooKeeper.SessionTimeoutSeconds), TimeSpan.FromSeconds(options.ZooKeeper.ConnectTimeoutSeconds)),
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService<OperatorService>();
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapGet("/healthz", (OperatorHealth health) => health.IsAlive ? Results.Text("ok\n") : Results.Text(health.Describe() + "\n", statusCode: 500));
+        app.MapGet("/readyz", (OperatorHealth health) => health.IsReady ? Results.Text(health.Describe() + "\n") : Results.Text(health.Describe() + "\n", statusCode: 503));
+        var metrics = app.Services.GetRequiredService<OperatorMetrics>();
+        app.UseMetricServer(settings => settings.Registry = metrics.Registry, "/metrics");
+        return app;
+    }
+}
