@@ -36,6 +36,10 @@ public sealed record SessionProgress(
     /// <summary>How often another worker took over as master after the master's ZooKeeper session ended.</summary>
     public int Takeovers { get; init; }
 
+    /// <summary>The session was suspended: its master was stopped with <c>--keep-session-on-stop</c>, its workers
+    /// left, and the queue and counts stay for a later master of the same session, which resumes it (and clears this).</summary>
+    public bool Suspended { get; init; }
+
     /// <summary>Paths completed plus failed.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public long PathsDone => PathsCompleted + PathsFailed;

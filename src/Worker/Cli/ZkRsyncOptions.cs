@@ -63,6 +63,9 @@ public sealed record ZkRsyncOptions
     public required string TmpDir { get; init; }
     public required string? JsonSummary { get; init; }
 
+    /// <summary>A master stopped by a signal suspends the session (workers stopped, queue and counts kept) instead of ending it.</summary>
+    public required bool KeepSessionOnStop { get; init; }
+
     // Destination
     public required int? RsyncPort { get; init; }
     public required int StartPort { get; init; }

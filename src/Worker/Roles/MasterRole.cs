@@ -16,7 +16,9 @@ namespace ZkSync.Worker.Roles;
 /// drains <c>completedQueue</c> and <c>failedQueue</c> as entries arrive, reports progress at a steady interval
 /// (<c>S/progress</c>), and when the queue is empty says <c>stop</c>, waits until it is alone in <c>allsd</c> and
 /// cleans up as the original does, leaving <c>S/summary</c>. It does not transfer. A cancelled run (SIGTERM)
-/// stops feeding and ends the session the same way, the rest of the queue reported as unfinished.
+/// stops feeding and ends the session the same way, the rest of the queue reported as unfinished; with
+/// <c>--keep-session-on-stop</c> it suspends the session instead (workers stopped, nothing cleaned up), and a later
+/// master of the same session resumes it.
 /// </summary>
 /// <remarks>
 /// Every queue change it makes is one transaction with the progress document that counts it (and, for puts,
@@ -60,8 +62,15 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         else if (await MasterState.LoadAsync(session, cancellationToken).ConfigureAwait(false) is { } state)
         {
             _state = state;
-            await TakeOverAsync(cancellationToken).ConfigureAwait(false);
-            ending = readyValue != ZnodeLayout.ReadyStart;
+            if (state.Progress.Suspended)
+            {
+                await ResumeAsync(ready, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await TakeOverAsync(cancellationToken).ConfigureAwait(false);
+                ending = readyValue != ZnodeLayout.ReadyStart;
+            }
         }
         else if (await ReadSummaryAsync(cancellationToken).ConfigureAwait(false) is { } finished)
         {
@@ -93,6 +102,11 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         {
             LogSessionLost(_logger);
             return RoleOutcome.Lost.ExitCode;
+        }
+
+        if (_interrupted && _options.KeepSessionOnStop)
+        {
+            return await SuspendAsync(ready, session.Lost).ConfigureAwait(false);
         }
 
         if (_interrupted)
@@ -137,10 +151,45 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         await _state.CommitAsync([], previous with { Takeovers = previous.Takeovers + 1 }, null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <c>--keep-session-on-stop</c> and a signal: the session is suspended, not ended. Marked suspended first (a master
+    /// killed from here on leaves a session the next master resumes, not ends), then the workers are told to stop and
+    /// are waited for (each gives back what it holds); <c>watch/ready</c> goes back to <c>start</c> for the workers of
+    /// the resumed session, and the lock is released. No cleanup and no summary: the queue, the walk cursor, the
+    /// failures and the counts stay. Exits 0, as a worker stopped in order.
+    /// </summary>
+    private async Task<int> SuspendAsync(string ready, CancellationToken cancellationToken)
+    {
+        var outstanding = await _paths.CountAsync(false, cancellationToken).ConfigureAwait(false);
+        await _state.CommitAsync([], _state.Progress with { PathsRemaining = outstanding, Suspended = true }, null, cancellationToken).ConfigureAwait(false);
+        await session.SetTextAsync(ready, ZnodeLayout.ReadyStop, cancellationToken).ConfigureAwait(false);
+        LogStopSent(_logger);
+        await WaitUntilAloneAsync(cancellationToken).ConfigureAwait(false);
+        await session.SetTextAsync(ready, ZnodeLayout.ReadyStart, cancellationToken).ConfigureAwait(false);
+        await sessionLock.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        var progress = _state.Progress;
+        LogSuspended(_logger, session.Name, progress.PathsDone, progress.WalkDone ? progress.PathsQueued.ToString(CultureInfo.InvariantCulture) : $">={progress.PathsQueued}", outstanding);
+        return new RoleOutcome(false, StopCause.Signal).ExitCode;
+    }
+
+    /// <summary>A suspended session (<see cref="SuspendAsync"/>): resumed where it stopped, its workers let in again.</summary>
+    private async Task ResumeAsync(string ready, CancellationToken cancellationToken)
+    {
+        var previous = _state.Progress;
+        LogResuming(_logger, session.Name, previous.PathsQueued, previous.WalkDone ? "done" : "under way", previous.PathsCompleted, previous.PathsFailed);
+        await _state.CommitAsync([], previous with { Suspended = false }, null, cancellationToken).ConfigureAwait(false);
+
+        // A master killed while suspending left it at stop.
+        await session.SetTextAsync(ready, ZnodeLayout.ReadyStart, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The walk feeds the queue while at most <c>--window</c> entries are outstanding; completions
-    /// are drained as they arrive; the loop sleeps only on a queue change or the progress tick.</summary>
+    /// are drained as they arrive; the loop sleeps only on a queue change or the progress tick. A signal
+    /// (<paramref name="cancellationToken"/>) stops it between queue changes, never in the middle of one: a change cut
+    /// short might or might not have happened, and the counts must say which. The changes end only with the session.</summary>
     private async Task FeedAndFollowAsync(CancellationToken cancellationToken)
     {
+        var writes = session.Lost;
         await _paths.EnsureAsync(cancellationToken).ConfigureAwait(false);
         await using var walk = QueueEntriesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         var progress = new ProgressSchedule(session.Time, _options.ProgressInterval);
@@ -153,7 +202,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             var completedChanged = _completed.ArmChangeSignal();
             var failedChanged = _failed.ArmChangeSignal();
             var pathsChanged = _paths.ArmChangeSignal();
-            await DrainResultsAsync(cancellationToken).ConfigureAwait(false);
+            await DrainResultsAsync(writes).ConfigureAwait(false);
 
             var outstanding = await _paths.CountAsync(false, cancellationToken).ConfigureAwait(false);
             var fed = false;
@@ -174,7 +223,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
                     chunk.Add(walk.Current);
                 }
 
-                await PutAsync(chunk, walkEnded, cancellationToken).ConfigureAwait(false);
+                await PutAsync(chunk, walkEnded, writes).ConfigureAwait(false);
                 outstanding += chunk.Count;
                 fed = chunk.Count > 0;
                 if (walkEnded)
@@ -185,14 +234,14 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
 
             if (progress.IsDue)
             {
-                await ReportProgressAsync(outstanding, cancellationToken).ConfigureAwait(false);
+                await ReportProgressAsync(outstanding, writes).ConfigureAwait(false);
                 progress.Reported();
             }
 
             if (_state.Progress.WalkDone && outstanding == 0)
             {
-                await DrainResultsAsync(cancellationToken).ConfigureAwait(false);
-                await ReportProgressAsync(0, cancellationToken).ConfigureAwait(false);
+                await DrainResultsAsync(writes).ConfigureAwait(false);
+                await ReportProgressAsync(0, writes).ConfigureAwait(false);
                 return;
             }
 
@@ -558,6 +607,12 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Master of session {Session}: taking over from {Previous} (its ZooKeeper session ended): {Queued} paths queued, walk {Walk}, {Completed} completed, {Failed} failed")]
     private static partial void LogTakeOver(ILogger logger, string session, string previous, long queued, string walk, long completed, long failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {Session} suspended (--keep-session-on-stop): workers stopped, {Done} of {Total} paths done, {Left} left in the queue for the next master")]
+    private static partial void LogSuspended(ILogger logger, string session, long done, string total, long left);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Master of session {Session}: resuming the suspended session: {Queued} paths queued, walk {Walk}, {Completed} completed, {Failed} failed")]
+    private static partial void LogResuming(ILogger logger, string session, long queued, string walk, long completed, long failed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the walk after {Cursor}")]
     private static partial void LogResumingWalk(ILogger logger, string cursor);
