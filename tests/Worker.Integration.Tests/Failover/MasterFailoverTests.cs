@@ -93,13 +93,7 @@ public sealed class MasterFailoverTests(ZooKeeperServerFixture zooKeeper, ITestO
             Assert.InRange(summary.Stats["Number_of_regular_files_transferred"], Files - 1, Files);
 
             // Every path was completed once, by the old master's count or the new one's: none was queued again.
-            var completed = session.Processes
-                .SelectMany(p => p.Output.Split('\n'))
-                .Where(line => line.Contains("Completed Path ", StringComparison.Ordinal))
-                .Select(line => line[(line.IndexOf("Completed Path ", StringComparison.Ordinal) + "Completed Path ".Length)..])
-                .ToList();
-            Assert.Equal(Entries, completed.Count);
-            Assert.Equal(Entries, completed.Distinct(StringComparer.Ordinal).Count());
+            SessionAssert.EveryPathCompletedOnce(session, Entries);
         });
     }
 

@@ -96,13 +96,7 @@ public sealed class MasterSuspendTests(ZooKeeperServerFixture zooKeeper, ITestOu
             Assert.InRange(summary.Stats["Number_of_regular_files_transferred"], Files - 2, Files);
 
             // Every path was completed once, by the first master's count or the resumed one's: none was queued again.
-            var completed = session.Processes
-                .SelectMany(p => p.Output.Split('\n'))
-                .Where(line => line.Contains("Completed Path ", StringComparison.Ordinal))
-                .Select(line => line[(line.IndexOf("Completed Path ", StringComparison.Ordinal) + "Completed Path ".Length)..])
-                .ToList();
-            Assert.Equal(Entries, completed.Count);
-            Assert.Equal(Entries, completed.Distinct(StringComparer.Ordinal).Count());
+            SessionAssert.EveryPathCompletedOnce(session, Entries);
         });
     }
 }

@@ -42,4 +42,19 @@ public static class SessionAssert
         var relative = nodes.Select(n => n.Path[session.SessionPath.Length..]).ToList();
         Assert.All(relative, path => Assert.Contains(path, Skeleton));
     }
+
+    /// <summary>Every path was completed exactly once across the session's masters (the <c>Completed Path</c> lines of
+    /// every process): none was lost, none queued again after a takeover or a resume.</summary>
+    public static void EveryPathCompletedOnce(LocalSession session, int entries)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        const string Marker = "Completed Path ";
+        var completed = session.Processes
+            .SelectMany(p => p.Output.Split('\n'))
+            .Where(line => line.Contains(Marker, StringComparison.Ordinal))
+            .Select(line => line[(line.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..])
+            .ToList();
+        Assert.Equal(entries, completed.Count);
+        Assert.Equal(entries, completed.Distinct(StringComparer.Ordinal).Count());
+    }
 }
