@@ -112,73 +112,81 @@ public sealed class QueueLostReplyTests(ZooKeeperServerFixture fixture, ITestOut
             const int Takers = 4;
             using var timeout = new CancellationTokenSource(TestTimeout);
             var token = timeout.Token;
-            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, token);
-            var observer = await chroot.ConnectAsUserAsync(token);
+
+            // Disposed after the chroot, whose clients close their sessions through them.
             var proxies = Enumerable.Range(0, Takers + 1).Select(_ => new TcpProxy(fixture.Server.Port)).ToList();
-            using var stopCutting = new CancellationTokenSource();
-            var cutting = proxies.Select((proxy, i) => CutAtRandomAsync(proxy, new Random(i), stopCutting.Token)).ToList();
             try
             {
-                var clients = await Task.WhenAll(proxies.Select(proxy => chroot.ConnectAsUserThroughAsync(proxy, token, TimeSpan.FromSeconds(30))));
-                var producer = new BulkLockingQueue(clients[Takers], QueuePath, chroot.RecipeOptions);
-                foreach (var chunk in Enumerable.Range(0, Entries).Chunk(25))
+                await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, token);
+                var observer = await chroot.ConnectAsUserAsync(token);
+                using var stopCutting = new CancellationTokenSource();
+                var cutting = proxies.Select((proxy, i) => CutAtRandomAsync(proxy, new Random(i), stopCutting.Token)).ToList();
+                try
                 {
-                    await producer.PutManyAsync([.. chunk.Select(i => Bytes(i.ToString("D4", CultureInfo.InvariantCulture)))], cancellationToken: token);
-                }
-
-                var completed = new ConcurrentBag<string>();
-                using var allDone = CancellationTokenSource.CreateLinkedTokenSource(token);
-                await Task.WhenAll(clients.Take(Takers).Select(client => Task.Run(async () =>
-                {
-                    var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
-                    var done = new BulkLockingQueue(client, DonePath, chroot.RecipeOptions);
-                    await done.EnsureAsync(token);
-                    while (!allDone.IsCancellationRequested)
+                    var clients = await Task.WhenAll(proxies.Select(proxy => chroot.ConnectAsUserThroughAsync(proxy, token, TimeSpan.FromSeconds(30))));
+                    var producer = new BulkLockingQueue(clients[Takers], QueuePath, chroot.RecipeOptions);
+                    foreach (var chunk in Enumerable.Range(0, Entries).Chunk(25))
                     {
-                        IReadOnlyList<QueueItem> batch;
-                        try
-                        {
-                            batch = await queue.TakeAsync(5, cancellationToken: allDone.Token);
-                        }
-                        catch (OperationCanceledException) when (allDone.IsCancellationRequested && !token.IsCancellationRequested)
-                        {
-                            return;
-                        }
-
-                        var consumed = await queue.ConsumeAsync(batch, item => done.PutOps([item.Value]), token);
-                        Assert.Equal(batch, consumed);
-                        foreach (var item in consumed)
-                        {
-                            completed.Add(Text(item.Value));
-                        }
-
-                        if (completed.Count >= Entries)
-                        {
-                            await allDone.CancelAsync();
-                        }
+                        await producer.PutManyAsync([.. chunk.Select(i => Bytes(i.ToString("D4", CultureInfo.InvariantCulture)))], cancellationToken: token);
                     }
-                }, token)));
 
-                await stopCutting.CancelAsync();
-                output.WriteLine($"connections cut: {string.Join(", ", proxies.Select(p => p.Resets))}");
-                var expected = Enumerable.Range(0, Entries).Select(i => i.ToString("D4", CultureInfo.InvariantCulture)).ToList();
-                Assert.Equal(expected, completed.Order(StringComparer.Ordinal));
-                await AssertQueueEmptyAsync(observer, token);
-                var doneEntries = (await observer.GetChildrenAsync(DonePath + "/entries", null, token)).Children;
-                var doneValues = new List<string>();
-                foreach (var entry in doneEntries)
-                {
-                    doneValues.Add(Text((await observer.GetDataAsync($"{DonePath}/entries/{entry}", null, token)).Data));
+                    var completed = new ConcurrentBag<string>();
+                    using var allDone = CancellationTokenSource.CreateLinkedTokenSource(token);
+                    await Task.WhenAll(clients.Take(Takers).Select(client => Task.Run(async () =>
+                    {
+                        var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
+                        var done = new BulkLockingQueue(client, DonePath, chroot.RecipeOptions);
+                        await done.EnsureAsync(token);
+                        while (!allDone.IsCancellationRequested)
+                        {
+                            IReadOnlyList<QueueItem> batch;
+                            try
+                            {
+                                batch = await queue.TakeAsync(5, cancellationToken: allDone.Token);
+                            }
+                            catch (OperationCanceledException) when (allDone.IsCancellationRequested && !token.IsCancellationRequested)
+                            {
+                                return;
+                            }
+
+                            var consumed = await queue.ConsumeAsync(batch, item => done.PutOps([item.Value]), token);
+                            Assert.Equal(batch, consumed);
+                            foreach (var item in consumed)
+                            {
+                                completed.Add(Text(item.Value));
+                            }
+
+                            if (completed.Count >= Entries)
+                            {
+                                await allDone.CancelAsync();
+                            }
+                        }
+                    }, token)));
+
+                    await stopCutting.CancelAsync();
+                    output.WriteLine($"connections cut: {string.Join(", ", proxies.Select(p => p.Resets))}");
+                    var expected = Enumerable.Range(0, Entries).Select(i => i.ToString("D4", CultureInfo.InvariantCulture)).ToList();
+                    Assert.Equal(expected, completed.Order(StringComparer.Ordinal));
+                    await AssertQueueEmptyAsync(observer, token);
+                    var doneEntries = (await observer.GetChildrenAsync(DonePath + "/entries", null, token)).Children;
+                    var doneValues = new List<string>();
+                    foreach (var entry in doneEntries)
+                    {
+                        doneValues.Add(Text((await observer.GetDataAsync($"{DonePath}/entries/{entry}", null, token)).Data));
+                    }
+
+                    Assert.Equal(expected, doneValues.Order(StringComparer.Ordinal));
+                    Assert.Equal(["entries", "taken"], (await observer.GetChildrenAsync(QueuePath, null, token)).Children.Order(StringComparer.Ordinal));
+                    Assert.All(proxies, proxy => Assert.True(proxy.Resets > 0, "a proxy never cut a connection"));
                 }
-
-                Assert.Equal(expected, doneValues.Order(StringComparer.Ordinal));
-                Assert.Equal(["entries", "taken"], (await observer.GetChildrenAsync(QueuePath, null, token)).Children.Order(StringComparer.Ordinal));
-                Assert.All(proxies, proxy => Assert.True(proxy.Resets > 0, "a proxy never cut a connection"));
+                finally
+                {
+                    await stopCutting.CancelAsync();
+                    await Task.WhenAll(cutting);
+                }
             }
             finally
             {
-                await stopCutting.CancelAsync();
-                await Task.WhenAll(cutting);
                 foreach (var proxy in proxies)
                 {
                     await proxy.DisposeAsync();
@@ -219,8 +227,10 @@ public sealed class QueueLostReplyTests(ZooKeeperServerFixture fixture, ITestOut
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+
+            // Disposed after the chroot, whose client closes its session through it.
             await using var proxy = new TcpProxy(fixture.Server.Port);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
             var observer = await chroot.ConnectAsUserAsync(timeout.Token);
             var client = await chroot.ConnectAsUserThroughAsync(proxy, timeout.Token, TimeSpan.FromSeconds(30));
             var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);

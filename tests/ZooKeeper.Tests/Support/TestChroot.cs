@@ -171,7 +171,8 @@ internal sealed class TestChroot : IAsyncDisposable
             _clients.Add(client);
         }
 
-        await client.AddDigestAuthAsync(User, Password, cancellationToken);
+        // Through a proxy that cuts connections the first request may meet a cut: retried, as zkrsync does.
+        await ZooKeeperRetryPolicy.Default.ExecuteAsync(token => client.AddDigestAuthAsync(User, Password, token), cancellationToken);
         return client;
     }
 }
