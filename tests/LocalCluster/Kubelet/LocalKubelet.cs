@@ -190,6 +190,7 @@ public sealed partial class LocalKubelet : KeyedController
             if (started.IsCompletedSuccessfully)
             {
                 worker.Sandbox = started.Result;
+                Enqueue(NamesKey); // names that changed while it started (its own endpoints among them) reach its /etc/hosts
             }
             else
             {
