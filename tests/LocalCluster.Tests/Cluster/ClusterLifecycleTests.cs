@@ -37,7 +37,10 @@ public sealed class ClusterLifecycleTests(ITestOutputHelper output)
                           containers:
                           - name: main
                             image: {{RunningClusterFixture.ShellImage}}
-                            args: ["setsid sh -c 'sleep 3600; : {{marker}}' & echo daemon started; exec sh -c 'sleep 3600; : {{marker}}'"]
+                            args: ["setsid sh -c 'touch /scratch/daemon; sleep 3600; : {{marker}}' & exec sh -c 'touch /scratch/main; sleep 3600; : {{marker}}'"]
+                            readinessProbe:
+                              exec: {command: [sh, -c, "test -e /scratch/daemon && test -e /scratch/main"]}
+                              periodSeconds: 1
                             volumeMounts: [{name: scratch, mountPath: /scratch}]
                           volumes:
                           - name: scratch

@@ -73,6 +73,7 @@ public sealed class WorkloadTests(RunningClusterFixture cluster, ITestOutputHelp
             """);
 
         var install = cluster.Helm(ns).RunAsync("install", "gated", chart, "--wait", "--timeout", "90s");
+        await kubectl.WaitAsync("create", "deployment/gated");
         await kubectl.WaitAsync("jsonpath={.status.replicas}=1", "deployment/gated");
         var pod = (await kubectl.RunAsync("get", "pods", "-l", "app=gated", "-o", "name")).Trim();
         await kubectl.WaitAsync("jsonpath={.status.containerStatuses[0].started}=true", pod);
