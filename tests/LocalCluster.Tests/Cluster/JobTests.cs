@@ -233,4 +233,51 @@ public sealed class JobTests(RunningClusterFixture cluster, ITestOutputHelper ou
         await kubectl.WaitAsync("condition=Complete", "job/pausable");
         Assert.Equal("2", await kubectl.JsonPathAsync("job/pausable", "{.status.succeeded}"));
     });
+
+    [Fact]
+    public Task Job_PastItsActiveDeadline_FailsWithDeadlineExceeded() => cluster.RunAsync(output, async () =>
+    {
+        var ns = cluster.CreateNamespace("deadline");
+        var kubectl = cluster.Kubectl(ns);
+        await kubectl.ApplyAsync($$"""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: slow}
+            spec:
+              activeDeadlineSeconds: 2
+              template:
+                spec:
+                  restartPolicy: Never
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - {name: work, image: {{Image}}, args: ["exec sleep 3600"]}
+            """);
+
+        await kubectl.WaitAsync("condition=Failed", "job/slow");
+        Assert.Equal("DeadlineExceeded", await kubectl.JsonPathAsync("job/slow", "{.status.conditions[?(@.type==\"Failed\")].reason}"));
+        await Eventually.ValueAsync(() => kubectl.RunAsync("get", "pods", "-l", "job-name=slow", "-o", "name"), pods => pods.Trim().Length == 0);
+    });
+
+    [Fact]
+    public Task FinishedJob_WithTtlSecondsAfterFinished_IsDeletedWithItsPods() => cluster.RunAsync(output, async () =>
+    {
+        var ns = cluster.CreateNamespace("ttl");
+        var kubectl = cluster.Kubectl(ns);
+        await kubectl.ApplyAsync($$"""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: brief}
+            spec:
+              ttlSecondsAfterFinished: 1
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - {name: work, image: {{Image}}, args: ["echo done"]}
+            """);
+        await kubectl.WaitAsync("condition=Complete", "job/brief");
+
+        await kubectl.WaitAsync("delete", "job/brief");
+        await Eventually.ValueAsync(() => kubectl.RunAsync("get", "pods", "-l", "job-name=brief", "-o", "name"), pods => pods.Trim().Length == 0);
+    });
 }

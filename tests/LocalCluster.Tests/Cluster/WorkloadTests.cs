@@ -37,6 +37,67 @@ public sealed class WorkloadTests(RunningClusterFixture cluster, ITestOutputHelp
         Assert.DoesNotContain(before[0], after);
         Assert.Contains(before[1], after);
         Assert.Equal("True", await kubectl.JsonPathAsync("deployment/web", "{.status.conditions[?(@.type==\"Available\")].status}"));
+
+        // A template change rolls every pod over to a second ReplicaSet.
+        await kubectl.RunAsync("set", "env", "deployment/web", "GREETING=hi");
+        await kubectl.RunAsync("rollout", "status", "deployment/web", "--timeout=90s");
+        await kubectl.WaitAsync("delete", after);
+        Assert.Equal(2, (await kubectl.RunAsync("get", "replicasets", "-l", "app=web", "-o", "name")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal("hi hi", await kubectl.RunAsync("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.containers[0].env[0].value}"));
+    });
+
+    [Fact]
+    public Task StatefulSet_GivesEachPodItsOwnClaim_ThatOutlivesThePod() => cluster.RunAsync(output, async () =>
+    {
+        var ns = cluster.CreateNamespace("claims");
+        var kubectl = cluster.Kubectl(ns);
+        await kubectl.ApplyAsync($$"""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: store}
+            spec:
+              clusterIP: None
+              selector: {app: store}
+            ---
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: store}
+            spec:
+              serviceName: store
+              replicas: 2
+              selector: {matchLabels: {app: store} }
+              template:
+                metadata: {labels: {app: store} }
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: main
+                    image: {{Image}}
+                    args: ['if [ -e /data/owner ]; then echo "kept $(cat /data/owner)"; else echo "$POD_NAME" > /data/owner; echo new; fi; exec sleep 3600']
+                    env:
+                    - name: POD_NAME
+                      valueFrom: {fieldRef: {fieldPath: metadata.name} }
+                    volumeMounts: [{name: data, mountPath: /data}]
+              volumeClaimTemplates:
+              - metadata: {name: data}
+                spec:
+                  accessModes: [ReadWriteOnce]
+                  resources: {requests: {storage: 1Mi} }
+            """);
+        await kubectl.RunAsync("rollout", "status", "statefulset/store", "--timeout=90s");
+        Assert.Equal("Bound Bound", await kubectl.RunAsync("get", "pvc", "data-store-0", "data-store-1", "-o", "jsonpath={.items[*].status.phase}"));
+        Assert.Equal("new", (await kubectl.RunAsync("logs", "store-1")).Trim());
+        var uid = await kubectl.JsonPathAsync("pod/store-1", "{.metadata.uid}");
+
+        await kubectl.RunAsync("delete", "pod", "store-1");
+        var log = await Eventually.ValueAsync(
+            async () =>
+            {
+                var current = await kubectl.TryAsync("get", "pod/store-1", "-o", "jsonpath={.metadata.uid}");
+                return current.Succeeded && current.Output != uid ? (await kubectl.TryAsync("logs", "store-1")).Output.Trim() : "";
+            },
+            found => found.Length > 0);
+        Assert.Equal("kept store-1", log);
     });
 
     [Fact]

@@ -4,7 +4,7 @@ using ZkSync.LocalCluster.Kubelet;
 namespace ZkSync.LocalCluster.Hosting;
 
 /// <summary>The command line of the local cluster's executable.</summary>
-public sealed record LocalClusterArguments(string KubeconfigPath, int Port, bool Verbose)
+public sealed partial record LocalClusterArguments(string KubeconfigPath, int Port, bool Verbose)
 {
     public const string Usage =
         "usage: dotnet run --project tests/LocalCluster -- --kubeconfig PATH [--port N] [--image REF=DIR]... [--node NAME]... [--data-dir DIR] [--verbose]\n" +
@@ -52,9 +52,14 @@ public sealed record LocalClusterArguments(string KubeconfigPath, int Port, bool
                     break;
                 case "--node" when i + 1 < args.Count:
                     var node = args[++i];
-                    if (node.Length == 0 || nodes.Contains(node))
+                    if (!NodeName().IsMatch(node) || node.Length > 253)
                     {
-                        throw new ArgumentException($"--node {node}: node names must be non-empty and unique");
+                        throw new ArgumentException($"--node {node}: a node name is lower-case letters, digits, '-' and '.' (a DNS subdomain)");
+                    }
+
+                    if (nodes.Contains(node))
+                    {
+                        throw new ArgumentException($"--node {node}: node names must be unique");
                     }
 
                     nodes.Add(node);
@@ -84,4 +89,7 @@ public sealed record LocalClusterArguments(string KubeconfigPath, int Port, bool
         DataDirectory = DataDirectory,
         ConfigureLogging = logging,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial System.Text.RegularExpressions.Regex NodeName();
 }
