@@ -190,4 +190,85 @@ public sealed class SchedulingAndStorageTests(RunningClusterFixture cluster, ITe
             await kubectl.RunAsync("taint", "node", "node-2", "dedicated=zk:NoSchedule-");
         }
     });
+
+    [Fact]
+    public Task PersistentVolumes_BindByClassSizeAndModes_OrByName_AndALocalVolumePlacesItsPod() => cluster.RunAsync(output, async () =>
+    {
+        var ns = cluster.CreateNamespace("pv");
+        var kubectl = cluster.Kubectl(ns);
+        var hostDirectory = cluster.CreateSharedDirectory();
+        var localDirectory = cluster.CreateSharedDirectory();
+        await File.WriteAllTextAsync(Path.Combine(hostDirectory, "a"), "from the hostPath volume\n");
+        await File.WriteAllTextAsync(Path.Combine(localDirectory, "b"), "from the local volume\n");
+        await kubectl.ApplyAsync($$"""
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata: {name: {{ns}}-small}
+            spec:
+              capacity: {storage: 100Mi}
+              accessModes: [ReadWriteMany]
+              storageClassName: manual-{{ns}}
+              hostPath: {path: /nonexistent-{{ns}} }
+            ---
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata: {name: {{ns}}-host}
+            spec:
+              capacity: {storage: 1Gi}
+              accessModes: [ReadWriteMany]
+              storageClassName: manual-{{ns}}
+              hostPath: {path: {{hostDirectory}} }
+            ---
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata: {name: {{ns}}-local}
+            spec:
+              capacity: {storage: 1Gi}
+              accessModes: [ReadWriteOnce]
+              storageClassName: ""
+              local: {path: {{localDirectory}} }
+              nodeAffinity:
+                required:
+                  nodeSelectorTerms:
+                  - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-2]}]
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: by-class}
+            spec:
+              storageClassName: manual-{{ns}}
+              accessModes: [ReadWriteMany]
+              resources: {requests: {storage: 500Mi} }
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: by-name}
+            spec:
+              storageClassName: ""
+              volumeName: {{ns}}-local
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 1Gi} }
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: reader}
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: main
+                image: {{Image}}
+                args: ["cat /a/a /b/b"]
+                volumeMounts: [{name: a, mountPath: /a}, {name: b, mountPath: /b}]
+              volumes:
+              - {name: a, persistentVolumeClaim: {claimName: by-class} }
+              - {name: b, persistentVolumeClaim: {claimName: by-name} }
+            """);
+
+        await kubectl.WaitAsync("jsonpath={.status.phase}=Succeeded", "pod/reader");
+        Assert.Equal("from the hostPath volume\nfrom the local volume\n", await kubectl.RunAsync("logs", "reader"));
+        Assert.Equal("node-2", await kubectl.JsonPathAsync("pod/reader", "{.spec.nodeName}"));
+        Assert.Equal($"{ns}-host", await kubectl.JsonPathAsync("pvc/by-class", "{.spec.volumeName}"));
+        Assert.Equal("Bound", await kubectl.JsonPathAsync($"pv/{ns}-local", "{.status.phase}"));
+        Assert.Equal("Available", await kubectl.JsonPathAsync($"pv/{ns}-small", "{.status.phase}"));
+    });
 }
