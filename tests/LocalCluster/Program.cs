@@ -32,10 +32,10 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-LocalCluster cluster;
+LocalClusterHost cluster;
 try
 {
-    cluster = await LocalCluster.StartAsync(arguments.ToOptions(logging => logging
+    cluster = await LocalClusterHost.StartAsync(arguments.ToOptions(logging => logging
         .AddSimpleConsole(console => console.SingleLine = true)
         .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace) // stdout carries only the banner
         .SetMinimumLevel(arguments.Verbose ? LogLevel.Debug : LogLevel.Information)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
+using ZkSync.LocalCluster.Hosting;
 using ZkSync.LocalCluster.Tests.Kubelet.Runtime;
 using ZkSync.LocalCluster.Tests.Support;
 using ZkSync.Testing;
@@ -21,7 +22,7 @@ public sealed class ClusterLifecycleTests(ITestOutputHelper output)
         {
             await LogOnFailure.RunAsync(output, log.ToString, async () =>
             {
-                var cluster = await Hosting.LocalCluster.StartAsync(options, CancellationToken.None);
+                var cluster = await LocalClusterHost.StartAsync(options, CancellationToken.None);
                 try
                 {
                     var kubeconfig = Path.Combine(directory, "kubeconfig");

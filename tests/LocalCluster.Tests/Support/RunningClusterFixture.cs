@@ -15,9 +15,9 @@ public class RunningClusterFixture : LocalClusterFixture
 {
     public const string ShellImage = "example.test/shell:1";
 
-    private Hosting.LocalCluster? _cluster;
+    private LocalClusterHost? _cluster;
 
-    public Hosting.LocalCluster Cluster => _cluster ?? throw new InvalidOperationException("The running cluster fixture is not initialized.");
+    public LocalClusterHost Cluster => _cluster ?? throw new InvalidOperationException("The running cluster fixture is not initialized.");
 
     /// <summary>A new host directory for one test's pods to share files with it (through a <c>hostPath</c> volume).</summary>
     public string CreateSharedDirectory() => System.IO.Directory.CreateDirectory(Path.Combine(Directory, $"shared-{Guid.NewGuid():N}")).FullName;
@@ -40,7 +40,7 @@ public class RunningClusterFixture : LocalClusterFixture
 
     protected override async Task<LocalApiServer> StartServerAsync(Action<ILoggingBuilder> logging, CancellationToken cancellationToken)
     {
-        _cluster = await Hosting.LocalCluster.StartAsync(ClusterOptions(Directory, logging), cancellationToken).ConfigureAwait(false);
+        _cluster = await LocalClusterHost.StartAsync(ClusterOptions(Directory, logging), cancellationToken).ConfigureAwait(false);
         return _cluster.ApiServer;
     }
 

@@ -5,7 +5,7 @@ using ZkSync.LocalCluster.Kubelet;
 
 namespace ZkSync.LocalCluster.Hosting;
 
-/// <summary>How to start a <see cref="LocalCluster"/>: its nodes, its images, where it keeps its files, its API server.</summary>
+/// <summary>How to start a <see cref="LocalClusterHost"/>: its nodes, its images, where it keeps its files, its API server.</summary>
 public sealed record LocalClusterOptions
 {
     /// <summary>The API server's settings (port, logging, bookmarks ...); the cluster adds its controllers and kubelet

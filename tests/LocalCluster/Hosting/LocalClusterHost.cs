@@ -18,11 +18,12 @@ namespace ZkSync.LocalCluster.Hosting;
 /// The local Kubernetes: the API server with its controllers (Jobs, Deployments and ReplicaSets, StatefulSets,
 /// endpoints, persistent volumes, attach/detach, TTL), the scheduler, and a kubelet that runs the pods of its nodes
 /// as local processes. The executable runs one; tests start one per test class in-process. Disposing it stops every
-/// pod and removes what it made on the host: no process, mount or file is left.
+/// pod and removes what it made on the host: no process, mount or file is left. (Not named <c>LocalCluster</c>: in
+/// code under <c>ZkSync.*</c> that name would find the namespace <c>ZkSync.LocalCluster</c> first.)
 /// </summary>
 /// <example>
 /// <code>
-/// await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
+/// await using var cluster = await LocalClusterHost.StartAsync(new LocalClusterOptions
 /// {
 ///     Images = [new ImageMapping("busybox", "/opt/images/busybox")],
 ///     Nodes = [new LocalNode("node-1"), new LocalNode("node-2") { Taints = ["dedicated=zk:NoSchedule"] }],
@@ -31,14 +32,14 @@ namespace ZkSync.LocalCluster.Hosting;
 /// var client = cluster.ApiServer.Resources;      // or in-process
 /// </code>
 /// </example>
-public sealed class LocalCluster : IAsyncDisposable
+public sealed class LocalClusterHost : IAsyncDisposable
 {
     private readonly ProcessRuntime _runtime;
     private readonly ILoggerFactory _runtimeLogging;
     private readonly bool _ownsDataDirectory;
     private int _disposed;
 
-    private LocalCluster(LocalApiServer apiServer, ProcessRuntime runtime, ILoggerFactory runtimeLogging, ClusterPaths paths, bool ownsDataDirectory)
+    private LocalClusterHost(LocalApiServer apiServer, ProcessRuntime runtime, ILoggerFactory runtimeLogging, ClusterPaths paths, bool ownsDataDirectory)
     {
         ApiServer = apiServer;
         _runtime = runtime;
@@ -53,7 +54,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public Uri Url => ApiServer.Url;
 
-    public static async Task<LocalCluster> StartAsync(LocalClusterOptions options, CancellationToken cancellationToken)
+    public static async Task<LocalClusterHost> StartAsync(LocalClusterOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Nodes.Count == 0 || options.Nodes.Select(n => n.Name).Distinct(StringComparer.Ordinal).Count() != options.Nodes.Count)
@@ -91,7 +92,7 @@ public sealed class LocalCluster : IAsyncDisposable
                 },
             };
             var server = await LocalApiServer.StartAsync(apiOptions, cancellationToken).ConfigureAwait(false);
-            return new LocalCluster(server, runtime, loggerFactory, paths, owns);
+            return new LocalClusterHost(server, runtime, loggerFactory, paths, owns);
         }
         catch
         {
