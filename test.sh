@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-readonly APT_PACKAGES=(zookeeper rsync python3-kazoo netcat-openbsd)
+# clang and zlib1g-dev: the NativeAOT build of zkrsync (what ships, and what the tests run) links with them.
+readonly APT_PACKAGES=(zookeeper rsync python3-kazoo netcat-openbsd clang zlib1g-dev)
 readonly PYTHON=/usr/bin/python3
 readonly RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
 
@@ -20,6 +21,8 @@ missing_prerequisites() {
   [[ -f /usr/share/java/zookeeper.jar ]] || missing+=(/usr/share/java/zookeeper.jar)
   command -v rsync >/dev/null 2>&1 || missing+=(rsync)
   command -v nc >/dev/null 2>&1 || missing+=(nc) # zkrsync --netcat's test pair
+  command -v clang >/dev/null 2>&1 || missing+=(clang)
+  [[ -f /usr/include/zlib.h ]] || missing+=(zlib1g-dev)
   { [[ -x $PYTHON ]] && "$PYTHON" -c 'import kazoo' >/dev/null 2>&1; } || missing+=("$PYTHON with kazoo")
   printf '%s\n' "${missing[@]}"
 }
@@ -39,7 +42,7 @@ ensure_prerequisites() {
     fi
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    log "missing $missing; no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync, python3-kazoo and netcat-openbsd"
+    log "missing $missing; no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync, python3-kazoo, netcat-openbsd, clang and zlib1g-dev"
     exit 1
   fi
   log "missing $missing: installing ${APT_PACKAGES[*]}"
@@ -124,6 +127,18 @@ if ! dotnet build ZkSyncOperator.sln -c Release; then
   exit 1
 fi
 
+# The worker tests run the NativeAOT zkrsync that ./zkrsync builds (what ships), not the JIT build
+# next to the test assembly: they find it through ZKRSYNC_EXECUTABLE.
+# ./zkrsync records the kind of build in its stamp; one that fell back to ReadyToRun is built again.
+readonly ZKRSYNC_STAMP=.build/zkrsync/.built
+[[ $(cat "$ZKRSYNC_STAMP" 2>/dev/null) == nativeaot ]] || rm -f -- "$ZKRSYNC_STAMP"
+if ! ./zkrsync -H >/dev/null || [[ $(cat "$ZKRSYNC_STAMP" 2>/dev/null) != nativeaot ]]; then
+  log "could not build the NativeAOT zkrsync with ./zkrsync (see .build/build.log)"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+export ZKRSYNC_EXECUTABLE=$PWD/.build/zkrsync/zkrsync
+
 shopt -s nullglob globstar
 projects=(tests/**/*.Tests.csproj)
 shopt -u nullglob globstar
@@ -196,6 +211,16 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive
         f = max(f, n("failed") + n("error") + n("timeout") + n("aborted"))
         s = max(s, n("notExecuted"), n("total") - n("executed"))
     passed, failed, skipped = passed + p, failed + f, skipped + s
+    # Name each failed test with the first lines of its error on stderr, so that the tail of a CI
+    # log (all that is kept) says what failed.
+    for r in root.iterfind("t:Results/t:UnitTestResult", ns):
+        if r.get("outcome") in ("Passed", "NotExecuted", "Inconclusive", "NotRunnable"):
+            continue
+        message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        text = (message.text or "").strip().splitlines()[:3] if message is not None else []
+        print(f"test.sh: FAILED {r.get('testName')}", file=sys.stderr)
+        for line in text:
+            print(f"test.sh:   {line[:300]}", file=sys.stderr)
 print(passed, failed, skipped)
 EOF
 ); then
