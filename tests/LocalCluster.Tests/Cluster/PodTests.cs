@@ -61,6 +61,7 @@ public sealed class PodTests(RunningClusterFixture cluster, ITestOutputHelper ou
                   echo scratch > /scratch/file && echo "scratch=$(cat /scratch/file)"
                   echo "namespace=$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace)"
                   echo "api=$KUBERNETES_SERVICE_HOST"
+                  {{RunningClusterFixture.GreeterProgram}}
                   HOME=/scratch "$KUBECTL" get pods -o name
                   HOME=/scratch "$KUBECTL" get secrets 2>&1
                   echo farewell > /dev/termination-log
@@ -103,6 +104,7 @@ public sealed class PodTests(RunningClusterFixture cluster, ITestOutputHelper ou
         Assert.Contains("scratch=scratch\n", log, StringComparison.Ordinal);
         Assert.Contains($"namespace={ns}\n", log, StringComparison.Ordinal);
         Assert.Contains("api=127.0.0.1\n", log, StringComparison.Ordinal);
+        Assert.Contains("hello from the image\n", log, StringComparison.Ordinal);
         Assert.Contains("pod/inspect\n", log, StringComparison.Ordinal);
         Assert.Contains($"User \"system:serviceaccount:{ns}:reader\" cannot list resource \"secrets\"", log, StringComparison.Ordinal);
 

@@ -8,12 +8,16 @@ namespace ZkSync.LocalCluster.Tests.Support;
 /// <summary>
 /// One whole local cluster per test class (API server, controllers, scheduler, process kubelet on node-1..3), in-process
 /// as other projects use it, with one image, <see cref="ShellImage"/>: a directory whose image.json has
-/// <c>ENTRYPOINT ["sh", "-c"]</c>, so a container's <c>args</c> are a shell script run by the host's sh. Back-offs are
+/// <c>ENTRYPOINT ["sh", "-c"]</c>, so a container's <c>args</c> are a shell script run by the host's sh, and which holds
+/// one program of its own, <see cref="GreeterProgram"/>. Back-offs are
 /// short so restarts and Job retries stay quick.
 /// </summary>
 public class RunningClusterFixture : LocalClusterFixture
 {
     public const string ShellImage = "example.test/shell:1";
+
+    /// <summary>An executable only the shell image has (it prints "hello from the image").</summary>
+    public const string GreeterProgram = "image-greeter";
 
     private LocalClusterHost? _cluster;
 
@@ -26,6 +30,9 @@ public class RunningClusterFixture : LocalClusterFixture
     {
         var image = System.IO.Directory.CreateDirectory(Path.Combine(directory, "images", "shell")).FullName;
         File.WriteAllText(Path.Combine(image, "image.json"), """{"entrypoint": ["sh", "-c"]}""");
+        var greeter = Path.Combine(image, GreeterProgram);
+        File.WriteAllText(greeter, "#!/bin/sh\necho \"hello from the image\"\n");
+        File.SetUnixFileMode(greeter, (UnixFileMode)0b111_101_101); // 0755
         return new LocalClusterOptions
         {
             Images = [new ImageMapping(ShellImage, image)],

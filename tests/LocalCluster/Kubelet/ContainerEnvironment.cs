@@ -12,7 +12,9 @@ namespace ZkSync.LocalCluster.Kubelet;
 /// <c>$(VAR)</c> references expanded against what came before and the service variables; <c>valueFrom</c> reads
 /// Secrets, ConfigMaps and the downward API; then the service variables the container did not set itself
 /// (<c>KUBERNETES_SERVICE_HOST</c>/<c>_PORT</c> and friends, always, pointing at the API server). What the runtime
-/// adds comes first: <c>PATH</c> (containerd's default, the image's env is not modelled) and <c>HOSTNAME</c>.
+/// adds comes first: <c>PATH</c> (the image's directory, then containerd's default: the image's executables are on its
+/// PATH, so a program the entrypoint runs by name is found there too; the image's other env is not modelled) and
+/// <c>HOSTNAME</c>.
 /// </summary>
 internal sealed partial class ContainerEnvironment
 {
@@ -22,8 +24,8 @@ internal sealed partial class ContainerEnvironment
 
     /// <exception cref="ContainerConfigException">A missing Secret, ConfigMap or key that is not optional.</exception>
     public List<KeyValuePair<string, string>> Build(
-        V1Pod pod, V1Container container, string hostname, IPAddress? podIP, string hostIP, IReadOnlyList<KeyValuePair<string, string>> serviceEnv,
-        IReadOnlyDictionary<string, string> allocatable, ICollection<string> warnings)
+        V1Pod pod, V1Container container, string imageDirectory, string hostname, IPAddress? podIP, string hostIP,
+        IReadOnlyList<KeyValuePair<string, string>> serviceEnv, IReadOnlyDictionary<string, string> allocatable, ICollection<string> warnings)
     {
         var ns = pod.Metadata.NamespaceProperty;
         var defined = new List<KeyValuePair<string, string>>();
@@ -108,7 +110,7 @@ internal sealed partial class ContainerEnvironment
             }
         }
 
-        var result = new List<KeyValuePair<string, string>> { new("PATH", ExecutableLookup.DefaultSearchPath), new("HOSTNAME", hostname) };
+        var result = new List<KeyValuePair<string, string>> { new("PATH", $"{imageDirectory}:{ExecutableLookup.DefaultSearchPath}"), new("HOSTNAME", hostname) };
         result.AddRange(defined);
         result.AddRange(serviceEnv.Where(s => defined.All(d => d.Key != s.Key)));
         return result;
