@@ -1,10 +1,20 @@
 using Microsoft.Extensions.Logging;
 using ZkSync.LocalCluster.Hosting;
 
-// The local Kubernetes API server, started by hand: serves until SIGTERM or Ctrl-C.
-//   dotnet run --project tests/LocalCluster -- --kubeconfig PATH [--port N] [--verbose]
-var options = LocalClusterArguments.Parse(args);
-if (options is null)
+// The local Kubernetes, started by hand: API server, controllers and kubelet; serves until SIGTERM or Ctrl-C.
+//   dotnet run --project tests/LocalCluster -- --kubeconfig PATH [--image REF=DIR]... [--node NAME]... (see --help)
+LocalClusterArguments? arguments;
+try
+{
+    arguments = LocalClusterArguments.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"local-cluster: {e.Message}");
+    return 2;
+}
+
+if (arguments is null)
 {
     Console.Error.WriteLine(LocalClusterArguments.Usage);
     return 2;
@@ -22,22 +32,35 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-await using var server = await LocalApiServer.StartAsync(new LocalApiServerOptions
-{
-    Port = options.Port,
-    ConfigureLogging = logging => logging.AddSimpleConsole(console => console.SingleLine = true)
-        .SetMinimumLevel(options.Verbose ? LogLevel.Debug : LogLevel.Information)
-        .AddFilter("Microsoft", LogLevel.Warning),
-}, stop.Token);
-server.WriteKubeconfig(options.KubeconfigPath);
-Console.WriteLine($"local API server at {server.Url.GetLeftPart(UriPartial.Authority)}; kubeconfig written to {Path.GetFullPath(options.KubeconfigPath)}");
+LocalClusterHost cluster;
 try
 {
-    await Task.Delay(Timeout.Infinite, stop.Token);
+    cluster = await LocalClusterHost.StartAsync(arguments.ToOptions(logging => logging
+        .AddSimpleConsole(console => console.SingleLine = true)
+        .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace) // stdout carries only the banner
+        .SetMinimumLevel(arguments.Verbose ? LogLevel.Debug : LogLevel.Information)
+        .AddFilter("Microsoft", LogLevel.Warning)), stop.Token);
 }
-catch (OperationCanceledException)
+catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
 {
+    Console.Error.WriteLine($"local-cluster: {e.Message}");
+    return 1;
 }
 
-Console.WriteLine("stopping");
+await using (cluster)
+{
+    cluster.WriteKubeconfig(arguments.KubeconfigPath);
+    Console.WriteLine($"local API server at {cluster.Url.GetLeftPart(UriPartial.Authority)}; kubeconfig written to {Path.GetFullPath(arguments.KubeconfigPath)}");
+    Console.WriteLine($"data directory {cluster.Paths.DataDirectory}; nodes {string.Join(", ", arguments.ToOptions(null).Nodes.Select(n => n.Name))}");
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+    }
+
+    Console.WriteLine("stopping");
+}
+
 return 0;

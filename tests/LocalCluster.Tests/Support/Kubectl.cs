@@ -30,11 +30,18 @@ public sealed class Kubectl
         }
 
         all.AddRange(arguments);
-        return CommandRunner.RunAsync(ClientTools.Kubectl, all, new Dictionary<string, string>(), input, TimeSpan.FromSeconds(60), CancellationToken.None);
+        return CommandRunner.RunAsync(ClientTools.Kubectl, all, new Dictionary<string, string>(), input, TimeSpan.FromSeconds(120), CancellationToken.None);
     }
 
     /// <summary>Runs kubectl and returns its standard output; throws when it fails.</summary>
     public async Task<string> RunAsync(params string[] arguments) => (await TryAsync(arguments).ConfigureAwait(false)).EnsureSuccess().Output;
+
+    /// <summary><c>kubectl wait --for=CONDITION</c> on <paramref name="resources"/> (names or <c>-l</c> selectors), up to
+    /// 90 s (the machine may be loaded); throws when the condition is not met.</summary>
+    public Task<string> WaitAsync(string condition, params string[] resources) => RunAsync(["wait", $"--for={condition}", "--timeout=90s", .. resources]);
+
+    /// <summary>One field of one object (<c>-o jsonpath</c>).</summary>
+    public Task<string> JsonPathAsync(string resource, string jsonPath) => RunAsync("get", resource, "-o", $"jsonpath={jsonPath}");
 
     /// <summary>Applies YAML given on standard input.</summary>
     public async Task<string> ApplyAsync(string yaml, params string[] extra) =>

@@ -30,21 +30,31 @@ public class LocalClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _directory = System.IO.Directory.CreateTempSubdirectory("local-cluster-tests-").FullName;
-        _server = await LocalApiServer.StartAsync(
-            Options with { ConfigureLogging = logging => logging.AddProvider(_log).SetMinimumLevel(LogLevel.Debug).AddFilter("Microsoft", LogLevel.Warning) },
+        _server = await StartServerAsync(
+            logging => logging.AddProvider(_log).SetMinimumLevel(LogLevel.Debug).AddFilter("Microsoft", LogLevel.Warning),
             CancellationToken.None).ConfigureAwait(false);
     }
 
     public async Task DisposeAsync()
     {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
-        }
+        await StopServerAsync().ConfigureAwait(false);
 
         if (_directory is not null)
         {
             System.IO.Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    /// <summary>Starts the API server this class's tests use, logging to <paramref name="logging"/>.</summary>
+    protected virtual async Task<LocalApiServer> StartServerAsync(Action<ILoggingBuilder> logging, CancellationToken cancellationToken) =>
+        await LocalApiServer.StartAsync(Options with { ConfigureLogging = logging }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Stops what <see cref="StartServerAsync"/> started.</summary>
+    protected virtual async Task StopServerAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
         }
     }
 

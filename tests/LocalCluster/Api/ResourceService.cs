@@ -821,8 +821,20 @@ public sealed class ResourceService
 
         if (Metadata.IsDeleting(current))
         {
-            // Already deleting: a repeated delete changes nothing but a shorter grace period.
-            return new DeleteResult(served, false);
+            // Already deleting: a repeated delete changes nothing but a shorter grace period (the kubelet's final
+            // delete with 0 among them, which lets the pod go once its finalizers are).
+            var currentGrace = JsonValues.Long(current["metadata"]?["deletionGracePeriodSeconds"]);
+            if (options.DryRun || currentGrace is not { } was || grace >= was)
+            {
+                return new DeleteResult(served, false);
+            }
+
+            var shortened = (JsonObject)current.DeepClone();
+            Metadata.Of(shortened)["deletionGracePeriodSeconds"] = grace;
+            Metadata.Of(shortened)["deletionTimestamp"] = Metadata.Timestamp(_time.GetUtcNow().AddSeconds(grace));
+            var stored = _store.Update(type.StorageKey, ScopeOf(type, ns), name, shortened, Metadata.ResourceVersionNumber(current));
+            Notify(type, WatchEventType.Modified, stored);
+            return new DeleteResult(AsServed(type, stored, inList: false), false);
         }
 
         var next = (JsonObject)current.DeepClone();

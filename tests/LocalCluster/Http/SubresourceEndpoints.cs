@@ -15,12 +15,14 @@ public sealed class SubresourceEndpoints
     private readonly ResourceService _resources;
     private readonly TokenAuthority _tokens;
     private readonly IPodLogSource _logs;
+    private readonly TimeProvider _time;
 
-    public SubresourceEndpoints(ResourceService resources, TokenAuthority tokens, IPodLogSource logs)
+    public SubresourceEndpoints(ResourceService resources, TokenAuthority tokens, IPodLogSource logs, TimeProvider time)
     {
         _resources = resources;
         _tokens = tokens;
         _logs = logs;
+        _time = time;
     }
 
     public async Task HandleAsync(HttpContext context, UserInfo user, ResourceType type, ApiPath path)
@@ -42,7 +44,8 @@ public sealed class SubresourceEndpoints
                 await ApiResponses.WriteJsonAsync(context, 201, SuccessStatus()).ConfigureAwait(false);
                 return;
             case ("eviction", "POST"):
-                _resources.Delete(type, ns, path.Name, new DeleteOptions());
+                var eviction = await RequestBodies.ReadAsync(request, context.RequestAborted).ConfigureAwait(false) as JsonObject ?? [];
+                Evict(type, ns!, path.Name, eviction);
                 await ApiResponses.WriteJsonAsync(context, 201, SuccessStatus()).ConfigureAwait(false);
                 return;
             case ("scale", "GET"):
@@ -79,6 +82,47 @@ public sealed class SubresourceEndpoints
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain";
         await _logs.WriteAsync(pod, container, HttpQuery.Log(context.Request.Query), context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>pods/eviction</c>: a pod that has not ended first gets the <c>DisruptionTarget</c> condition the eviction API
+    /// adds (reason <c>EvictionByEvictionAPI</c>), then it is deleted with the eviction's delete options.
+    /// PodDisruptionBudgets are not consulted.
+    /// </summary>
+    private void Evict(ResourceType type, string ns, string name, JsonObject eviction)
+    {
+        var pod = _resources.Get(type, ns, name);
+        var options = eviction["deleteOptions"] as JsonObject;
+        if (JsonValues.String(pod["status"]?["phase"]) is not ("Succeeded" or "Failed") && !Metadata.IsDeleting(pod))
+        {
+            _resources.Mutate(type, ns, name, current =>
+            {
+                var status = BuiltInDefaults.Ensure(current, "status");
+                var conditions = status["conditions"] as JsonArray ?? [];
+                status["conditions"] = conditions;
+                foreach (var old in conditions.OfType<JsonObject>().Where(c => JsonValues.String(c["type"]) == "DisruptionTarget").ToList())
+                {
+                    conditions.Remove(old);
+                }
+
+                conditions.Add(new JsonObject
+                {
+                    ["type"] = "DisruptionTarget",
+                    ["status"] = "True",
+                    ["lastProbeTime"] = null,
+                    ["lastTransitionTime"] = Metadata.Timestamp(_time.GetUtcNow()),
+                    ["reason"] = "EvictionByEvictionAPI",
+                    ["message"] = "Eviction API: evicting",
+                });
+                return true;
+            }, "status");
+        }
+
+        _resources.Delete(type, ns, name, new DeleteOptions
+        {
+            GracePeriodSeconds = JsonValues.Long(options?["gracePeriodSeconds"]),
+            PreconditionUid = JsonValues.String(options?["preconditions"]?["uid"]),
+        });
     }
 
     private JsonObject Token(ResourceType type, string ns, string name, JsonObject tokenRequest)

@@ -41,6 +41,7 @@ public static class BuiltInDefaults
                 break;
             case "Secret":
                 Fill(obj, "type", "Opaque");
+                MergeStringData(obj);
                 break;
             case "PersistentVolumeClaim":
                 Fill(Ensure(obj, "spec"), "volumeMode", "Filesystem");
@@ -185,6 +186,25 @@ public static class BuiltInDefaults
             // A volume with only a name is an emptyDir (SetDefaults_Volume).
             volume["emptyDir"] = new JsonObject();
         }
+    }
+
+    /// <summary>A Secret's write-only <c>stringData</c> is merged into <c>data</c> (base64 of its UTF-8, over keys
+    /// already there) and never stored, as the API server's conversion does.</summary>
+    private static void MergeStringData(JsonObject secret)
+    {
+        if (secret["stringData"] is not JsonObject stringData)
+        {
+            secret.Remove("stringData");
+            return;
+        }
+
+        var data = Ensure(secret, "data");
+        foreach (var (key, value) in stringData)
+        {
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(JsonValues.String(value) ?? ""));
+        }
+
+        secret.Remove("stringData");
     }
 
     private static void Job(JsonObject spec)
