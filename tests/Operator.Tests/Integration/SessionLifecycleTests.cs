@@ -63,6 +63,189 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         OperatorClusterFixture.AssertPermitted(op);
     });
 
+    [Fact]
+    public Task JobAndPodChanges_ShowInTheStatus() => cluster.RunAsync(output, async () =>
+    {
+        var ns = await cluster.CreateNamespaceAsync();
+        await cluster.StartOperatorAsync(ns);
+        await cluster.Kubectl(ns).ApplyAsync(Manifests.Session("web", """
+              sources: 2
+              destinations: 1
+
+            """, source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
+        var master = await cluster.WaitForJobAsync(ns, "web-master");
+        var kubelet = new PlayedKubelet(cluster.Admin, TimeProvider.System);
+
+        // The scheduler cannot place the master: Stalled, with its reason and message.
+        var pending = await kubelet.UnschedulablePodAsync(master, "0/3 nodes are available: 3 Insufficient cpu.");
+        var session = await cluster.WaitForSessionAsync(ns, "web", s => OperatorClusterFixture.HasCondition(s, ConditionTypes.Stalled, "True", ConditionReasons.Unschedulable), "Stalled: Unschedulable");
+        Assert.Contains("Insufficient cpu", OperatorClusterFixture.ConditionOf(session, ConditionTypes.Stalled)!.Message, StringComparison.Ordinal);
+        Assert.Equal(SessionPhase.Pending, session.Status.Phase);
+
+        // Placed after all: the pending pod goes, a running one comes; the master owns the session.
+        await cluster.Admin.CoreV1.DeleteNamespacedPodAsync(pending.Metadata.Name, ns.Name, gracePeriodSeconds: 0);
+        var masterPod = await kubelet.RunPodAsync(master, ip: "10.244.1.5");
+        session = await cluster.WaitForSessionAsync(ns, "web", s => s.Status?.Phase == SessionPhase.Running && OperatorClusterFixture.HasCondition(s, ConditionTypes.Stalled, "False"), "Running, no longer stalled");
+        Assert.Equal(masterPod.Metadata.Name, session.Status.Workers?.Master);
+
+        var zkSession = SessionNames.ZooKeeperSession(ns.Name, "web", session.Metadata.Uid, 1);
+        await using var played = await PlayedMaster.ConnectAsync(cluster.ZooKeeper.ConnectionString, zkSession, cluster.SessionCredentials(ns, "web"));
+        await played.OwnSessionAsync();
+        var sources = await cluster.WaitForJobAsync(ns, "web-sources");
+        var destinations = await cluster.WaitForJobAsync(ns, "web-destinations");
+        await kubelet.RunPodAsync(sources, node: "node-b", ip: "10.244.2.1", index: 0);
+        await kubelet.RunPodAsync(sources, node: "node-c", ip: "10.244.3.1", index: 1, ready: false);
+        await kubelet.RunPodAsync(destinations, node: "node-b", ip: "10.244.2.2");
+        session = await cluster.WaitForSessionAsync(ns, "web",
+            s => s.Status?.Workers is { SourcesReady: 1, SourcesDesired: 2, DestinationsReady: 1, DestinationsDesired: 1 }, "one of two sources and the destination ready");
+
+        // The master's progress report: numbers, percentage and ETA.
+        await played.ReportAsync(PlayedMaster.Progress(total: 10, completed: 4, elapsedSeconds: 8, bytes: 4096));
+        session = await cluster.WaitForSessionAsync(ns, "web", s => s.Status?.Paths?.Completed == 4, "4 paths completed");
+        Assert.Equal((10L, 4L, 0L, 6L), (session.Status.Paths!.Total, session.Status.Paths.Completed, session.Status.Paths.Failed, session.Status.Paths.Remaining));
+        Assert.Equal(40, session.Status.ProgressPercent);
+        Assert.Equal("12s", session.Status.Eta);
+        Assert.Equal(512, session.Status.ThroughputBytesPerSecond);
+
+        // A source pod exits with "paths failed": its Job fails at once (podFailurePolicy); the pass fails, the rest is stopped.
+        await kubelet.FailJobAsync(sources, "PodFailurePolicy", "Container zkrsync for pod web-sources-0 failed with exit code 3 matching FailJob rule at index 0");
+        session = await cluster.WaitForSessionAsync(ns, "web", s => s.Status?.Phase == SessionPhase.Failed, "Failed");
+        var failed = OperatorClusterFixture.ConditionOf(session, ConditionTypes.Failed)!;
+        Assert.Equal(("True", ConditionReasons.JobFailed), (failed.Status, failed.Reason));
+        Assert.Contains("web-sources", failed.Message, StringComparison.Ordinal);
+        Assert.NotNull(session.Status.CompletionTime);
+        Assert.True(OperatorClusterFixture.HasCondition(session, ConditionTypes.Ready, "False"));
+        await cluster.WaitForJobAsync(ns, "web-master", j => j.Spec.Suspend == true);
+        await cluster.WaitForJobAsync(ns, "web-destinations", j => j.Spec.Suspend == true);
+        await cluster.Changes.WaitAsync(() => cluster.Events(ns).Any(e => e.Reason == EventReasons.Failed && e.InvolvedObject.Name == "web" && e.Type == "Warning"),
+            "a Failed event", () => string.Join("; ", cluster.Events(ns).Select(e => e.Reason)));
+    });
+
+    [Fact]
+    public Task SuspendAndResume_SuspendTheJobsAndKeepTheQueue() => cluster.RunAsync(output, async () =>
+    {
+        var ns = await cluster.CreateNamespaceAsync();
+        await cluster.StartOperatorAsync(ns);
+        var kubectl = cluster.Kubectl(ns);
+        await kubectl.ApplyAsync(Manifests.Session("db", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
+        await cluster.WaitForJobAsync(ns, "db-master");
+        var session = await cluster.WaitForSessionAsync(ns, "db", s => s.Status?.Pass == 1, "pass 1");
+        var zkSession = SessionNames.ZooKeeperSession(ns.Name, "db", session.Metadata.Uid, 1);
+        await using var played = await PlayedMaster.ConnectAsync(cluster.ZooKeeper.ConnectionString, zkSession, cluster.SessionCredentials(ns, "db"));
+        await played.OwnSessionAsync();
+        await cluster.WaitForJobAsync(ns, "db-sources");
+        await cluster.WaitForJobAsync(ns, "db-destinations");
+
+        await kubectl.RunAsync("patch", "zkrs", "db", "--type=merge", "-p", """{"spec":{"suspend":true}}""");
+        foreach (var job in new[] { "db-master", "db-sources", "db-destinations" })
+        {
+            await cluster.WaitForJobAsync(ns, job, j => j.Spec.Suspend == true);
+        }
+
+        session = await cluster.WaitForSessionAsync(ns, "db", s => s.Status?.Phase == SessionPhase.Suspended && OperatorClusterFixture.HasCondition(s, ConditionTypes.Suspended, "True"), "Suspended");
+        Assert.True(OperatorClusterFixture.HasCondition(session, ConditionTypes.Reconciling, "False", ConditionReasons.Suspended));
+        Assert.NotNull(await played.Client.ExistsAsync(ZnodeLayout.Ready(zkSession))); // the queue stays for the resumed pass
+
+        await kubectl.RunAsync("patch", "zkrs", "db", "--type=merge", "-p", """{"spec":{"suspend":false}}""");
+        foreach (var job in new[] { "db-master", "db-sources", "db-destinations" })
+        {
+            await cluster.WaitForJobAsync(ns, job, j => j.Spec.Suspend == false);
+        }
+
+        session = await cluster.WaitForSessionAsync(ns, "db", s => s.Status?.Phase == SessionPhase.Running && OperatorClusterFixture.HasCondition(s, ConditionTypes.Suspended, "False"), "Running again");
+        Assert.Equal(1, session.Status.Pass);
+        Assert.Single(cluster.Changes.Writes, w => w.Resource == "jobs.batch" && w.Change == WatchEventType.Added && w.Name == "db-master" && w.Namespace == ns.Name);
+    });
+
+    [Fact]
+    public Task ManualTrigger_StartsASecondPass_AndKubectlWaitFollowsObservedGeneration() => cluster.RunAsync(output, async () =>
+    {
+        var ns = await cluster.CreateNamespaceAsync();
+        await cluster.StartOperatorAsync(ns);
+        var kubectl = cluster.Kubectl(ns);
+        var kubelet = new PlayedKubelet(cluster.Admin, TimeProvider.System);
+        await kubectl.ApplyAsync(Manifests.Session("files", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
+        var first = await RunPassToCompletionAsync(ns, "files", kubelet, pass: 1, paths: 7);
+        Assert.Null(first.Status.LastManualSync);
+
+        // kubectl wait and kubectl get as users run them.
+        (await kubectl.TryAsync("wait", "--for=condition=Complete", "zkrs/files", "--timeout=30s")).EnsureSuccess();
+        var table = PrintedTable.Parse(await kubectl.RunAsync("get", "zkrs"));
+        Assert.Equal(["NAME", "PHASE", "PROGRESS", "REMAINING", "FAILED", "ETA", "AGE"], table.Columns);
+        var row = Assert.Single(table.Rows);
+        Assert.Equal(("files", "Succeeded", "100", "0", "0"), (row["NAME"], row["PHASE"], row["PROGRESS"], row["REMAINING"], row["FAILED"]));
+
+        // The final pass: a new trigger value. kubectl wait must not take pass 1's Complete for it (observedGeneration).
+        await kubectl.RunAsync("patch", "zkrs", "files", "--type=merge", "-p", """{"spec":{"trigger":{"manual":"final"},"rsync":{"delete":true,"checksum":true}}}""");
+        var waiting = kubectl.TryAsync("wait", "--for=condition=Complete", "zkrs/files", "--timeout=60s");
+        var second = await cluster.WaitForJobAsync(ns, "files-master", j => SessionNames.PassOf(j.Metadata.Labels) == 2);
+        Assert.Contains("--delete", second.Spec.Template.Spec.Containers[0].Args);
+        Assert.Contains("--checksum", second.Spec.Template.Spec.Containers[0].Args);
+        var running = await cluster.WaitForSessionAsync(ns, "files", s => s.Status?.Pass == 2 && s.Status.CompletionTime is null, "pass 2 running");
+        Assert.True(OperatorClusterFixture.HasCondition(running, ConditionTypes.Complete, "False"));
+        Assert.False(waiting.IsCompleted, "kubectl wait returned before pass 2 completed");
+
+        var done = await RunPassToCompletionAsync(ns, "files", kubelet, pass: 2, paths: 3);
+        (await waiting).EnsureSuccess();
+        Assert.Equal("final", done.Status.LastManualSync);
+        Assert.EndsWith("-2", done.Status.ZookeeperPath, StringComparison.Ordinal);
+        Assert.Equal(3, done.Status.Paths?.Completed);
+        Assert.Equal(2, cluster.Changes.Writes.Count(w => w.Resource == "jobs.batch" && w.Change == WatchEventType.Added && w.Name == "files-master" && w.Namespace == ns.Name));
+    });
+
+    [Fact]
+    public Task Delete_RemovesTheJobsThenTheZnodesThenTheFinalizer() => cluster.RunAsync(output, async () =>
+    {
+        var ns = await cluster.CreateNamespaceAsync();
+        await cluster.StartOperatorAsync(ns);
+        var kubectl = cluster.Kubectl(ns);
+        await kubectl.ApplyAsync(Manifests.Session("gone", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
+        await cluster.WaitForJobAsync(ns, "gone-master");
+        var session = await cluster.WaitForSessionAsync(ns, "gone", s => s.Status?.Pass == 1, "pass 1");
+        var zkSession = SessionNames.ZooKeeperSession(ns.Name, "gone", session.Metadata.Uid, 1);
+        await using var played = await PlayedMaster.ConnectAsync(cluster.ZooKeeper.ConnectionString, zkSession, cluster.SessionCredentials(ns, "gone"));
+        await played.OwnSessionAsync();
+        await cluster.WaitForJobAsync(ns, "gone-sources");
+        await cluster.WaitForJobAsync(ns, "gone-destinations");
+
+        (await kubectl.TryAsync("delete", "zkrs", "gone", "--timeout=60s")).EnsureSuccess();
+        Assert.Null(cluster.Session(ns, "gone"));
+        Assert.Empty(cluster.Jobs(ns));
+        Assert.Null(await played.Client.ExistsAsync(ZnodeLayout.Session(zkSession)));
+        var writes = cluster.Changes.Writes.Where(w => w.Namespace == ns.Name).ToList();
+        var sessionGone = writes.FindIndex(w => w.Resource == "zkrsyncsessions.zksync.io" && w.Change == WatchEventType.Deleted);
+        Assert.All(writes.Where(w => w.Resource == "jobs.batch" && w.Change == WatchEventType.Deleted), w => Assert.True(writes.IndexOf(w) < sessionGone, $"{w.Name} deleted after the session"));
+        await cluster.Changes.WaitAsync(() => cluster.Secret(ns, SessionNames.Secret("gone")) is null, "the session's Secret garbage-collected");
+    });
+
+    /// <summary>Plays pass <paramref name="pass"/> of <paramref name="name"/> to its successful end: the master owns the
+    /// session, reports, writes its summary and exits 0; the worker Jobs complete. Returns the recorded session.</summary>
+    private async Task<V1Alpha1ZkRsyncSession> RunPassToCompletionAsync(TestNamespace ns, string name, PlayedKubelet kubelet, int pass, long paths)
+    {
+        var master = await cluster.WaitForJobAsync(ns, SessionNames.Job(name, WorkerRole.Master), j => SessionNames.PassOf(j.Metadata.Labels) == pass);
+        var session = await cluster.WaitForSessionAsync(ns, name, s => s.Status?.Pass == pass, $"pass {pass}");
+        var zkSession = SessionNames.ZooKeeperSession(ns.Name, name, session.Metadata.Uid, pass);
+        await using var played = await PlayedMaster.ConnectAsync(cluster.ZooKeeper.ConnectionString, zkSession, cluster.SessionCredentials(ns, name));
+        await played.OwnSessionAsync();
+        var sources = await cluster.WaitForJobAsync(ns, SessionNames.Job(name, WorkerRole.Sources), j => SessionNames.PassOf(j.Metadata.Labels) == pass);
+        var destinations = await cluster.WaitForJobAsync(ns, SessionNames.Job(name, WorkerRole.Destinations), j => SessionNames.PassOf(j.Metadata.Labels) == pass);
+        await played.ReportAsync(PlayedMaster.Progress(paths, paths));
+        await played.FinishAsync(played.Summary(paths));
+        foreach (var job in new[] { master, sources, destinations })
+        {
+            await kubelet.CompleteJobAsync(job);
+        }
+
+        var done = await cluster.WaitForSessionAsync(ns, name, s => s.Status?.Pass == pass && s.Status.Phase == SessionPhase.Succeeded
+            && OperatorClusterFixture.HasCondition(s, ConditionTypes.Complete, "True") && OperatorClusterFixture.HasCondition(s, ConditionTypes.Ready, "True"), $"pass {pass} Succeeded");
+        Assert.NotNull(done.Status.CompletionTime);
+        Assert.Equal(100, done.Status.ProgressPercent);
+
+        // The pass's record is written, so its znodes go.
+        await Znodes.WaitAsync(played.Client, ZnodeLayout.Session(zkSession), exists: false);
+        return done;
+    }
+
     private async Task CreateClaimsAsync(TestNamespace ns, string accessMode)
     {
         await cluster.Admin.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Manifests.Claim("old-data", accessMode), ns.Name);

@@ -16,6 +16,9 @@ public sealed class ApiRequestRecorder : DelegatingHandler
     private TaskCompletionSource? _held;
     private volatile bool _partitioned;
 
+    /// <summary>Called after each request is recorded (tests wake their waiters with it).</summary>
+    public Action? Recorded { get; set; }
+
     public IReadOnlyList<RecordedRequest> Requests
     {
         get
@@ -88,6 +91,8 @@ public sealed class ApiRequestRecorder : DelegatingHandler
         {
             _requests.Add(new RecordedRequest(request.Method.Method, uri.PathAndQuery, verb, group, resource, ns, status));
         }
+
+        Recorded?.Invoke();
     }
 
     /// <summary>The RBAC verb, group, resource (with subresource) and namespace of a request, as the API server

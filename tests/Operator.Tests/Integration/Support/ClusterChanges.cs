@@ -74,16 +74,50 @@ public sealed class ClusterChanges : IDisposable
         return WaitAsync(() => condition() ? string.Empty : null, what, describe, timeout);
     }
 
+    /// <summary>Wakes the waiters to check their conditions again: for state that is not stored (an operator's
+    /// requests, its health), whose owner calls this when it changes.</summary>
+    public void Poke() => Wake(null);
+
+    /// <summary>Waits until <paramref name="condition"/> holds for state the server keeps but signals no change of
+    /// (its open watches): checked every 20 ms until the deadline.</summary>
+    public static async Task PollAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var limit = timeout ?? DefaultTimeout;
+        using var deadline = new CancellationTokenSource(limit);
+        using var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        while (!condition())
+        {
+            try
+            {
+                await ticks.WaitForNextTickAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"waited {limit.TotalSeconds:0} s for {what}");
+            }
+        }
+    }
+
     public void Dispose() => _resources.Written -= OnWritten;
 
     private void OnWritten(StoredChange change)
     {
+        var metadata = change.Object["metadata"];
+        Wake(new StoredWrite(change.Type.GroupResource, change.Change,
+            metadata?["namespace"]?.GetValue<string>(), metadata?["name"]?.GetValue<string>() ?? string.Empty, metadata?["uid"]?.GetValue<string>()));
+    }
+
+    private void Wake(StoredWrite? write)
+    {
         TaskCompletionSource done;
         lock (_gate)
         {
-            var metadata = change.Object["metadata"];
-            _writes.Add(new StoredWrite(change.Type.GroupResource, change.Change,
-                metadata?["namespace"]?.GetValue<string>(), metadata?["name"]?.GetValue<string>() ?? string.Empty, metadata?["uid"]?.GetValue<string>()));
+            if (write is not null)
+            {
+                _writes.Add(write);
+            }
+
             done = _next;
             _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }

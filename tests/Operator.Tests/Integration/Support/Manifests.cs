@@ -18,6 +18,9 @@ internal static class Manifests
 
         """ + spec;
 
+    /// <summary>An inline NFS volume (<c>spec.source</c>/<c>spec.destination</c> without a claim).</summary>
+    public static string Nfs(string path) => $"{{volume: {{nfs: {{server: nfs.example, path: {path}}}}}}}";
+
     /// <summary>A bound claim with the given access mode.</summary>
     public static V1PersistentVolumeClaim Claim(string name, string accessMode) => new()
     {

@@ -124,7 +124,7 @@ public class OperatorClusterFixture : IAsyncLifetime
             output.WriteLine("----- API server log -----");
             output.WriteLine(Tail(_serverLog.ToString(), 200));
             output.WriteLine("----- ZooKeeper log -----");
-            output.WriteLine(Tail(ZooKeeper.Log, 100));
+            output.WriteLine(Tail(ZooKeeper.Log, 30));
             throw;
         }
         finally
@@ -191,6 +191,7 @@ public class OperatorClusterFixture : IAsyncLifetime
             .. extra,
         ];
         var started = await OperatorInstance.StartAsync(instance, kubeconfig, args, CancellationToken.None).ConfigureAwait(false);
+        started.Recorder.Recorded = Changes.Poke;
         _operators.Add(started);
         return started;
     }
