@@ -8,7 +8,8 @@ namespace ZkSync.Benchmarks.ZkClient;
 /// <summary>
 /// Runs every workload against one server: ours and kazoo in turns (who goes first alternates by run), never both at once (the
 /// machine may have only two cores, and the server needs one). Each client works under a parent
-/// node of its own.
+/// node of its own. A line with a ceiling target gets the server's ceiling (<see cref="RawPipelinedGet"/>) measured
+/// right after each of our runs, so a neighbour's load moves both alike.
 /// </summary>
 internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter output)
 {
@@ -35,44 +36,43 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
             await client.CreateAsync(path, ReadOnlyMemory<byte>.Empty, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
         }
 
-        var results = new List<LineResult>();
-        foreach (var workload in workloads)
-        {
-            results.AddRange(await RunWorkloadAsync(server, client, clientOptions, workload, cancellationToken).ConfigureAwait(false));
-        }
-
-        var ceiling = await MeasurePipelinedGetCeilingAsync(server, client, cancellationToken).ConfigureAwait(false);
-        return new BenchmarkReport(results, ceiling);
-    }
-
-    /// <summary>The median over the runs of <see cref="RawPipelinedGet"/> on as many nodes as the table lines use.</summary>
-    private async Task<double> MeasurePipelinedGetCeilingAsync(ZooKeeperServer server, ZooKeeperClient client, CancellationToken cancellationToken)
-    {
-        var paths = Enumerable.Range(0, settings.Items)
+        // The ceiling's nodes, as many as the table lines use; one untimed measurement warms the server's code path up.
+        var ceilingPaths = Enumerable.Range(0, settings.Items)
             .Select(i => string.Create(CultureInfo.InvariantCulture, $"{RawRoot}/node-{i:D7}"))
             .ToArray();
         var payload = "updated-16-bytes"u8.ToArray();
-        await Task.WhenAll(paths.Select(path => client.CreateAsync(path, payload, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken))).ConfigureAwait(false);
-        var runs = new List<double>();
-        for (var run = 0; run <= settings.Runs; run++)
+        await Task.WhenAll(ceilingPaths.Select(path => client.CreateAsync(path, payload, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken))).ConfigureAwait(false);
+        await RawPipelinedGet.MeasureAsync(server.ConnectionString, ceilingPaths, cancellationToken).ConfigureAwait(false);
+
+        var results = new List<LineResult>();
+        foreach (var workload in workloads)
         {
-            var elapsed = await RawPipelinedGet.MeasureAsync(server.ConnectionString, paths, cancellationToken).ConfigureAwait(false);
-            if (run > 0)
-            {
-                // Run 0 warms the server's code path up, as the clients' warm-ups did.
-                runs.Add(settings.Items / elapsed.TotalSeconds);
-                output.WriteLine($"[server ceiling] run {run}/{settings.Runs} getData (all in flight, bare socket) {ResultTable.Number(runs[^1]),9} ops/s");
-            }
+            results.AddRange(await RunWorkloadAsync(server, client, clientOptions, workload, ceilingPaths, cancellationToken).ConfigureAwait(false));
         }
 
-        await Task.WhenAll(paths.Select(path => client.DeleteAsync(path, version: -1, cancellationToken))).ConfigureAwait(false);
-        return runs.Order().ElementAt(runs.Count / 2);
+        await Task.WhenAll(ceilingPaths.Select(path => client.DeleteAsync(path, version: -1, cancellationToken))).ConfigureAwait(false);
+        return new BenchmarkReport(results);
+    }
+
+    /// <summary>The server's ceiling now: <see cref="RawPipelinedGet"/> over every ceiling node, in ops/s.</summary>
+    private async Task<double> MeasureCeilingAsync(ZooKeeperServer server, string[] ceilingPaths, int run, CancellationToken cancellationToken)
+    {
+        var elapsed = await RawPipelinedGet.MeasureAsync(server.ConnectionString, ceilingPaths, cancellationToken).ConfigureAwait(false);
+        var opsPerSecond = ceilingPaths.Length / elapsed.TotalSeconds;
+        output.WriteLine($"[server ceiling] run {run}/{settings.Runs} getData (all in flight, bare socket) {ResultTable.Number(opsPerSecond),9} ops/s");
+        return opsPerSecond;
     }
 
     private async Task<IReadOnlyList<LineResult>> RunWorkloadAsync(
-        ZooKeeperServer server, ZooKeeperClient client, ZooKeeperClientOptions clientOptions, IWorkload workload, CancellationToken cancellationToken)
+        ZooKeeperServer server,
+        ZooKeeperClient client,
+        ZooKeeperClientOptions clientOptions,
+        IWorkload workload,
+        string[] ceilingPaths,
+        CancellationToken cancellationToken)
     {
         var results = workload.Lines.Select(line => new LineResult(line, settings.Items)).ToList();
+        var againstCeiling = results.Where(result => result.Line.MinimumOfCeiling is not null).ToList();
 
         output.WriteLine($"[{workload.Name}] warming up ours ({settings.WarmupItems:#,0} items)");
         await WithParentAsync(client, $"{OursRoot}/{workload.Name}-warmup",
@@ -82,16 +82,18 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
         for (var run = 1; run <= settings.Runs; run++)
         {
             // Alternate who goes first, so a server that is still warming up (or a neighbour's load) favours neither.
-            IReadOnlyDictionary<string, TimeSpan> ours, kazoo;
+            IReadOnlyDictionary<string, LineTiming> ours, kazoo;
             if (run % 2 == 1)
             {
                 ours = await RunOursTimedAsync(client, clientOptions, workload, run, cancellationToken).ConfigureAwait(false);
+                await MeasureCeilingsAsync(run).ConfigureAwait(false);
                 kazoo = await RunKazooTimedAsync(server, client, workload, run, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 kazoo = await RunKazooTimedAsync(server, client, workload, run, cancellationToken).ConfigureAwait(false);
                 ours = await RunOursTimedAsync(client, clientOptions, workload, run, cancellationToken).ConfigureAwait(false);
+                await MeasureCeilingsAsync(run).ConfigureAwait(false);
             }
 
             foreach (var result in results)
@@ -99,14 +101,27 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
                 result.AddOurs(ours[result.Line.Key]);
                 result.AddKazoo(kazoo[result.Line.Key]);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{workload.Name}] run {run}/{settings.Runs} {result.Line.Title,-26} ours {ResultTable.Number(settings.Items / ours[result.Line.Key].TotalSeconds),9} ops/s   kazoo {ResultTable.Number(settings.Items / kazoo[result.Line.Key].TotalSeconds),9} ops/s"));
+                    $"[{workload.Name}] run {run}/{settings.Runs} {result.Line.Title,-26} ours {Describe(ours[result.Line.Key])}   kazoo {Describe(kazoo[result.Line.Key])}"));
             }
         }
 
         return results;
+
+        async Task MeasureCeilingsAsync(int run)
+        {
+            if (againstCeiling.Count > 0)
+            {
+                var ceiling = await MeasureCeilingAsync(server, ceilingPaths, run, cancellationToken).ConfigureAwait(false);
+                againstCeiling.ForEach(result => result.AddCeiling(ceiling));
+            }
+        }
     }
 
-    private Task<IReadOnlyDictionary<string, TimeSpan>> RunOursTimedAsync(
+    /// <summary>ops/s and the client process's CPU µs per call of one line of one run.</summary>
+    private string Describe(LineTiming timing) => string.Create(CultureInfo.InvariantCulture,
+        $"{ResultTable.Number(settings.Items / timing.Elapsed.TotalSeconds),9} ops/s {timing.Cpu.TotalMicroseconds / settings.Items,6:0.0} CPU us/call");
+
+    private Task<IReadOnlyDictionary<string, LineTiming>> RunOursTimedAsync(
         ZooKeeperClient client, ZooKeeperClientOptions clientOptions, IWorkload workload, int run, CancellationToken cancellationToken)
     {
         // Start each of our runs on a clean heap, as each kazoo run starts in a fresh process.
@@ -116,7 +131,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
             parent => workload.RunOursAsync(client, clientOptions, parent, settings.Items, cancellationToken), cancellationToken);
     }
 
-    private async Task<IReadOnlyDictionary<string, TimeSpan>> RunKazooTimedAsync(
+    private async Task<IReadOnlyDictionary<string, LineTiming>> RunKazooTimedAsync(
         ZooKeeperServer server, ZooKeeperClient client, IWorkload workload, int run, CancellationToken cancellationToken)
     {
         var warmup = $"{KazooRoot}/{workload.Name}-{run}-warmup";
@@ -140,6 +155,20 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
 
     private static Task CreateParentAsync(ZooKeeperClient client, string parent, CancellationToken cancellationToken) =>
         client.CreateAsync(parent, ReadOnlyMemory<byte>.Empty, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken);
+
+    /// <summary>The 1, 5 and 15 minute load averages (<c>/proc/loadavg</c>), or "unknown" where there is none.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
+            return $"{fields[0]} / {fields[1]} / {fields[2]} (1 / 5 / 15 min)";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 
     public static string DescribeMachine() => string.Create(CultureInfo.InvariantCulture,
         $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, Stopwatch {(Stopwatch.IsHighResolution ? "high-res" : "low-res")}");

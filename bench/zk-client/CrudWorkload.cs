@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ZkSync.ZooKeeper;
 
@@ -24,30 +23,30 @@ internal sealed class CrudWorkload : IWorkload
 
     public IReadOnlyList<BenchmarkLine> Lines { get; } =
     [
-        new(Create, "create (sequential)", 1.0),
-        new(Get, "getData (sequential)", 1.0),
-        new(Set, "setData (sequential)", 1.0),
-        new(Delete, "delete (sequential)", 1.0),
-        new(PipelinedGet, "getData (all in flight)", 5.0),
+        new(Create, "create (sequential)", 1.5),
+        new(Get, "getData (sequential)", 1.5),
+        new(Set, "setData (sequential)", 1.5),
+        new(Delete, "delete (sequential)", 1.5),
+        new(PipelinedGet, "getData (all in flight)", 1.0, MinimumOfCeiling: 0.9),
     ];
 
-    public async Task<IReadOnlyDictionary<string, TimeSpan>> RunOursAsync(
+    public async Task<IReadOnlyDictionary<string, LineTiming>> RunOursAsync(
         ZooKeeperClient client, ZooKeeperClientOptions clientOptions, string parent, int items, CancellationToken cancellationToken)
     {
         var paths = Enumerable.Range(0, items)
             .Select(i => string.Create(CultureInfo.InvariantCulture, $"{parent}/node-{i:D7}"))
             .ToArray();
-        var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var timings = new Dictionary<string, LineTiming>(StringComparer.Ordinal);
 
-        var start = Stopwatch.GetTimestamp();
+        var clock = LineClock.Start();
         foreach (var path in paths)
         {
             await client.CreateAsync(path, CreatePayload, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
         }
 
-        timings[Create] = Stopwatch.GetElapsedTime(start);
+        timings[Create] = clock.Stop();
 
-        start = Stopwatch.GetTimestamp();
+        clock = LineClock.Start();
         var bytesRead = 0L;
         foreach (var path in paths)
         {
@@ -55,18 +54,18 @@ internal sealed class CrudWorkload : IWorkload
             bytesRead += result.Data.Length;
         }
 
-        timings[Get] = Stopwatch.GetElapsedTime(start);
+        timings[Get] = clock.Stop();
         Check(bytesRead == (long)items * CreatePayload.Length, "sequential getData read the wrong data");
 
-        start = Stopwatch.GetTimestamp();
+        clock = LineClock.Start();
         foreach (var path in paths)
         {
             await client.SetDataAsync(path, SetPayload, version: -1, cancellationToken).ConfigureAwait(false);
         }
 
-        timings[Set] = Stopwatch.GetElapsedTime(start);
+        timings[Set] = clock.Stop();
 
-        start = Stopwatch.GetTimestamp();
+        clock = LineClock.Start();
         var inFlight = new Task<DataResult>[items];
         for (var i = 0; i < items; i++)
         {
@@ -74,16 +73,16 @@ internal sealed class CrudWorkload : IWorkload
         }
 
         var results = await Task.WhenAll(inFlight).ConfigureAwait(false);
-        timings[PipelinedGet] = Stopwatch.GetElapsedTime(start);
+        timings[PipelinedGet] = clock.Stop();
         Check(results.All(r => r.Stat.Version == 1 && r.Data.AsSpan().SequenceEqual(SetPayload)), "pipelined getData read the wrong data");
 
-        start = Stopwatch.GetTimestamp();
+        clock = LineClock.Start();
         foreach (var path in paths)
         {
             await client.DeleteAsync(path, version: -1, cancellationToken).ConfigureAwait(false);
         }
 
-        timings[Delete] = Stopwatch.GetElapsedTime(start);
+        timings[Delete] = clock.Stop();
         return timings;
     }
 

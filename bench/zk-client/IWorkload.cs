@@ -18,10 +18,10 @@ internal interface IWorkload
 
     /// <summary>
     /// Runs the workload with our client under <paramref name="parent"/> (which exists and is empty)
-    /// on <paramref name="items"/> items; returns the elapsed time of each line by key. It leaves
+    /// on <paramref name="items"/> items; returns the timing of each line by key. It leaves
     /// <paramref name="parent"/> empty again. <paramref name="clientOptions"/> are the options
     /// <paramref name="client"/> was connected with, for a workload that needs sessions of its own.
     /// </summary>
-    Task<IReadOnlyDictionary<string, TimeSpan>> RunOursAsync(
+    Task<IReadOnlyDictionary<string, LineTiming>> RunOursAsync(
         ZooKeeperClient client, ZooKeeperClientOptions clientOptions, string parent, int items, CancellationToken cancellationToken);
 }

@@ -12,8 +12,8 @@ internal static class KazooRunner
 
     private static readonly Lazy<string> Script = new(LoadScript);
 
-    /// <returns>The elapsed time of each line by key, as the script measured it.</returns>
-    public static async Task<IReadOnlyDictionary<string, TimeSpan>> RunAsync(
+    /// <returns>The timing of each line by key, as the script measured it.</returns>
+    public static async Task<IReadOnlyDictionary<string, LineTiming>> RunAsync(
         string connectionString,
         IWorkload workload,
         string parent,
@@ -38,24 +38,25 @@ internal static class KazooRunner
         var result = await KazooScript.RunAsync(Script.Value, arguments, environment: null, timeout, cancellationToken)
             .ConfigureAwait(false);
         result.EnsureSuccess();
-        return ParseSeconds(result.StandardOutput, workload);
+        return ParseTimings(result.StandardOutput, workload);
     }
 
-    private static Dictionary<string, TimeSpan> ParseSeconds(string output, IWorkload workload)
+    private static Dictionary<string, LineTiming> ParseTimings(string output, IWorkload workload)
     {
         var lastLine = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()
             ?? throw new InvalidOperationException("The kazoo script printed nothing.");
         using var document = JsonDocument.Parse(lastLine);
         var seconds = document.RootElement.GetProperty("seconds");
-        var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var cpuSeconds = document.RootElement.GetProperty("cpu_seconds");
+        var timings = new Dictionary<string, LineTiming>(StringComparer.Ordinal);
         foreach (var line in workload.Lines)
         {
-            if (!seconds.TryGetProperty(line.Key, out var value))
+            if (!seconds.TryGetProperty(line.Key, out var elapsed) || !cpuSeconds.TryGetProperty(line.Key, out var cpu))
             {
                 throw new InvalidOperationException($"The kazoo script reported no '{line.Key}' timing: {lastLine}");
             }
 
-            timings[line.Key] = TimeSpan.FromSeconds(value.GetDouble());
+            timings[line.Key] = new LineTiming(TimeSpan.FromSeconds(elapsed.GetDouble()), TimeSpan.FromSeconds(cpu.GetDouble()));
         }
 
         return timings;

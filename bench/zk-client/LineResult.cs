@@ -3,8 +3,9 @@ namespace ZkSync.Benchmarks.ZkClient;
 /// <summary>A table line's timings over every run, for both clients.</summary>
 internal sealed class LineResult(BenchmarkLine line, int items)
 {
-    private readonly List<TimeSpan> _ours = [];
-    private readonly List<TimeSpan> _kazoo = [];
+    private readonly List<LineTiming> _ours = [];
+    private readonly List<LineTiming> _kazoo = [];
+    private readonly List<double> _ceilings = [];
 
     public BenchmarkLine Line { get; } = line;
 
@@ -14,25 +15,44 @@ internal sealed class LineResult(BenchmarkLine line, int items)
 
     public double KazooOpsPerSecond => OpsPerSecond(_kazoo);
 
+    /// <summary>The client process's CPU time per call (µs), median over the runs.</summary>
+    public double OursCpuMicrosecondsPerCall => CpuPerCall(_ours);
+
+    public double KazooCpuMicrosecondsPerCall => CpuPerCall(_kazoo);
+
     public double Ratio => OursOpsPerSecond / KazooOpsPerSecond;
 
-    public bool MeetsTarget => Ratio >= Line.MinimumRatio;
+    /// <summary>The server's ceiling (ops/s), median over the runs; NaN when the line has none.</summary>
+    public double CeilingOpsPerSecond => Median(_ceilings);
 
-    public void AddOurs(TimeSpan elapsed) => _ours.Add(elapsed);
+    /// <summary>Ours as a fraction of the ceiling measured right after it, median over the runs.</summary>
+    public double OfCeiling => Median(_ours.Zip(_ceilings, (ours, ceiling) => Items / ours.Elapsed.TotalSeconds / ceiling));
 
-    public void AddKazoo(TimeSpan elapsed) => _kazoo.Add(elapsed);
+    public bool MeetsTarget =>
+        Line.MinimumOfCeiling is { } fraction ? OfCeiling >= fraction : Ratio >= Line.MinimumRatio;
 
-    /// <summary>Ops/s of the median run (the mean of the middle two for an even number of runs).</summary>
-    private double OpsPerSecond(List<TimeSpan> runs)
+    public void AddOurs(LineTiming timing) => _ours.Add(timing);
+
+    public void AddKazoo(LineTiming timing) => _kazoo.Add(timing);
+
+    /// <summary>The server's ceiling measured right after our run of the same index.</summary>
+    public void AddCeiling(double opsPerSecond) => _ceilings.Add(opsPerSecond);
+
+    /// <summary>Ops/s of the median run.</summary>
+    private double OpsPerSecond(List<LineTiming> runs) => Items / Median(runs.Select(r => r.Elapsed.TotalSeconds));
+
+    private double CpuPerCall(List<LineTiming> runs) => Median(runs.Select(r => r.Cpu.TotalMicroseconds)) / Items;
+
+    /// <summary>The middle value (the mean of the middle two for an even count); NaN when there is none.</summary>
+    private static double Median(IEnumerable<double> values)
     {
-        if (runs.Count == 0)
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0)
         {
             return double.NaN;
         }
 
-        var sorted = runs.Select(r => r.TotalSeconds).Order().ToArray();
         var middle = sorted.Length / 2;
-        var median = sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-        return Items / median;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ZkSync.ZooKeeper;
@@ -29,7 +28,7 @@ internal sealed class LockingQueueWorkload : IWorkload
         new(TakeAndConsume, $"LockingQueue get+consume ({Consumers} consumers), items/s", 3.0),
     ];
 
-    public async Task<IReadOnlyDictionary<string, TimeSpan>> RunOursAsync(
+    public async Task<IReadOnlyDictionary<string, LineTiming>> RunOursAsync(
         ZooKeeperClient client, ZooKeeperClientOptions clientOptions, string parent, int items, CancellationToken cancellationToken)
     {
         var path = parent + "/queue";
@@ -46,9 +45,9 @@ internal sealed class LockingQueueWorkload : IWorkload
         {
             var consumed = new ConcurrentBag<string>();
             var remaining = items;
-            var finished = 0L;
+            var timing = default(LineTiming);
             using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var started = Stopwatch.GetTimestamp();
+            var clock = LineClock.Start();
             var consumers = sessions.Select(session => Task.Run(async () =>
             {
                 var queue = new LockingQueue(session, path);
@@ -65,7 +64,7 @@ internal sealed class LockingQueueWorkload : IWorkload
                         consumed.Add(Encoding.ASCII.GetString(value));
                         if (Interlocked.Decrement(ref remaining) == 0)
                         {
-                            finished = Stopwatch.GetTimestamp();
+                            timing = clock.Stop();
                             await done.CancelAsync().ConfigureAwait(false);
                         }
                     }
@@ -76,12 +75,11 @@ internal sealed class LockingQueueWorkload : IWorkload
                 }
             }, cancellationToken)).ToArray();
             await Task.WhenAll(consumers).ConfigureAwait(false);
-            var elapsed = Stopwatch.GetElapsedTime(started, finished);
 
             Check(consumed.Count == items && consumed.Distinct(StringComparer.Ordinal).Count() == items, "not every item was consumed exactly once");
             Check(await producer.CountAsync(cancellationToken).ConfigureAwait(false) == 0, "the queue is not empty");
             await client.DeleteRecursiveAsync(path, cancellationToken).ConfigureAwait(false);
-            return new Dictionary<string, TimeSpan>(StringComparer.Ordinal) { [TakeAndConsume] = elapsed };
+            return new Dictionary<string, LineTiming>(StringComparer.Ordinal) { [TakeAndConsume] = timing };
         }
         finally
         {

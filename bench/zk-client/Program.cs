@@ -21,16 +21,18 @@ Console.CancelKeyPress += (_, e) =>
 
 Console.WriteLine($"zk-client-bench: our ZooKeeper client (C#) vs kazoo 2.8 (Python), one local ZooKeeper 3.8 server");
 Console.WriteLine($"Machine: {BenchmarkRunner.DescribeMachine()}");
+Console.WriteLine($"Load average at the start: {BenchmarkRunner.LoadAverage()}");
 try
 {
     var report = await new BenchmarkRunner(settings, Console.Out).RunAsync(Workloads.All, cancellation.Token);
     Console.WriteLine();
     Console.WriteLine($"Median of {settings.Runs} runs, {settings.Items:#,0} items per line:");
     Console.WriteLine();
-    Console.Write(ResultTable.Render(report.Lines));
+    Console.Write(ResultTable.Render(report));
     Console.WriteLine();
     Console.WriteLine(ResultTable.CeilingNote(report));
-    Console.WriteLine(ResultTable.Summary(report.Lines));
+    Console.WriteLine($"Load average at the end: {BenchmarkRunner.LoadAverage()}");
+    Console.WriteLine(ResultTable.Summary(report));
     return 0;
 }
 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

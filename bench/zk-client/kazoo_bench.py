@@ -4,7 +4,8 @@ usage: -c <hosts> <workload> <parent> <items> <warmup_parent> <warmup_items>
 
 Both parents exist and are empty. Runs the workload once on <warmup_items> under <warmup_parent>
 (not timed), then once on <items> under <parent>, leaving both empty, and prints one JSON object:
-{"workload": ..., "items": ..., "seconds": {<line key>: <elapsed seconds>, ...}}.
+{"workload": ..., "items": ..., "seconds": {<line key>: <elapsed seconds>, ...},
+ "cpu_seconds": {<line key>: <CPU seconds of this process, every thread, user + system>, ...}}.
 Each workload must do exactly what the C# workload of the same name does.
 """
 import json
@@ -22,38 +23,38 @@ SET_PAYLOAD = b"updated-16-bytes"
 def crud(zk, parent, items):
     """Sequential create, get, set, delete; and all gets in flight at once (get_async, then .get())."""
     paths = ["%s/node-%07d" % (parent, i) for i in range(items)]
-    seconds = {}
+    timings = {}
 
-    start = time.perf_counter()
+    clock = LineClock()
     for path in paths:
         zk.create(path, CREATE_PAYLOAD)
-    seconds["create"] = time.perf_counter() - start
+    timings["create"] = clock.stop()
 
-    start = time.perf_counter()
+    clock = LineClock()
     read = 0
     for path in paths:
         data, _ = zk.get(path)
         read += len(data)
-    seconds["get"] = time.perf_counter() - start
+    timings["get"] = clock.stop()
     check(read == items * len(CREATE_PAYLOAD), "sequential get read the wrong data")
 
-    start = time.perf_counter()
+    clock = LineClock()
     for path in paths:
         zk.set(path, SET_PAYLOAD)
-    seconds["set"] = time.perf_counter() - start
+    timings["set"] = clock.stop()
 
-    start = time.perf_counter()
+    clock = LineClock()
     in_flight = [zk.get_async(path) for path in paths]
     results = [result.get() for result in in_flight]
-    seconds["pipelined_get"] = time.perf_counter() - start
+    timings["pipelined_get"] = clock.stop()
     check(all(data == SET_PAYLOAD and stat.version == 1 for data, stat in results),
           "pipelined get read the wrong data")
 
-    start = time.perf_counter()
+    clock = LineClock()
     for path in paths:
         zk.delete(path)
-    seconds["delete"] = time.perf_counter() - start
-    return seconds
+    timings["delete"] = clock.stop()
+    return timings
 
 
 LOCKING_QUEUE_CONSUMERS = 8
@@ -72,7 +73,7 @@ def locking_queue(zk, parent, items):
 
     sessions = [connect() for _ in range(LOCKING_QUEUE_CONSUMERS)]
     lock = threading.Lock()
-    state = {"remaining": items, "finished": None}
+    state = {"remaining": items, "timing": None}
     consumed = []
     errors = []
 
@@ -93,12 +94,12 @@ def locking_queue(zk, parent, items):
                     consumed.append(value)
                     state["remaining"] -= 1
                     if state["remaining"] == 0:
-                        state["finished"] = time.perf_counter()
+                        state["timing"] = clock.stop()
         except Exception as error:  # reported after the join
             errors.append(error)
 
     threads = [threading.Thread(target=consume, args=(session,)) for session in sessions]
-    start = time.perf_counter()
+    clock = LineClock()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -110,7 +111,7 @@ def locking_queue(zk, parent, items):
     check(len(consumed) == items and len(set(consumed)) == items, "not every item was consumed exactly once")
     check(len(producer) == 0, "the queue is not empty")
     zk.delete(path, recursive=True)
-    return {"locking_queue": state["finished"] - start}
+    return {"locking_queue": state["timing"]}
 
 
 # Extension point: one function per C# IWorkload, under the same name.
@@ -130,6 +131,17 @@ def connect():
     return zk
 
 
+class LineClock:
+    """Wall-clock and CPU time of one line (stop() returns both as a (seconds, cpu_seconds) pair)."""
+
+    def __init__(self):
+        self.start = time.perf_counter()
+        self.cpu_start = time.process_time()
+
+    def stop(self):
+        return time.perf_counter() - self.start, time.process_time() - self.cpu_start
+
+
 def check(condition, what):
     if not condition:
         raise RuntimeError("benchmark self-check failed: " + what)
@@ -142,11 +154,16 @@ def main():
     zk = connect()
     try:
         run(zk, warmup_parent, int(warmup_items))
-        seconds = run(zk, parent, int(items))
+        timings = run(zk, parent, int(items))
     finally:
         zk.stop()
         zk.close()
-    print(json.dumps({"workload": workload, "items": int(items), "seconds": seconds}))
+    print(json.dumps({
+        "workload": workload,
+        "items": int(items),
+        "seconds": {key: wall for key, (wall, _) in timings.items()},
+        "cpu_seconds": {key: cpu for key, (_, cpu) in timings.items()},
+    }))
 
 
 if __name__ == "__main__":

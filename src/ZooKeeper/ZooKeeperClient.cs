@@ -11,10 +11,13 @@ namespace ZkSync.ZooKeeper;
 /// down the client reconnects to the next server with the same session; requests issued meanwhile
 /// wait, requests that were in flight fail with <see cref="ConnectionLossException"/> (see
 /// <see cref="ZooKeeperRetryPolicy"/>). Watches are one-shot callbacks, delivered in order on the
-/// client's event dispatcher and re-armed after a reconnect.
+/// client's event dispatcher and re-armed after a reconnect. A call's continuation runs on the thread
+/// that read its reply (which has already handed reading on, so a continuation that blocks delays
+/// only itself); failures and cancellations complete on the thread pool.
 /// </summary>
 public sealed class ZooKeeperClient : IAsyncDisposable
 {
+    private readonly PacketCodec _codec;
     private readonly Session _session;
     private readonly ILogger _logger;
 
@@ -27,7 +30,8 @@ public sealed class ZooKeeperClient : IAsyncDisposable
         }
 
         _logger = options.LoggerFactory.CreateLogger<ZooKeeperClient>();
-        _session = new Session(options, connectionString, _logger) { EventSender = this };
+        _codec = new PacketCodec(connectionString.Chroot);
+        _session = new Session(options, connectionString, _codec, _logger) { EventSender = this };
     }
 
     /// <summary>Every state transition (Connected, Disconnected, Expired, ...), in order, on the event
@@ -50,7 +54,8 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     public TimeSpan SessionTimeout => _session.NegotiatedTimeout;
 
     /// <summary>Opens a session; fails with <see cref="ConnectionLossException"/> when no server answers within
-    /// <see cref="ZooKeeperClientOptions.ConnectTimeout"/>, or <see cref="SessionExpiredException"/> when resuming a dead session.</summary>
+    /// <see cref="ZooKeeperClientOptions.ConnectTimeout"/> (saying what the last attempt met), or
+    /// <see cref="SessionExpiredException"/> when resuming a dead session.</summary>
     public static async Task<ZooKeeperClient> ConnectAsync(ZooKeeperClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -58,7 +63,7 @@ public sealed class ZooKeeperClient : IAsyncDisposable
         client._session.Start();
         try
         {
-            await client._session.WaitConnectedAsync(options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            await client._session.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
             return client;
         }
         catch
@@ -105,42 +110,14 @@ public sealed class ZooKeeperClient : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(ttl), "The ttl must be positive.");
         }
 
-        var opCode = mode switch
-        {
-            CreateMode.Container => OpCode.CreateContainer,
-            CreateMode.PersistentWithTtl or CreateMode.PersistentSequentialWithTtl => OpCode.CreateTtl,
-            _ => OpCode.Create2,
-        };
-        var writer = StartPacket(opCode, data.Length);
-        writer.WriteString(_session.ToServerPath(path));
-        writer.WriteBuffer(data.Span);
-        writer.WriteAclVector(acl);
-        writer.WriteInt((int)mode);
-        if (ttl is { } ttlValue)
-        {
-            writer.WriteLong((long)ttlValue.TotalMilliseconds);
-        }
-
-        return Send(opCode, writer, path, (ZooKeeperErrorCode error, ref JuteReader body) =>
-        {
-            ThrowIfError(error, path);
-            var created = body.ReadString() ?? path;
-            return new CreateResult(_session.ToClientPath(created), body.ReadStat());
-        }, cancellationToken);
+        return _session.Submit(_codec.Create(path, data, acl, mode, ttl), cancellationToken);
     }
 
     /// <summary>Deletes a node; <paramref name="version"/> -1 matches any version.</summary>
     public Task DeleteAsync(string path, int version = -1, CancellationToken cancellationToken = default)
     {
         PathValidation.ValidatePath(path);
-        var writer = StartPacket(OpCode.Delete);
-        writer.WriteString(_session.ToServerPath(path));
-        writer.WriteInt(version);
-        return Send(OpCode.Delete, writer, path, (ZooKeeperErrorCode error, ref JuteReader _) =>
-        {
-            ThrowIfError(error, path);
-            return true;
-        }, cancellationToken);
+        return _session.Submit(_codec.Delete(path, version), cancellationToken);
     }
 
     /// <summary>The node's stat, or null when it does not exist. A watcher fires once on creation,
@@ -148,51 +125,14 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     public Task<Stat?> ExistsAsync(string path, Action<WatchedEvent>? watcher = null, CancellationToken cancellationToken = default)
     {
         PathValidation.ValidatePath(path);
-        var serverPath = _session.ToServerPath(path);
-        var writer = StartPacket(OpCode.Exists);
-        writer.WriteString(serverPath);
-        writer.WriteBool(watcher is not null);
-        return Send(OpCode.Exists, writer, path, (ZooKeeperErrorCode error, ref JuteReader body) =>
-        {
-            if (error == ZooKeeperErrorCode.NoNode)
-            {
-                if (watcher is not null)
-                {
-                    _session.Watches.AddExist(serverPath, watcher);
-                }
-
-                return null;
-            }
-
-            ThrowIfError(error, path);
-            if (watcher is not null)
-            {
-                _session.Watches.AddData(serverPath, watcher);
-            }
-
-            return (Stat?)body.ReadStat();
-        }, cancellationToken);
+        return _session.Submit(_codec.Exists(path, watcher), cancellationToken);
     }
 
     /// <summary>The node's data and stat. A watcher fires once on data change or deletion.</summary>
     public Task<DataResult> GetDataAsync(string path, Action<WatchedEvent>? watcher = null, CancellationToken cancellationToken = default)
     {
         PathValidation.ValidatePath(path);
-        var serverPath = _session.ToServerPath(path);
-        var writer = StartPacket(OpCode.GetData);
-        writer.WriteString(serverPath);
-        writer.WriteBool(watcher is not null);
-        return Send(OpCode.GetData, writer, path, (ZooKeeperErrorCode error, ref JuteReader body) =>
-        {
-            ThrowIfError(error, path);
-            if (watcher is not null)
-            {
-                _session.Watches.AddData(serverPath, watcher);
-            }
-
-            var data = body.ReadBuffer() ?? [];
-            return new DataResult(data, body.ReadStat());
-        }, cancellationToken);
+        return _session.Submit(_codec.GetData(path, watcher), cancellationToken);
     }
 
     /// <summary>Replaces the node's data; <paramref name="version"/> -1 matches any version. Returns the new stat.</summary>
@@ -200,15 +140,7 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     {
         PathValidation.ValidatePath(path);
         PathValidation.ValidateData(data);
-        var writer = StartPacket(OpCode.SetData, data.Length);
-        writer.WriteString(_session.ToServerPath(path));
-        writer.WriteBuffer(data.Span);
-        writer.WriteInt(version);
-        return Send(OpCode.SetData, writer, path, (ZooKeeperErrorCode error, ref JuteReader body) =>
-        {
-            ThrowIfError(error, path);
-            return body.ReadStat();
-        }, cancellationToken);
+        return _session.Submit(_codec.SetData(path, data, version), cancellationToken);
     }
 
     /// <summary>The node's children (names, unordered) and its stat. A watcher fires once when a child is
@@ -216,34 +148,13 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     public Task<ChildrenResult> GetChildrenAsync(string path, Action<WatchedEvent>? watcher = null, CancellationToken cancellationToken = default)
     {
         PathValidation.ValidatePath(path);
-        var serverPath = _session.ToServerPath(path);
-        var writer = StartPacket(OpCode.GetChildren2);
-        writer.WriteString(serverPath);
-        writer.WriteBool(watcher is not null);
-        return Send(OpCode.GetChildren2, writer, path, (ZooKeeperErrorCode error, ref JuteReader body) =>
-        {
-            ThrowIfError(error, path);
-            if (watcher is not null)
-            {
-                _session.Watches.AddChild(serverPath, watcher);
-            }
-
-            var children = body.ReadStringVector();
-            return new ChildrenResult(children, body.ReadStat());
-        }, cancellationToken);
+        return _session.Submit(_codec.GetChildren(path, watcher), cancellationToken);
     }
 
     public Task<AclResult> GetAclAsync(string path, CancellationToken cancellationToken = default)
     {
         PathValidation.ValidatePath(path);
-        var writer = StartPacket(OpCode.GetAcl);
-        writer.WriteString(_session.ToServerPath(path));
-        return Send(OpCode.GetAcl, writer, path, (ZooKeeperErrorCode error, ref JuteReader body) =>
-        {
-            ThrowIfError(error, path);
-            var acl = body.ReadAclVector();
-            return new AclResult(acl, body.ReadStat());
-        }, cancellationToken);
+        return _session.Submit(_codec.GetAcl(path), cancellationToken);
     }
 
     /// <summary>Replaces the node's ACL; <paramref name="version"/> is the ACL version (-1: any).</summary>
@@ -251,28 +162,14 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     {
         PathValidation.ValidatePath(path);
         ValidateAcl(acl);
-        var writer = StartPacket(OpCode.SetAcl);
-        writer.WriteString(_session.ToServerPath(path));
-        writer.WriteAclVector(acl);
-        writer.WriteInt(version);
-        return Send(OpCode.SetAcl, writer, path, (ZooKeeperErrorCode error, ref JuteReader body) =>
-        {
-            ThrowIfError(error, path);
-            return body.ReadStat();
-        }, cancellationToken);
+        return _session.Submit(_codec.SetAcl(path, acl, version), cancellationToken);
     }
 
     /// <summary>Waits until the server this client talks to has caught up with the leader for this path.</summary>
     public Task SyncAsync(string path, CancellationToken cancellationToken = default)
     {
         PathValidation.ValidatePath(path);
-        var writer = StartPacket(OpCode.Sync);
-        writer.WriteString(_session.ToServerPath(path));
-        return Send(OpCode.Sync, writer, path, (ZooKeeperErrorCode error, ref JuteReader _) =>
-        {
-            ThrowIfError(error, path);
-            return true;
-        }, cancellationToken);
+        return _session.Submit(_codec.Sync(path), cancellationToken);
     }
 
     /// <summary>Applies all operations atomically. On failure throws the failing operation's exception
@@ -285,62 +182,12 @@ public sealed class ZooKeeperClient : IAsyncDisposable
             return Task.FromResult<IReadOnlyList<OpResult>>([]);
         }
 
-        var writer = StartPacket(OpCode.Multi);
         foreach (var operation in operations)
         {
-            WriteMultiOperation(writer, operation);
+            ValidateMultiOperation(operation);
         }
 
-        writer.WriteInt(-1);
-        writer.WriteBool(true);
-        writer.WriteInt(-1);
-        return Send(OpCode.Multi, writer, null, (ZooKeeperErrorCode error, ref JuteReader body) =>
-        {
-            if (error != ZooKeeperErrorCode.Ok && body.Remaining == 0)
-            {
-                throw ZooKeeperException.Create(error);
-            }
-
-            var results = new List<OpResult>(operations.Count);
-            var failedIndex = -1;
-            var failedCode = ZooKeeperErrorCode.Ok;
-            while (true)
-            {
-                var type = (OpCode)body.ReadInt();
-                var done = body.ReadBool();
-                _ = body.ReadInt();
-                if (done)
-                {
-                    break;
-                }
-
-                OpResult result = type switch
-                {
-                    OpCode.Create or OpCode.CreateContainer => new CreateOpResult(_session.ToClientPath(body.ReadString() ?? string.Empty)),
-                    OpCode.Create2 or OpCode.CreateTtl => ReadCreate2(ref body),
-                    OpCode.Delete => new DeleteOpResult(),
-                    OpCode.SetData => new SetDataOpResult(body.ReadStat()),
-                    OpCode.Check => new CheckOpResult(),
-                    OpCode.Error => new ErrorOpResult((ZooKeeperErrorCode)body.ReadInt()),
-                    _ => throw new ProtocolViolationException($"unexpected multi result type {type}"),
-                };
-                if (result is ErrorOpResult { Code: not ZooKeeperErrorCode.Ok } failure && failedIndex < 0)
-                {
-                    failedIndex = results.Count;
-                    failedCode = failure.Code;
-                }
-
-                results.Add(result);
-            }
-
-            if (failedIndex >= 0)
-            {
-                var failedPath = failedIndex < operations.Count ? operations[failedIndex].Path : null;
-                throw ZooKeeperException.CreateForMulti(failedCode, failedIndex, results, failedPath);
-            }
-
-            return (IReadOnlyList<OpResult>)results;
-        }, cancellationToken);
+        return _session.Submit(_codec.Multi(operations), cancellationToken);
     }
 
     /// <summary>Adds authentication to the session (and to every later connection of it).</summary>
@@ -349,17 +196,7 @@ public sealed class ZooKeeperClient : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(scheme);
         var authBytes = auth.ToArray();
         _session.RememberAuth(scheme, authBytes);
-        var request = new PendingRequest<bool>(
-            OpCode.Auth,
-            Session.EncodeAuthPacket(scheme, authBytes),
-            null,
-            static (error, ref _) =>
-            {
-                ThrowIfError(error, null);
-                return true;
-            },
-            Xids.Auth);
-        return _session.Submit(request, cancellationToken);
+        return _session.Submit(PacketCodec.Auth(scheme, authBytes), cancellationToken);
     }
 
     /// <summary>Authenticates as <c>user:password</c> with the digest scheme; the password is never logged.</summary>
@@ -371,31 +208,35 @@ public sealed class ZooKeeperClient : IAsyncDisposable
         return AddAuthAsync("digest", Encoding.UTF8.GetBytes(user + ":" + password), cancellationToken);
     }
 
-    /// <summary>Ends the session on the server (its ephemeral nodes go at once) and releases the client.</summary>
-    public Task CloseAsync(CancellationToken cancellationToken = default)
-    {
-        var writer = StartPacket(OpCode.CloseSession);
-        writer.PatchInt(0, writer.Length - 4);
-        return _session.CloseAsync(writer.ToArray(), cancellationToken);
-    }
+    /// <summary>
+    /// Ends the session on the server (its ephemeral nodes go at once) and releases the client. While the
+    /// connection is down, it waits for it to come back as long as the session can still be alive on the
+    /// server (the session timeout since the server last heard from this client), and closes it then.
+    /// </summary>
+    /// <exception cref="ConnectionLossException">No connection came back in time, so the session could not be
+    /// closed: the server ends it (and its ephemeral nodes) when its timeout passes. The client is closed anyway.</exception>
+    public Task CloseAsync(CancellationToken cancellationToken = default) => _session.CloseAsync(cancellationToken);
 
+    /// <summary>Closes as <see cref="CloseAsync"/> does, but never throws: a session that could not be closed is
+    /// logged as a warning (the server ends it when its timeout passes).</summary>
     public async ValueTask DisposeAsync()
     {
-        await CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ConnectionLossException exception)
+        {
+            _logger.LogWarning("Disposing the client: {Reason}", exception.Message);
+        }
+
         await _session.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Drops the TCP connection as a network failure would; the client reconnects. For fault-injection tests.</summary>
     internal void DropConnection() => _session.DropConnection();
 
-    private CreateOpResult ReadCreate2(ref JuteReader body)
-    {
-        var path = _session.ToClientPath(body.ReadString() ?? string.Empty);
-        _ = body.ReadStat();
-        return new CreateOpResult(path);
-    }
-
-    private void WriteMultiOperation(JuteWriter writer, Op operation)
+    private static void ValidateMultiOperation(Op operation)
     {
         switch (operation)
         {
@@ -408,72 +249,19 @@ public sealed class ZooKeeperClient : IAsyncDisposable
                     throw new ArgumentException("TTL nodes cannot be created in a multi by this client.", nameof(operation));
                 }
 
-                var createCode = create.Mode == CreateMode.Container ? OpCode.CreateContainer : OpCode.Create;
-                WriteMultiHeader(writer, createCode);
-                writer.WriteString(_session.ToServerPath(create.Path));
-                writer.WriteBuffer(create.Data.Span);
-                writer.WriteAclVector(create.Acl);
-                writer.WriteInt((int)create.Mode);
                 break;
             case DeleteOp delete:
                 PathValidation.ValidatePath(delete.Path);
-                WriteMultiHeader(writer, OpCode.Delete);
-                writer.WriteString(_session.ToServerPath(delete.Path));
-                writer.WriteInt(delete.Version);
                 break;
             case SetDataOp setData:
                 PathValidation.ValidatePath(setData.Path);
                 PathValidation.ValidateData(setData.Data);
-                WriteMultiHeader(writer, OpCode.SetData);
-                writer.WriteString(_session.ToServerPath(setData.Path));
-                writer.WriteBuffer(setData.Data.Span);
-                writer.WriteInt(setData.Version);
                 break;
             case CheckOp check:
                 PathValidation.ValidatePath(check.Path);
-                WriteMultiHeader(writer, OpCode.Check);
-                writer.WriteString(_session.ToServerPath(check.Path));
-                writer.WriteInt(check.Version);
                 break;
             default:
-                throw new ArgumentException($"Unsupported multi operation {operation.GetType().Name}.", nameof(operation));
-        }
-    }
-
-    private static void WriteMultiHeader(JuteWriter writer, OpCode type)
-    {
-        writer.WriteInt((int)type);
-        writer.WriteBool(false);
-        writer.WriteInt(-1);
-    }
-
-    private static JuteWriter StartPacket(OpCode opCode, int dataLength = 0)
-    {
-        var writer = new JuteWriter(64 + dataLength);
-        writer.WriteInt(0);
-        writer.WriteInt(0);
-        writer.WriteInt((int)opCode);
-        return writer;
-    }
-
-    private Task<T> Send<T>(OpCode opCode, JuteWriter writer, string? path, ReplyDecoder<T> decoder, CancellationToken cancellationToken)
-    {
-        var bodyLength = writer.Length - 4;
-        if (bodyLength > PathValidation.MaxPacketLength)
-        {
-            throw new ArgumentException(
-                $"The request is {bodyLength} bytes, over the server's {PathValidation.MaxPacketLength}-byte limit (jute.maxbuffer).");
-        }
-
-        writer.PatchInt(0, bodyLength);
-        return _session.Submit(new PendingRequest<T>(opCode, writer.ToArray(), path, decoder), cancellationToken);
-    }
-
-    private static void ThrowIfError(ZooKeeperErrorCode error, string? path)
-    {
-        if (error != ZooKeeperErrorCode.Ok)
-        {
-            throw ZooKeeperException.Create(error, path);
+                throw new ArgumentException($"Unsupported multi operation {operation?.GetType().Name ?? "null"}.", nameof(operation));
         }
     }
 

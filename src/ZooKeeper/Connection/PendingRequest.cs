@@ -2,36 +2,48 @@ using ZkSync.ZooKeeper.Protocol;
 
 namespace ZkSync.ZooKeeper.Connection;
 
-/// <summary>A request on its way: its encoded packet (xid patched in by the writer) and how to finish it.</summary>
+/// <summary>
+/// A request on its way: its encoded frame (the xid written in when it is sent) and how to finish it.
+/// It is finished exactly once, by whichever comes first: its reply (<see cref="TryAcceptReply"/>),
+/// a failure (<see cref="Fail"/>) or its caller's cancellation.
+/// </summary>
 internal abstract class PendingRequest
 {
-    /// <summary>Offset of the xid in <see cref="Packet"/>, right after the frame length.</summary>
-    public const int XidOffset = 4;
-
-    protected PendingRequest(OpCode opCode, byte[] packet, string? path)
+    protected PendingRequest(OpCode opCode, byte[] frame, string? path, int reservedXid)
     {
         OpCode = opCode;
-        Packet = packet;
+        Frame = frame;
         Path = path;
+        ReservedXid = reservedXid;
     }
 
     public OpCode OpCode { get; }
 
     /// <summary>The whole frame: length, request header, body.</summary>
-    public byte[] Packet { get; }
+    public byte[] Frame { get; }
 
     /// <summary>The node named, relative to the chroot, for error messages.</summary>
     public string? Path { get; }
 
-    /// <summary>A reserved xid this request always carries (ping, auth, set-watches), or 0 to take the next one.</summary>
-    public virtual int ReservedXid => 0;
+    /// <summary>A reserved xid this request always carries, already in its frame (ping, auth), or 0 to take the next one.</summary>
+    public int ReservedXid { get; }
 
     public int Xid { get; set; }
 
+    /// <summary>Answered, failed or cancelled: nothing more will happen to it (a cancelled one is not sent).</summary>
     public abstract bool IsCompleted { get; }
 
-    /// <summary>Runs on the reader loop: decode, register watches, complete. Never throws.</summary>
-    public abstract void OnReply(ZooKeeperErrorCode error, ref JuteReader body);
+    /// <summary>
+    /// On the reader, for the reply matched to this request: decodes it and registers the watch it armed,
+    /// unless the request was cancelled or failed meanwhile (then the reply is dropped and no watch is
+    /// registered). The caller learns the outcome from <see cref="CompleteAccepted"/>. Never throws.
+    /// </summary>
+    /// <returns>Whether the reply was taken; only then must <see cref="CompleteAccepted"/> follow.</returns>
+    public abstract bool TryAcceptReply(ZooKeeperErrorCode error, ref JuteReader body, WatchRegistry watches);
 
+    /// <summary>Hands an accepted reply to the caller; the caller's continuation runs on this thread.</summary>
+    public abstract void CompleteAccepted();
+
+    /// <summary>Fails the request unless it is finished already; the caller's continuation runs on the thread pool.</summary>
     public abstract void Fail(Exception exception);
 }

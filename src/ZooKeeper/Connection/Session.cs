@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -8,33 +6,31 @@ using ZkSync.ZooKeeper.Protocol;
 namespace ZkSync.ZooKeeper.Connection;
 
 /// <summary>
-/// The engine under <see cref="ZooKeeperClient"/>: one session over a succession of connections.
-/// Requests wait in one outgoing queue; each connection has one writer loop (assigns xids, keeps the
-/// FIFO of sent requests), one reader loop (matches replies by xid in FIFO order, routes
-/// notifications) and one heartbeat (pings, read timeout). A dropped connection fails what was in
-/// flight with <see cref="ConnectionLossException"/> and the session moves to the next server.
+/// The lifecycle of one session under <see cref="ZooKeeperClient"/>, over a succession of connections:
+/// connect (the handshake), resume the session on the next server when a connection is lost, ping,
+/// re-send auth and re-arm watches (SetWatches) on every new connection, end on expiry, auth failure
+/// or close. Requests a connection cannot take at once wait in one queue (<see cref="ActiveConnection"/>
+/// sends and matches them); every packet is <see cref="PacketCodec"/>'s. A dropped connection fails
+/// what was in flight with <see cref="ConnectionLossException"/>.
 /// </summary>
 internal sealed class Session : IAsyncDisposable
 {
-    private const int ProtocolVersion = 0;
-    private const int MaxFrameLength = 256 * 1024 * 1024;
-    private const int WriteBatchBytes = 64 * 1024;
-    private const int SetWatchesChunkBytes = 128 * 1024;
-
     private readonly ZooKeeperClientOptions _options;
     private readonly ConnectionString _connectionString;
     private readonly ServerAddress[] _servers;
+    private readonly PacketCodec _codec;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    // One reader: the current connection's writer loop (a caller's inline send only peeks).
     private readonly Channel<PendingRequest> _outgoing =
         Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true });
-
     private readonly WatchRegistry _watches = new();
     private readonly EventDispatcher _dispatcher;
     private readonly List<(string Scheme, byte[] Auth)> _authInfo = [];
     private readonly object _gate = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource _firstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PingRequest _ping = new();
 
     private ZooKeeperState _state = ZooKeeperState.Connecting;
     private long _sessionId;
@@ -42,17 +38,17 @@ internal sealed class Session : IAsyncDisposable
     private int _negotiatedTimeoutMs;
     private long _lastZxid;
     private int _nextXid;
-    private Exception? _lastConnectError;
     private ActiveConnection? _current;
+    private long _lastHeard; // when the server was last heard from, while no connection is up (a TimeProvider timestamp)
     private Task? _loop;
     private int _disposed;
-    private volatile bool _closing;
-    private bool _everConnected; // a session was established once (only the connection loop touches it)
+    private volatile bool _everConnected; // a connection of this session was served once
 
-    public Session(ZooKeeperClientOptions options, ConnectionString connectionString, ILogger logger)
+    public Session(ZooKeeperClientOptions options, ConnectionString connectionString, PacketCodec codec, ILogger logger)
     {
         _options = options;
         _connectionString = connectionString;
+        _codec = codec;
         _logger = logger;
         _time = options.TimeProvider;
         _servers = [.. connectionString.Servers];
@@ -97,33 +93,23 @@ internal sealed class Session : IAsyncDisposable
 
     public long LastZxid => Interlocked.Read(ref _lastZxid);
 
-    public string? Chroot => _connectionString.Chroot;
-
-    public WatchRegistry Watches => _watches;
-
-    public EventDispatcher Dispatcher => _dispatcher;
-
+    /// <summary>Starts connecting; <see cref="WaitConnectedAsync"/> fails when no session is there within the connect timeout.</summary>
     public void Start() => _loop = Task.Run(RunAsync);
 
-    public async Task WaitConnectedAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _firstConnected.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            var reason = _lastConnectError?.Message ?? "no server answered";
-            throw new ConnectionLossException(
-                message: $"could not connect to ZooKeeper at {_connectionString} within {timeout.TotalSeconds:0.#} s ({reason})");
-        }
-    }
+    /// <summary>Waits for the first connection, or the reason there is none: <see cref="ConnectionLossException"/> naming
+    /// the last failure once <see cref="ZooKeeperClientOptions.ConnectTimeout"/> passed, <see cref="SessionExpiredException"/>, ...</summary>
+    public Task WaitConnectedAsync(CancellationToken cancellationToken) => _firstConnected.Task.WaitAsync(cancellationToken);
 
-    /// <summary>Queues a request; it is sent as soon as a connection is up.</summary>
+    /// <summary>Sends a request at once when the connection is idle, else queues it for the writer (or the next connection).</summary>
     public Task<T> Submit<T>(PendingRequest<T> request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         request.RegisterCancellation(cancellationToken);
+        if (Volatile.Read(ref _current) is { } connection && connection.TrySendNow(request))
+        {
+            return request.Task;
+        }
+
         if (!_outgoing.Writer.TryWrite(request))
         {
             request.Fail(TerminalException(request.Path));
@@ -142,49 +128,69 @@ internal sealed class Session : IAsyncDisposable
     }
 
     /// <summary>Drops the current connection as a network failure would (fault injection for tests).</summary>
-    public void DropConnection()
+    public void DropConnection() => Volatile.Read(ref _current)?.Abort(new IOException("connection dropped on request"));
+
+    /// <summary>
+    /// Ends the session on the server and stops everything. While disconnected it waits for a connection to send
+    /// the close on, as long as the session can still be alive on the server (its timeout since the server last
+    /// heard from this client); a close whose reply was lost with its connection is sent again on the next one.
+    /// </summary>
+    /// <exception cref="ConnectionLossException">No connection came back in time: the session stays on the server
+    /// until its timeout passes (its ephemeral nodes with it). The client is closed all the same.</exception>
+    public async Task CloseAsync(CancellationToken cancellationToken)
     {
-        ActiveConnection? connection;
-        lock (_gate)
+        if (IsTerminal())
         {
-            connection = _current;
+            return;
         }
 
-        connection?.Abort(new IOException("connection dropped on request"));
-    }
-
-    /// <summary>Ends the session on the server (when connected) and stops everything.</summary>
-    public async Task CloseAsync(ReadOnlyMemory<byte> closePacket, CancellationToken cancellationToken)
-    {
-        bool connected;
-        lock (_gate)
+        if (!_everConnected)
         {
-            if (_state is ZooKeeperState.Closed)
-            {
-                return;
-            }
-
-            connected = _state == ZooKeeperState.Connected;
+            // No session was ever served by this client: there is nothing on a server to close.
+            EndSession(ZooKeeperState.Closed);
+            await StopLoopAsync().ConfigureAwait(false);
+            return;
         }
 
-        _closing = true;
-        if (connected)
+        var remaining = SessionLifeLeft();
+        using var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        ConnectionLossException? failure = null;
+        try
         {
-            var request = new PendingRequest<bool>(OpCode.CloseSession, closePacket.ToArray(), null, static (_, ref _) => true);
-            try
+            while (true)
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(1000, _negotiatedTimeoutMs / 2)));
-                await Submit(request, timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is ZooKeeperException or OperationCanceledException)
-            {
-                _logger.LogWarning("Closing session 0x{SessionId:x}: the server did not confirm ({Reason})", SessionId, exception.Message);
+                try
+                {
+                    // The reader ends the session when the reply arrives (see OnFrame).
+                    await Submit(PacketCodec.CloseSession(), closing.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (ConnectionLossException) when (!closing.IsCancellationRequested)
+                {
+                    // Sent, and the connection went before the reply: send it again on the next one.
+                }
             }
         }
+        catch (Exception exception) when (exception is SessionExpiredException or ObjectDisposedException)
+        {
+            // The session ended meanwhile (expired, or closed by a concurrent close): nothing is left to close.
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            failure = new ConnectionLossException(message: string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"could not close ZooKeeper session 0x{SessionId:x}: no connection to {_connectionString} came back within its {NegotiatedTimeout.TotalSeconds:0.#} s timeout; the server ends the session and its ephemeral nodes when that timeout passes"));
+        }
+        finally
+        {
+            EndSession(ZooKeeperState.Closed);
+            await StopLoopAsync().ConfigureAwait(false);
+        }
 
-        EndSession(ZooKeeperState.Closed);
-        await StopLoopAsync().ConfigureAwait(false);
+        if (failure is not null)
+        {
+            throw failure;
+        }
     }
 
     /// <summary>Idempotent, as IAsyncDisposable requires: later calls return at once.</summary>
@@ -201,7 +207,7 @@ internal sealed class Session : IAsyncDisposable
         _shutdown.Dispose();
     }
 
-    internal int NextXid()
+    private int NextXid()
     {
         var xid = Interlocked.Increment(ref _nextXid);
         if (xid <= 0)
@@ -211,6 +217,13 @@ internal sealed class Session : IAsyncDisposable
         }
 
         return xid;
+    }
+
+    /// <summary>How long the session can still be alive on the server: its timeout since the server last heard from us.</summary>
+    private TimeSpan SessionLifeLeft()
+    {
+        var heard = Volatile.Read(ref _current)?.LastReceived ?? Interlocked.Read(ref _lastHeard);
+        return NegotiatedTimeout - _time.GetElapsedTime(heard);
     }
 
     private async Task StopLoopAsync()
@@ -224,20 +237,28 @@ internal sealed class Session : IAsyncDisposable
         FailQueued();
     }
 
+    /// <summary>
+    /// The connection loop: tries the servers round robin until a session is served, serves it until the
+    /// connection ends, and starts over until the session ends. Before the first session it gives up when the
+    /// connect timeout passes, failing <see cref="WaitConnectedAsync"/> with the last attempt's failure (this
+    /// loop alone knows it, so it alone reports it).
+    /// </summary>
     private async Task RunAsync()
     {
         var token = _shutdown.Token;
+        using var firstConnect = new CancellationTokenSource(_options.ConnectTimeout, _time);
         var next = 0; // round robin over the (shuffled) servers, on after every attempt as the Java client and kazoo do
         var attempt = 0; // consecutive failed attempts, for backing off after a whole failed round
-        while (!token.IsCancellationRequested && !IsTerminal() && !_closing)
+        Exception? lastFailure = null;
+        while (!token.IsCancellationRequested && !IsTerminal())
         {
             var server = _servers[next];
             next = (next + 1) % _servers.Length;
             attempt++;
-            var established = false;
+            var outcome = ConnectOutcome.Failed;
             try
             {
-                established = await ConnectAndServeAsync(server, token).ConfigureAwait(false);
+                outcome = await ConnectAndServeAsync(server, _everConnected ? CancellationToken.None : firstConnect.Token, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -247,20 +268,30 @@ internal sealed class Session : IAsyncDisposable
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                _lastConnectError = exception;
+                lastFailure = exception;
                 _logger.LogDebug("Connecting to ZooKeeper {Server} failed: {Reason}", server, exception.Message);
             }
 
-            if (established)
+            if (outcome == ConnectOutcome.Expired)
+            {
+                break;
+            }
+
+            if (outcome == ConnectOutcome.Served)
             {
                 attempt = 0;
-                _everConnected = true;
                 if (!await DelayReconnectAsync(token).ConfigureAwait(false))
                 {
                     break;
                 }
 
                 continue;
+            }
+
+            if (!_everConnected && firstConnect.IsCancellationRequested)
+            {
+                GiveUpConnecting(lastFailure);
+                break;
             }
 
             if (attempt % _servers.Length == 0 && !token.IsCancellationRequested)
@@ -271,9 +302,15 @@ internal sealed class Session : IAsyncDisposable
                 var delay = attempt == _servers.Length && !_everConnected
                     ? TimeSpan.FromMilliseconds(10 + _options.Random.Next(0, 20))
                     : TimeSpan.FromMilliseconds(50 + _options.Random.Next(0, 200) + Math.Min(attempt / _servers.Length, 8) * 100);
+                using var backOff = CancellationTokenSource.CreateLinkedTokenSource(token, _everConnected ? CancellationToken.None : firstConnect.Token);
                 try
                 {
-                    await Task.Delay(delay, _time, token).ConfigureAwait(false);
+                    await Task.Delay(delay, _time, backOff.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    GiveUpConnecting(lastFailure);
+                    break;
                 }
                 catch (OperationCanceledException)
                 {
@@ -281,6 +318,13 @@ internal sealed class Session : IAsyncDisposable
                 }
             }
         }
+    }
+
+    private void GiveUpConnecting(Exception? lastFailure)
+    {
+        var reason = lastFailure?.Message ?? "no server answered";
+        _firstConnected.TrySetException(new ConnectionLossException(message: string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"could not connect to ZooKeeper at {_connectionString} within {_options.ConnectTimeout.TotalSeconds:0.#} s ({reason})")));
     }
 
     /// <summary>
@@ -292,7 +336,7 @@ internal sealed class Session : IAsyncDisposable
     /// <returns>False when the session ended or the loop is stopping meanwhile.</returns>
     private async Task<bool> DelayReconnectAsync(CancellationToken token)
     {
-        if (IsTerminal() || _closing)
+        if (IsTerminal())
         {
             return false;
         }
@@ -308,46 +352,69 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    /// <returns>Whether a session was established on this server (so failures are counted afresh).</returns>
-    private async Task<bool> ConnectAndServeAsync(ServerAddress server, CancellationToken token)
+    /// <summary>One attempt: TCP connect, handshake, and (unless the server says the session expired) serving the connection until it ends.</summary>
+    /// <param name="giveUp">Cancelled when the connect timeout of the first session passed.</param>
+    private async Task<ConnectOutcome> ConnectAndServeAsync(ServerAddress server, CancellationToken giveUp, CancellationToken token)
     {
         // At most a third of the session timeout per attempt (and the session timeout shared among the servers):
         // a server that accepts the connection but never answers the handshake (ZooKeeper 3.8 can leave such a
         // socket open when a client connects while it is still loading its database) must not use up the whole
         // session timeout, or resuming the session after a server restart fails with SessionExpired.
-        var attemptTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, Math.Min(_negotiatedTimeoutMs / 3, _negotiatedTimeoutMs / _servers.Length)));
+        var timeoutMs = Volatile.Read(ref _negotiatedTimeoutMs);
+        var attemptTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, Math.Min(timeoutMs / 3, timeoutMs / _servers.Length)));
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        NetworkStream? stream = null;
+        ActiveConnection? connection = null;
         try
         {
-            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(token))
+            ConnectResponse response;
+            var started = _time.GetTimestamp();
+            var accepted = false;
+            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(token, giveUp))
             {
-                connectTimeout.CancelAfter(attemptTimeout);
+                attempt.CancelAfter(attemptTimeout);
                 try
                 {
-                    await socket.ConnectAsync(server.Host, server.Port, connectTimeout.Token).ConfigureAwait(false);
-                    stream = new NetworkStream(socket, ownsSocket: true);
-                    await HandshakeAsync(stream, server, connectTimeout.Token).ConfigureAwait(false);
+                    await socket.ConnectAsync(server.Host, server.Port, attempt.Token).ConfigureAwait(false);
+                    accepted = true;
+                    response = await HandshakeAsync(socket, attempt.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"no session from {server} within {attemptTimeout.TotalMilliseconds:0} ms");
+                    var waited = _time.GetElapsedTime(started).TotalMilliseconds;
+                    throw new TimeoutException(accepted
+                        ? $"{server} accepted the connection but did not answer the handshake (waited {waited:0} ms)"
+                        : $"{server} did not accept the connection (waited {waited:0} ms)");
                 }
             }
 
-            if (IsTerminal())
+            if (response.IsExpired)
             {
-                return true;
+                // Not a connection of this session: nothing is served, the session is over.
+                _logger.LogWarning("ZooKeeper session 0x{SessionId:x} has expired (told by {Server})", SessionId, server);
+                EndSession(ZooKeeperState.Expired);
+                return ConnectOutcome.Expired;
             }
 
-            await ServeAsync(stream, server, token).ConfigureAwait(false);
-            return true;
+            var resumed = SessionId != 0;
+            lock (_gate)
+            {
+                _password = response.Password;
+                _negotiatedTimeoutMs = response.TimeoutMs;
+            }
+
+            Interlocked.Exchange(ref _sessionId, response.SessionId);
+            _logger.LogInformation(
+                "ZooKeeper session 0x{SessionId:x} {Action} on {Server}, timeout {TimeoutMs} ms",
+                response.SessionId, resumed ? "resumed" : "established", server, response.TimeoutMs);
+            connection = new ActiveConnection(socket, server, _time, _outgoing.Reader, NextXid, OnFrame);
+            await ServeAsync(connection, token).ConfigureAwait(false);
+            return ConnectOutcome.Served;
         }
         finally
         {
-            if (stream is not null)
+            if (connection is not null)
             {
-                await stream.DisposeAsync().ConfigureAwait(false);
+                connection.Dispose();
             }
             else
             {
@@ -356,7 +423,7 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    private async Task HandshakeAsync(NetworkStream stream, ServerAddress server, CancellationToken token)
+    private async Task<ConnectResponse> HandshakeAsync(Socket socket, CancellationToken token)
     {
         byte[] password;
         lock (_gate)
@@ -364,87 +431,80 @@ internal sealed class Session : IAsyncDisposable
             password = _password;
         }
 
-        var writer = new JuteWriter(64);
-        writer.WriteInt(0);
-        writer.WriteInt(ProtocolVersion);
-        writer.WriteLong(LastZxid);
-        writer.WriteInt((int)_options.SessionTimeout.TotalMilliseconds);
-        writer.WriteLong(SessionId);
-        writer.WriteBuffer(password);
-        writer.WriteBool(false);
-        writer.PatchInt(0, writer.Length - 4);
-        await stream.WriteAsync(writer.ToArray(), token).ConfigureAwait(false);
-
-        var frame = await ReadFrameAsync(stream, token).ConfigureAwait(false);
-        var reader = new JuteReader(frame);
-        _ = reader.ReadInt();
-        var timeoutMs = reader.ReadInt();
-        var sessionId = reader.ReadLong();
-        var newPassword = reader.ReadBuffer() ?? [];
-        if (timeoutMs <= 0)
-        {
-            _logger.LogWarning("ZooKeeper session 0x{SessionId:x} has expired (told by {Server})", SessionId, server);
-            EndSession(ZooKeeperState.Expired);
-            return;
-        }
-
-        var resumed = SessionId != 0;
-        lock (_gate)
-        {
-            _password = newPassword;
-            _negotiatedTimeoutMs = timeoutMs;
-        }
-
-        Interlocked.Exchange(ref _sessionId, sessionId);
-        _logger.LogInformation(
-            "ZooKeeper session 0x{SessionId:x} {Action} on {Server}, timeout {TimeoutMs} ms",
-            sessionId, resumed ? "resumed" : "established", server, timeoutMs);
+        await socket.SendAsync(PacketCodec.ConnectRequest(LastZxid, _options.SessionTimeout, SessionId, password), SocketFlags.None, token)
+            .ConfigureAwait(false);
+        var prefix = new byte[4];
+        await ReceiveExactlyAsync(socket, prefix, token).ConfigureAwait(false);
+        var frame = new byte[PacketCodec.FrameLength(prefix, minimum: 0)];
+        await ReceiveExactlyAsync(socket, frame, token).ConfigureAwait(false);
+        return PacketCodec.ReadConnectResponse(frame);
     }
 
-    private async Task ServeAsync(NetworkStream stream, ServerAddress server, CancellationToken token)
+    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken token)
     {
-        using var connectionToken = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var connection = new ActiveConnection(stream, server, connectionToken, _time);
+        while (buffer.Length > 0)
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new EndOfStreamException("the server closed the connection during the handshake");
+            }
 
+            buffer = buffer[read..];
+        }
+    }
+
+    private async Task ServeAsync(ActiveConnection connection, CancellationToken token)
+    {
         // Auth first, then the watches to re-arm, before any queued request: the server handles them in order.
         var preamble = new List<byte[]>();
         lock (_gate)
         {
             foreach (var (scheme, auth) in _authInfo)
             {
-                preamble.Add(EncodeAuthPacket(scheme, auth));
+                preamble.Add(PacketCodec.AuthFrame(scheme, auth));
                 connection.AuthPending.Enqueue(null);
             }
         }
 
-        preamble.AddRange(EncodeSetWatches());
-        foreach (var packet in preamble)
+        var watches = _watches.Snapshot();
+        var watchCount = watches.Data.Count + watches.Exist.Count + watches.Child.Count;
+        if (watchCount > 0)
         {
-            await stream.WriteAsync(packet, connectionToken.Token).ConfigureAwait(false);
+            _logger.LogDebug("Re-arming {Count} watches", watchCount);
+            preamble.AddRange(PacketCodec.SetWatches(LastZxid, watches));
         }
 
-        lock (_gate)
+        using var stop = token.UnsafeRegister(static state => ((ActiveConnection)state!).Abort(new OperationCanceledException("the client is stopping")), connection);
+        Task reader = Task.CompletedTask, writer = Task.CompletedTask, heartbeat = Task.CompletedTask;
+        try
         {
-            _current = connection;
+            await connection.SendPreambleAsync(preamble, connection.Token).ConfigureAwait(false);
+            Volatile.Write(ref _current, connection);
+            _everConnected = true;
+            SetState(ZooKeeperState.Connected);
+            _firstConnected.TrySetResult();
+
+            // Reading starts after Connected is posted, so watches the re-arming fires come after it, as in the Java client.
+            connection.StartReading();
+            reader = connection.ReadEnded;
+            writer = Task.Run(connection.WriteQueuedAsync, CancellationToken.None);
+            heartbeat = Task.Run(() => HeartbeatAsync(connection), CancellationToken.None);
+            await Task.WhenAny(reader, writer, heartbeat).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The preamble's failure is the connection's: it ends like any other.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            connection.Abort(exception);
         }
 
-        SetState(ZooKeeperState.Connected);
-        _firstConnected.TrySetResult();
-
-        var reader = Task.Run(() => ReadLoopAsync(connection), CancellationToken.None);
-        var writer = Task.Run(() => WriteLoopAsync(connection), CancellationToken.None);
-        var heartbeat = Task.Run(() => HeartbeatAsync(connection), CancellationToken.None);
-        var first = await Task.WhenAny(reader, writer, heartbeat).ConfigureAwait(false);
-        var failure = first.Exception?.GetBaseException() ?? connection.AbortReason;
+        var failure = connection.AbortReason ?? FirstFailure(reader, writer, heartbeat);
         connection.Abort(failure ?? new IOException("connection closed"));
-        await Task.WhenAll(reader.ContinueWith(static _ => { }, TaskScheduler.Default),
-            writer.ContinueWith(static _ => { }, TaskScheduler.Default),
-            heartbeat.ContinueWith(static _ => { }, TaskScheduler.Default)).ConfigureAwait(false);
-
-        lock (_gate)
-        {
-            _current = null;
-        }
+        await Task.WhenAll(Settled(reader), Settled(writer), Settled(heartbeat)).ConfigureAwait(false);
+        Interlocked.CompareExchange(ref _current, null, connection);
+        Interlocked.Exchange(ref _lastHeard, connection.LastReceived);
+        await connection.CloseWritesAsync().ConfigureAwait(false);
 
         var ending = State;
         var reason = failure?.Message ?? "closed";
@@ -452,158 +512,90 @@ internal sealed class Session : IAsyncDisposable
         {
             ZooKeeperState.Expired => new SessionExpiredException(path),
             ZooKeeperState.AuthFailed => new AuthFailedException(path),
-            _ => new ConnectionLossException(path, $"connection to {server} lost ({reason})"),
+            _ => new ConnectionLossException(path, $"connection to {connection.Server} lost ({reason})"),
         });
-        if (!IsTerminal() && !_closing)
+        if (!IsTerminal())
         {
-            _logger.LogWarning("Lost connection to ZooKeeper {Server} ({Reason}); reconnecting", server, failure?.Message ?? "closed by server");
+            _logger.LogWarning("Lost connection to ZooKeeper {Server} ({Reason}); reconnecting", connection.Server, failure?.Message ?? "closed by server");
             SetState(ZooKeeperState.Disconnected);
         }
     }
 
-    private async Task WriteLoopAsync(ActiveConnection connection)
-    {
-        var token = connection.Token;
-        var batch = new ArrayBufferWriter<byte>(WriteBatchBytes);
-        var reader = _outgoing.Reader;
-        while (true)
-        {
-            var request = await reader.ReadAsync(token).ConfigureAwait(false);
-            while (true)
-            {
-                if (!request.IsCompleted || request.ReservedXid == Xids.Ping)
-                {
-                    Stage(connection, request, batch);
-                }
+    private static Exception? FirstFailure(params Task[] tasks) =>
+        tasks.FirstOrDefault(task => task.IsFaulted)?.Exception?.GetBaseException();
 
-                if (batch.WrittenCount >= WriteBatchBytes || !reader.TryRead(out request!))
-                {
-                    break;
-                }
-            }
+    /// <summary>Completes when the task does, whatever its outcome (which is observed, so it is never reported unobserved).</summary>
+    private static Task Settled(Task task) => task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
-            await connection.Stream.WriteAsync(batch.WrittenMemory, token).ConfigureAwait(false);
-            connection.MarkSent();
-            batch.ResetWrittenCount();
-        }
-    }
-
-    private void Stage(ActiveConnection connection, PendingRequest request, ArrayBufferWriter<byte> batch)
-    {
-        var xid = request.ReservedXid;
-        switch (xid)
-        {
-            case 0:
-                xid = NextXid();
-                request.Xid = xid;
-                connection.AddPending(request);
-                break;
-            case Xids.Auth:
-                request.Xid = xid;
-                connection.AuthPending.Enqueue(request);
-                break;
-            default:
-                request.Xid = xid;
-                break;
-        }
-
-        var span = batch.GetSpan(request.Packet.Length);
-        request.Packet.CopyTo(span);
-        BinaryPrimitives.WriteInt32BigEndian(span[PendingRequest.XidOffset..], xid);
-        batch.Advance(request.Packet.Length);
-    }
-
-    private async Task ReadLoopAsync(ActiveConnection connection)
-    {
-        var token = connection.Token;
-        await using var buffered = new BufferedStream(connection.Stream, 64 * 1024);
-        var lengthBytes = new byte[4];
-        while (true)
-        {
-            await buffered.ReadExactlyAsync(lengthBytes, token).ConfigureAwait(false);
-            var length = BinaryPrimitives.ReadInt32BigEndian(lengthBytes);
-            if (length is < 16 or > MaxFrameLength)
-            {
-                throw new ProtocolViolationException($"bad frame length {length}");
-            }
-
-            var frame = ArrayPool<byte>.Shared.Rent(length);
-            try
-            {
-                await buffered.ReadExactlyAsync(frame.AsMemory(0, length), token).ConfigureAwait(false);
-                connection.MarkReceived();
-                ProcessFrame(connection, frame.AsSpan(0, length));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(frame);
-            }
-        }
-    }
-
-    private void ProcessFrame(ActiveConnection connection, ReadOnlySpan<byte> frame)
+    /// <summary>On the reader, for every frame from the server.</summary>
+    private PendingRequest? OnFrame(ActiveConnection connection, ReadOnlySpan<byte> frame)
     {
         var reader = new JuteReader(frame);
-        var xid = reader.ReadInt();
-        var zxid = reader.ReadLong();
-        var error = (ZooKeeperErrorCode)reader.ReadInt();
-        if (zxid > 0)
+        var header = PacketCodec.ReadReplyHeader(ref reader);
+        if (header.Zxid > 0)
         {
-            UpdateLastZxid(zxid);
+            UpdateLastZxid(header.Zxid);
         }
 
-        switch (xid)
+        switch (header.Xid)
         {
             case Xids.Ping:
-                return;
+                return null;
             case Xids.Notification:
                 OnNotification(ref reader);
-                return;
+                return null;
             case Xids.SetWatches:
-                if (error != ZooKeeperErrorCode.Ok)
+                if (header.Error != ZooKeeperErrorCode.Ok)
                 {
-                    _logger.LogWarning("Re-arming watches failed: {Error}", error);
+                    _logger.LogWarning("Re-arming watches failed: {Error}", header.Error);
                 }
 
-                return;
+                return null;
             case Xids.Auth:
                 connection.AuthPending.TryDequeue(out var authRequest);
-                if (error == ZooKeeperErrorCode.AuthFailed)
+                if (header.Error == ZooKeeperErrorCode.AuthFailed)
                 {
                     _logger.LogError("ZooKeeper rejected the authentication data");
                     authRequest?.Fail(new AuthFailedException());
                     EndSession(ZooKeeperState.AuthFailed);
-                    return;
+                    return null;
                 }
 
-                authRequest?.OnReply(error, ref reader);
-                return;
+                return authRequest is not null && authRequest.TryAcceptReply(header.Error, ref reader, _watches) ? authRequest : null;
             default:
                 var request = connection.TakePending() ??
-                    throw new ProtocolViolationException($"reply with xid {xid} but nothing is pending");
-                if (request.Xid != xid)
+                    throw new ProtocolViolationException($"reply with xid {header.Xid} but nothing is pending");
+                if (request.Xid != header.Xid)
                 {
-                    request.Fail(new ConnectionLossException(request.Path, $"reply xid {xid} out of order (expected {request.Xid})"));
-                    throw new ProtocolViolationException($"reply xid {xid} out of order (expected {request.Xid})");
+                    request.Fail(new ConnectionLossException(request.Path, $"reply xid {header.Xid} out of order (expected {request.Xid})"));
+                    throw new ProtocolViolationException($"reply xid {header.Xid} out of order (expected {request.Xid})");
                 }
 
-                request.OnReply(error, ref reader);
-                return;
+                if (!request.TryAcceptReply(header.Error, ref reader, _watches))
+                {
+                    return null;
+                }
+
+                if (request.OpCode == OpCode.CloseSession)
+                {
+                    // The server closes the connection next: end here, so that is not taken for a lost connection.
+                    EndSession(ZooKeeperState.Closed);
+                }
+
+                return request;
         }
     }
 
     private void OnNotification(ref JuteReader reader)
     {
-        var type = (WatchEventType)reader.ReadInt();
-        _ = reader.ReadInt();
-        var serverPath = reader.ReadString() ?? "/";
+        var (type, serverPath) = PacketCodec.ReadNotification(ref reader);
         if (type == WatchEventType.None)
         {
             return;
         }
 
         var watchers = _watches.Materialize(type, serverPath);
-        var watchedEvent = new WatchedEvent(type, ZooKeeperState.Connected, ToClientPath(serverPath));
+        var watchedEvent = new WatchedEvent(type, ZooKeeperState.Connected, _codec.ToClientPath(serverPath));
         foreach (var watcher in watchers)
         {
             _dispatcher.Post(watcher, watchedEvent);
@@ -616,7 +608,6 @@ internal sealed class Session : IAsyncDisposable
         var pingInterval = TimeSpan.FromMilliseconds(timeoutMs / 3.0);
         var readTimeout = TimeSpan.FromMilliseconds(timeoutMs * 2 / 3.0);
         var tick = TimeSpan.FromMilliseconds(Math.Max(20, timeoutMs / 15));
-        var ping = new PingRequest();
         while (true)
         {
             await Task.Delay(tick, _time, connection.Token).ConfigureAwait(false);
@@ -628,102 +619,10 @@ internal sealed class Session : IAsyncDisposable
 
             if (connection.SinceSent() >= pingInterval)
             {
-                _outgoing.Writer.TryWrite(ping);
+                _outgoing.Writer.TryWrite(_ping);
                 connection.MarkSent();
             }
         }
-    }
-
-    internal static byte[] EncodeAuthPacket(string scheme, byte[] auth)
-    {
-        var writer = new JuteWriter(32 + auth.Length);
-        writer.WriteInt(0);
-        writer.WriteInt(Xids.Auth);
-        writer.WriteInt((int)OpCode.Auth);
-        writer.WriteInt(0);
-        writer.WriteString(scheme);
-        writer.WriteBuffer(auth);
-        writer.PatchInt(0, writer.Length - 4);
-        return writer.ToArray();
-    }
-
-    /// <summary>SetWatches packets for every armed watch, split so no packet nears the server's size limit.</summary>
-    private List<byte[]> EncodeSetWatches()
-    {
-        var (data, exist, child) = _watches.Snapshot();
-        var packets = new List<byte[]>();
-        if (data.Count + exist.Count + child.Count == 0)
-        {
-            return packets;
-        }
-
-        var lastZxid = LastZxid;
-        var (di, ei, ci) = (0, 0, 0);
-        while (di < data.Count || ei < exist.Count || ci < child.Count)
-        {
-            var budget = SetWatchesChunkBytes;
-            var dataChunk = TakeChunk(data, ref di, ref budget);
-            var existChunk = TakeChunk(exist, ref ei, ref budget);
-            var childChunk = TakeChunk(child, ref ci, ref budget);
-            var writer = new JuteWriter(SetWatchesChunkBytes / 4);
-            writer.WriteInt(0);
-            writer.WriteInt(Xids.SetWatches);
-            writer.WriteInt((int)OpCode.SetWatches);
-            writer.WriteLong(lastZxid);
-            writer.WriteStringVector(dataChunk);
-            writer.WriteStringVector(existChunk);
-            writer.WriteStringVector(childChunk);
-            writer.PatchInt(0, writer.Length - 4);
-            packets.Add(writer.ToArray());
-        }
-
-        _logger.LogDebug("Re-arming {Count} watches", data.Count + exist.Count + child.Count);
-        return packets;
-    }
-
-    private static List<string> TakeChunk(List<string> paths, ref int index, ref int budget)
-    {
-        var chunk = new List<string>();
-        while (index < paths.Count && budget > 0)
-        {
-            budget -= paths[index].Length + 4;
-            chunk.Add(paths[index++]);
-        }
-
-        return chunk;
-    }
-
-    private static async Task<byte[]> ReadFrameAsync(Stream stream, CancellationToken token)
-    {
-        var lengthBytes = new byte[4];
-        await stream.ReadExactlyAsync(lengthBytes, token).ConfigureAwait(false);
-        var length = BinaryPrimitives.ReadInt32BigEndian(lengthBytes);
-        if (length is < 0 or > MaxFrameLength)
-        {
-            throw new ProtocolViolationException($"bad frame length {length}");
-        }
-
-        var frame = new byte[length];
-        await stream.ReadExactlyAsync(frame, token).ConfigureAwait(false);
-        return frame;
-    }
-
-    public string ToServerPath(string clientPath) =>
-        Chroot is null ? clientPath : clientPath == "/" ? Chroot : Chroot + clientPath;
-
-    public string ToClientPath(string serverPath)
-    {
-        if (Chroot is null)
-        {
-            return serverPath;
-        }
-
-        if (serverPath == Chroot)
-        {
-            return "/";
-        }
-
-        return serverPath.StartsWith(Chroot + "/", StringComparison.Ordinal) ? serverPath[Chroot.Length..] : serverPath;
     }
 
     private void UpdateLastZxid(long zxid)
@@ -777,7 +676,6 @@ internal sealed class Session : IAsyncDisposable
     /// <summary>Moves to a terminal state: no request will be sent again, every waiter is released.</summary>
     private void EndSession(ZooKeeperState terminal)
     {
-        ActiveConnection? connection;
         lock (_gate)
         {
             if (_state is ZooKeeperState.Expired or ZooKeeperState.AuthFailed or ZooKeeperState.Closed)
@@ -786,7 +684,6 @@ internal sealed class Session : IAsyncDisposable
             }
 
             _state = terminal;
-            connection = _current;
             RaiseStateChanged(terminal);
         }
 
@@ -797,7 +694,7 @@ internal sealed class Session : IAsyncDisposable
             _dispatcher.Post(watcher, ended);
         }
 
-        connection?.Abort(new IOException($"session {terminal}"));
+        Volatile.Read(ref _current)?.Abort(new IOException($"session {terminal}"));
         _firstConnected.TrySetException(TerminalException(null));
         _ = _firstConnected.Task.Exception;
         FailQueued();
@@ -822,15 +719,27 @@ internal sealed class Session : IAsyncDisposable
         _ => new ObjectDisposedException(nameof(ZooKeeperClient), "The ZooKeeper client is closed."),
     };
 
-    private sealed class PingRequest() : PendingRequest(OpCode.Ping, PingPacket, null)
+    /// <summary>How one connection attempt ended.</summary>
+    private enum ConnectOutcome
     {
-        private static readonly byte[] PingPacket = [0, 0, 0, 8, 0xFF, 0xFF, 0xFF, 0xFE, 0, 0, 0, (byte)OpCode.Ping];
+        /// <summary>No session on this server (refused, reset, timed out); try the next.</summary>
+        Failed,
 
-        public override int ReservedXid => Xids.Ping;
+        /// <summary>A session was served on it until the connection ended.</summary>
+        Served,
 
+        /// <summary>The server answered the handshake with "expired": the session is over.</summary>
+        Expired,
+    }
+
+    /// <summary>The heartbeat's ping: reserved xid, never in the FIFO, never completed.</summary>
+    private sealed class PingRequest() : PendingRequest(OpCode.Ping, PacketCodec.PingFrame(), null, Xids.Ping)
+    {
         public override bool IsCompleted => false;
 
-        public override void OnReply(ZooKeeperErrorCode error, ref JuteReader body)
+        public override bool TryAcceptReply(ZooKeeperErrorCode error, ref JuteReader body, WatchRegistry watches) => false;
+
+        public override void CompleteAccepted()
         {
         }
 

@@ -11,11 +11,25 @@ internal sealed class WatchRegistry
     private readonly Dictionary<string, HashSet<Action<WatchedEvent>>> _exist = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<Action<WatchedEvent>>> _child = new(StringComparer.Ordinal);
 
-    public void AddData(string serverPath, Action<WatchedEvent> watcher) => Add(_data, serverPath, watcher);
-
-    public void AddExist(string serverPath, Action<WatchedEvent> watcher) => Add(_exist, serverPath, watcher);
-
-    public void AddChild(string serverPath, Action<WatchedEvent> watcher) => Add(_child, serverPath, watcher);
+    /// <summary>
+    /// Adds what a reply with <paramref name="error"/> armed on the server: a data or child watch when the
+    /// call succeeded; for exists, a data watch on an existing node and a creation watch on a missing one
+    /// (as the Java client's ExistsWatchRegistration). Nothing when the call failed otherwise.
+    /// </summary>
+    public void Add(WatchRegistration watch, ZooKeeperErrorCode error)
+    {
+        var map = (watch.Kind, error) switch
+        {
+            (WatchKind.Data or WatchKind.Exists, ZooKeeperErrorCode.Ok) => _data,
+            (WatchKind.Exists, ZooKeeperErrorCode.NoNode) => _exist,
+            (WatchKind.Child, ZooKeeperErrorCode.Ok) => _child,
+            _ => null,
+        };
+        if (map is not null)
+        {
+            Add(map, watch.ServerPath, watch.Watcher);
+        }
+    }
 
     /// <summary>Removes and returns the watchers that an event of this type on this path fires.</summary>
     public List<Action<WatchedEvent>> Materialize(WatchEventType type, string serverPath)
@@ -72,17 +86,6 @@ internal sealed class WatchRegistry
         lock (_gate)
         {
             return ([.. _data.Keys], [.. _exist.Keys], [.. _child.Keys]);
-        }
-    }
-
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _data.Count + _exist.Count + _child.Count;
-            }
         }
     }
 

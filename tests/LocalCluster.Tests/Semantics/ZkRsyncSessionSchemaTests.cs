@@ -284,4 +284,43 @@ public sealed class ZkRsyncSessionSchemaTests
             "spec.zookeeper: Invalid value: \"object\": zookeeper is immutable",
         ], Texts(Schema.Validate(updated, old)));
     }
+
+    [Fact]
+    public void Validate_FromManyThreadsAtOnce_GivesTheSameErrorsAsAlone()
+    {
+        var session = ZkRsyncSessionCrd.Session(new string('n', 41));
+        session["spec"]!["sources"] = 0;
+        session["spec"]!["subPaths"] = Json("""[{"path":"/abs"}]""");
+        Schema.ApplyDefaults(session);
+        var old = ZkRsyncSessionCrd.Session(new string('n', 41));
+        Schema.ApplyDefaults(old);
+        var expected = Texts(Schema.Validate(session, old));
+
+        var results = new string[64][];
+        Parallel.For(0, results.Length, i => results[i] = Texts(Schema.Validate(session.DeepClone().AsObject(), old)));
+
+        Assert.Equal(3, expected.Length);
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    [Fact]
+    public void ValidateStatusUpdate_ChecksTheStatusAgainstItsOwnSchemaAndRunsEveryRule()
+    {
+        var old = ZkRsyncSessionCrd.Session(new string('x', 41));
+        Schema.ApplyDefaults(old);
+        var updated = old.DeepClone().AsObject();
+        updated["status"] = Object("""{"phase":"Going","progressPercent":150,"lastProgressTime":"2024-06-01T10:00:00Z"}""");
+
+        Assert.Equal(
+        [
+            "status.phase: Unsupported value: \"Going\": supported values: \"Pending\", \"Running\", \"Succeeded\", \"Failed\", \"Suspended\"",
+            "status.progressPercent: Invalid value: 150: progressPercent in body should be less than or equal to 100",
+            "<nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation",
+        ], Texts(Schema.ValidateStatusUpdate(updated, old)));
+
+        updated["status"] = Object("""{"phase":"Running","progressPercent":50}""");
+        Assert.Equal(
+            ["<nil>: Invalid value: \"object\": name must be at most 40 characters (Job and label names derive from it)"],
+            Texts(Schema.ValidateStatusUpdate(updated, old)));
+    }
 }

@@ -47,7 +47,7 @@ public sealed class CustomResourceSchema
             errors.AddRange(celErrors);
         }
 
-        var cel = new CelValidator(rules);
+        var cel = new CelValidator(rules, root);
         if (errors.Count == 0)
         {
             errors.AddRange(DefaultRuleErrors(root, root, path, cel, insideMeta: false));
@@ -108,19 +108,47 @@ public sealed class CustomResourceSchema
             errors.AddRange(ListTypeValidator.Validate(obj, _root));
         }
 
-        if (!_cel.IsEmpty)
+        AddCelErrors(errors, obj, oldObj, ratchet: true);
+        return errors;
+    }
+
+    /// <summary>
+    /// Validates an update through the status subresource as the server's statusStrategy does: status alone against
+    /// the status schema (its messages name fields from status down: "phase in body ..."; no ratcheting), list-type
+    /// uniqueness of the whole object when the old one had none broken, then every CEL rule of the whole object, not
+    /// ratcheted either.
+    /// </summary>
+    public IReadOnlyList<FieldError> ValidateStatusUpdate(JsonObject obj, JsonObject oldObj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(oldObj);
+        var errors = obj.TryGetPropertyValue("status", out var status) && _root.Property("status") is { } statusSchema
+            ? OpenApiValidator.Validate(status, statusSchema, "status")
+            : [];
+        if (ListTypeValidator.Validate(oldObj, _root).Count == 0)
         {
-            if (errors.Exists(e => BlockingReasons.Contains(e.Reason)))
-            {
-                errors.Add(FieldErrors.Invalid(FieldErrors.NilPath, null, ValidationRulesNotChecked));
-            }
-            else
-            {
-                errors.AddRange(_cel.Validate(obj, oldObj, _root));
-            }
+            errors.AddRange(ListTypeValidator.Validate(obj, _root));
         }
 
+        AddCelErrors(errors, obj, oldObj, ratchet: false);
         return errors;
+    }
+
+    private void AddCelErrors(List<FieldError> errors, JsonObject obj, JsonObject? oldObj, bool ratchet)
+    {
+        if (_cel.IsEmpty)
+        {
+            return;
+        }
+
+        if (errors.Exists(e => BlockingReasons.Contains(e.Reason)))
+        {
+            errors.Add(FieldErrors.Invalid(FieldErrors.NilPath, null, ValidationRulesNotChecked));
+        }
+        else
+        {
+            errors.AddRange(_cel.Validate(obj, oldObj, _root, ratchet));
+        }
     }
 
     /// <summary>defaulting/validation.go: a default must also pass the CEL rules of its node, as new and as an update of itself.</summary>

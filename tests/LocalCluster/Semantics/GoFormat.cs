@@ -93,29 +93,11 @@ internal static class GoFormat
         {
             switch (rune.Value)
             {
-                case '"':
-                    builder.Append("\\\"");
-                    break;
-                case '\\':
-                    builder.Append("\\\\");
+                case var c when ShortEscape(c) is { } escape:
+                    builder.Append(escape);
                     break;
                 case '\a':
                     builder.Append("\\a");
-                    break;
-                case '\b':
-                    builder.Append("\\b");
-                    break;
-                case '\f':
-                    builder.Append("\\f");
-                    break;
-                case '\n':
-                    builder.Append("\\n");
-                    break;
-                case '\r':
-                    builder.Append("\\r");
-                    break;
-                case '\t':
-                    builder.Append("\\t");
                     break;
                 case '\v':
                     builder.Append("\\v");
@@ -137,6 +119,19 @@ internal static class GoFormat
         builder.Append('"');
         return builder.ToString();
     }
+
+    /// <summary>The escapes Go's strconv.Quote and encoding/json share: quote, backslash, \b, \f, \n, \r and \t.</summary>
+    internal static string? ShortEscape(int c) => c switch
+    {
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '\b' => "\\b",
+        '\f' => "\\f",
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        _ => null,
+    };
 
     /// <summary>Go's <c>%#v</c> of a decoded JSON value held in an interface{} (maps print with sorted keys).</summary>
     public static string SharpV(object? value) => value switch

@@ -91,20 +91,8 @@ internal static class GoJson
         {
             switch (c)
             {
-                case '"':
-                    builder.Append("\\\"");
-                    break;
-                case '\\':
-                    builder.Append("\\\\");
-                    break;
-                case '\n':
-                    builder.Append("\\n");
-                    break;
-                case '\r':
-                    builder.Append("\\r");
-                    break;
-                case '\t':
-                    builder.Append("\\t");
+                case var escaped when GoFormat.ShortEscape(escaped) is { } escape:
+                    builder.Append(escape);
                     break;
                 case '<' or '>' or '&' or '\u2028' or '\u2029':
                 case < ' ':

@@ -386,18 +386,7 @@ internal static class OpenApiValidator
             }
         }
 
-        long size = array.Count;
-        if (schema.MinItems is { } minItems && size < minItems)
-        {
-            result.Add(new OpenApiError(OpenApiErrorCode.MinItems, path, size, minItems, null,
-                $"{path} in {In} should have at least {minItems.ToString(CultureInfo.InvariantCulture)} items"));
-        }
-
-        if (schema.MaxItems is { } maxItems && size > maxItems)
-        {
-            result.Add(new OpenApiError(OpenApiErrorCode.MaxItems, path, size, maxItems, null,
-                $"{path} in {In} should have at most {maxItems.ToString(CultureInfo.InvariantCulture)} items"));
-        }
+        CheckCount(result, path, array.Count, schema.MinItems, schema.MaxItems, OpenApiErrorCode.MinItems, OpenApiErrorCode.MaxItems, "items");
 
         if (schema.UniqueItems && HasDuplicates(array))
         {
@@ -429,18 +418,7 @@ internal static class OpenApiValidator
     private static OpenApiResult ValidateObject(JsonObject obj, SchemaNode schema, string path, OldValue? old)
     {
         var result = new OpenApiResult();
-        long count = obj.Count;
-        if (schema.MinProperties is { } minProperties && count < minProperties)
-        {
-            result.Add(new OpenApiError(OpenApiErrorCode.TooFewProperties, path, count, minProperties, null,
-                $"{path} in {In} should have at least {minProperties.ToString(CultureInfo.InvariantCulture)} properties"));
-        }
-
-        if (schema.MaxProperties is { } maxProperties && count > maxProperties)
-        {
-            result.Add(new OpenApiError(OpenApiErrorCode.TooManyProperties, path, count, maxProperties, null,
-                $"{path} in {In} should have at most {maxProperties.ToString(CultureInfo.InvariantCulture)} properties"));
-        }
+        CheckCount(result, path, obj.Count, schema.MinProperties, schema.MaxProperties, OpenApiErrorCode.TooFewProperties, OpenApiErrorCode.TooManyProperties, "properties");
 
         if (schema.AdditionalPropertiesAllowed == false)
         {
@@ -480,6 +458,22 @@ internal static class OpenApiValidator
         }
 
         return result;
+    }
+
+    /// <summary>minItems/maxItems and minProperties/maxProperties: "should have at least|most N items|properties".</summary>
+    private static void CheckCount(OpenApiResult result, string path, long count, long? min, long? max, OpenApiErrorCode tooFew, OpenApiErrorCode tooMany, string noun)
+    {
+        if (min is { } atLeast && count < atLeast)
+        {
+            result.Add(new OpenApiError(tooFew, path, count, atLeast, null,
+                $"{path} in {In} should have at least {atLeast.ToString(CultureInfo.InvariantCulture)} {noun}"));
+        }
+
+        if (max is { } atMost && count > atMost)
+        {
+            result.Add(new OpenApiError(tooMany, path, count, atMost, null,
+                $"{path} in {In} should have at most {atMost.ToString(CultureInfo.InvariantCulture)} {noun}"));
+        }
     }
 
     /// <summary>The correlated old value of a field; apiVersion and kind at the root never ratchet.</summary>

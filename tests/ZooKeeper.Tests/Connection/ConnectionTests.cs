@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Tests.Support;
@@ -35,6 +37,31 @@ public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelp
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ZooKeeperClient.ConnectAsync(options, cancellation.Token));
+    }
+
+    [Fact]
+    public async Task Connect_WhenTheServerAcceptsButNeverAnswers_ThrowsConnectionLossSayingSoWithinTheConnectTimeout()
+    {
+        // A listening socket nobody accepts from: the kernel completes the TCP handshake, no ZooKeeper answers.
+        var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        try
+        {
+            var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+            var options = new ZooKeeperClientOptions { ConnectionString = $"127.0.0.1:{port}", ConnectTimeout = TimeSpan.FromSeconds(2) };
+            var clock = Stopwatch.StartNew();
+
+            var failure = await Assert.ThrowsAsync<ConnectionLossException>(() => ZooKeeperClient.ConnectAsync(options));
+
+            clock.Stop();
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(6));
+            Assert.Contains("within 2 s", failure.Message, StringComparison.Ordinal);
+            Assert.Contains($"127.0.0.1:{port} accepted the connection but did not answer the handshake", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            silent.Stop();
+        }
     }
 
     [Fact]
@@ -119,6 +146,60 @@ public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelp
             Assert.Equal("b", Text((await client.GetDataAsync("/b", cancellationToken: t.Token)).Data));
             Assert.Equal("c", Text((await client.GetDataAsync("/cancelled", cancellationToken: t.Token)).Data));
             Assert.Equal(ZooKeeperState.Connected, client.State);
+        });
+
+    [Fact]
+    public Task Watch_OfARequestCancelledBeforeItsReplyArrived_IsNotRegistered() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            await using var client = await t.Chroot.ConnectThroughAsync(proxy, t.Token);
+            await client.CreateAsync("/watched", Utf8("0"), Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            var applied = new EventQueue<WatchedEvent>();
+            Assert.Null(await t.Client.ExistsAsync("/marker", applied.Add, t.Token));
+            var abandoned = new EventQueue<WatchedEvent>();
+            using var cancellation = new CancellationTokenSource();
+
+            proxy.HoldReplies();
+            var cancelled = client.GetDataAsync("/watched", abandoned.Add, cancellation.Token);
+            var marker = client.CreateAsync("/marker", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            await applied.NextAsync("the server to handle the watched read (arming its watch) and the create sent after it");
+            await cancellation.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+            proxy.ReleaseReplies();
+            Assert.Equal("/marker", await marker); // the read's reply arrived before it, and was dropped
+
+            // The server fires the watch it armed; the client must not deliver it to the caller who gave up.
+            var sentinel = new EventQueue<WatchedEvent>();
+            Assert.Null(await client.ExistsAsync("/sentinel", sentinel.Add, t.Token));
+            await t.Client.SetDataAsync("/watched", Utf8("1"), cancellationToken: t.Token);
+            await t.Client.CreateAsync("/sentinel", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            await sentinel.NextAsync("the sentinel's NodeCreated, delivered after anything the change of /watched fired");
+            Assert.Empty(abandoned.Drain());
+        });
+
+    [Fact]
+    public Task Reply_WhoseContinuationBlocksUntilALaterReplyArrives_DoesNotStallTheConnection() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await t.Client.CreateAsync("/a", Utf8("a"), Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            using var laterReplyArrived = new ManualResetEventSlim();
+
+            // Runs where the first reply completes (replies complete on the reader's thread) and blocks there
+            // until the reply of a request it sends itself has been read: the reader must not be held up by it.
+            var blocking = t.Client.GetDataAsync("/a", cancellationToken: t.Token).ContinueWith(
+                _ =>
+                {
+                    _ = t.Client.GetDataAsync("/a", cancellationToken: t.Token).ContinueWith(
+                        _ => laterReplyArrived.Set(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    return laterReplyArrived.Wait(TimeSpan.FromSeconds(20), t.Token);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+
+            Assert.True(await blocking, "the later reply was read while the first caller's continuation blocked");
+            Assert.Equal("a", Text((await t.Client.GetDataAsync("/a", cancellationToken: t.Token)).Data));
         });
 
     [Fact]
@@ -215,6 +296,56 @@ public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelp
             Assert.Equal(ZooKeeperState.Closed, closing.State);
             await Assert.ThrowsAsync<ObjectDisposedException>(() => closing.GetDataAsync("/", cancellationToken: t.Token));
             await Assert.ThrowsAsync<ObjectDisposedException>(() => closing.CreateAsync("/after", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token));
+        });
+
+    [Fact]
+    public Task Close_WhileDisconnected_ClosesTheSessionWhenTheConnectionComesBack() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            await using var closing = await t.Chroot.ConnectThroughAsync(proxy, t.Token, sessionTimeout: TimeSpan.FromSeconds(40));
+            await closing.CreateAsync("/ephemeral", None, Acl.OpenUnsafe, CreateMode.Ephemeral, t.Token);
+            var states = new EventQueue<ZooKeeperState>();
+            closing.StateChanged += (_, state) => states.Add(state);
+            var gone = new EventQueue<WatchedEvent>();
+            Assert.NotNull(await t.Client.ExistsAsync("/ephemeral", gone.Add, t.Token));
+
+            proxy.Block();
+            Assert.Equal(ZooKeeperState.Disconnected, await states.NextAsync("Disconnected"));
+            var close = closing.CloseAsync(t.Token);
+            proxy.Unblock();
+            await close;
+
+            var deleted = await gone.NextAsync("the ephemeral node to go with the closed session, long before its 40 s timeout", TimeSpan.FromSeconds(20));
+            Assert.Equal(new WatchedEvent(WatchEventType.NodeDeleted, ZooKeeperState.Connected, "/ephemeral"), deleted);
+            Assert.Equal(ZooKeeperState.Closed, (await states.UntilAsync(state => state == ZooKeeperState.Closed, "Closed"))[^1]);
+            Assert.Equal(ZooKeeperState.Closed, closing.State);
+        });
+
+    [Fact]
+    public Task Close_WhenNoConnectionComesBackWithinTheSessionTimeout_ThrowsConnectionLoss_AndTheClientIsClosed() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            var closing = await t.Chroot.ConnectThroughAsync(proxy, t.Token, sessionTimeout: TimeSpan.FromSeconds(2));
+            var disposing = await t.Chroot.ConnectThroughAsync(proxy, t.Token, sessionTimeout: TimeSpan.FromSeconds(2));
+            var states = new EventQueue<ZooKeeperState>();
+            closing.StateChanged += (_, state) => states.Add(state);
+            var session = closing.SessionId;
+
+            proxy.Block();
+            Assert.Equal(ZooKeeperState.Disconnected, await states.NextAsync("Disconnected"));
+            var close = closing.CloseAsync(t.Token);
+            var dispose = disposing.DisposeAsync().AsTask();
+
+            var failure = await Assert.ThrowsAsync<ConnectionLossException>(() => close);
+            Assert.Contains($"could not close ZooKeeper session 0x{session:x}", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("the server ends the session", failure.Message, StringComparison.Ordinal);
+            Assert.Equal(ZooKeeperState.Closed, closing.State);
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => closing.ExistsAsync("/", cancellationToken: t.Token));
+            await dispose; // the same failure, logged instead of thrown
+            Assert.Equal(ZooKeeperState.Closed, disposing.State);
+            await closing.DisposeAsync();
         });
 
     [Fact]

@@ -44,28 +44,35 @@ public sealed class ServerRestartTests(ClientServerFixture fixture, ITestOutputH
     public Task Requests_InFlightWhenTheServerIsKilled_FailWithConnectionLoss_AndTheClientReconnectsAfterItsRestart() =>
         ClientTest.RunAsync(fixture, output, async t =>
         {
-            await using var client = await t.Chroot.ConnectAsync(t.Token, sessionTimeout: TimeSpan.FromSeconds(30));
+            // The client talks through a proxy that holds the server's replies: every request below is
+            // provably in flight (handled by the server, unanswered) when the server dies.
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            await using var client = await t.Chroot.ConnectThroughAsync(proxy, t.Token, sessionTimeout: TimeSpan.FromSeconds(30));
             var states = new EventQueue<ZooKeeperState>();
             client.StateChanged += (_, state) => states.Add(state);
+            var applied = new EventQueue<WatchedEvent>();
+            Assert.Null(await t.Client.ExistsAsync("/last", applied.Add, t.Token));
 
+            proxy.HoldReplies();
             var reads = Enumerable.Range(0, 200).Select(_ => client.ExistsAsync("/", cancellationToken: t.Token)).ToList();
+            var last = client.CreateAsync("/last", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            await applied.NextAsync("the server to handle every request (the create comes last)");
             await fixture.Server.KillAsync(t.Token);
-            Assert.Equal(ZooKeeperState.Disconnected, await states.NextAsync("Disconnected"));
-            await fixture.Server.StartAsync(t.Token);
-            Assert.Equal(ZooKeeperState.Connected, await states.NextAsync("Connected", TimeSpan.FromSeconds(30)));
+            proxy.Block(); // the dead server's connection ends, with the replies it held undelivered
 
             foreach (var read in reads)
             {
-                try
-                {
-                    Assert.NotNull(await read);
-                }
-                catch (ConnectionLossException)
-                {
-                    // Sent before the kill and unanswered: the caller decides whether to retry.
-                }
+                await Assert.ThrowsAsync<ConnectionLossException>(() => read);
             }
 
-            Assert.NotNull(await ZooKeeperRetryPolicy.Default.ExecuteAsync(token => client.ExistsAsync("/", cancellationToken: token), t.Token));
+            Assert.Equal("/last", (await Assert.ThrowsAsync<ConnectionLossException>(() => last)).Path);
+            Assert.Equal(ZooKeeperState.Disconnected, await states.NextAsync("Disconnected"));
+            proxy.ReleaseReplies();
+            proxy.Unblock();
+            await fixture.Server.StartAsync(t.Token);
+            Assert.Equal(ZooKeeperState.Connected, await states.NextAsync("Connected", TimeSpan.FromSeconds(30)));
+
+            // The create was applied although its caller saw ConnectionLoss: a retry must expect that.
+            Assert.NotNull(await ZooKeeperRetryPolicy.Default.ExecuteAsync(token => client.ExistsAsync("/last", cancellationToken: token), t.Token));
         });
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 using ZkSync.ZooKeeper.Tests.Support;
 using static ZkSync.ZooKeeper.Tests.Support.TestData;
@@ -52,11 +53,15 @@ public sealed class SessionExpiryTests(ClientServerFixture fixture, ITestOutputH
         });
 
     [Fact]
-    public Task Session_WhenItTimesOutWhileDisconnected_ExpiresOnReconnect() =>
+    public Task Session_WhenItTimesOutWhileDisconnected_ExpiresOnReconnect_AndSaysSoInsteadOfEstablished() =>
         ClientTest.RunAsync(fixture, output, async t =>
         {
             await using var proxy = new TcpProxy(fixture.Server.Port);
-            await using var doomed = await t.Chroot.ConnectThroughAsync(proxy, t.Token, sessionTimeout: TimeSpan.FromSeconds(2));
+            using var log = new RecordingLoggerProvider();
+            using var loggerFactory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(log));
+            await using var doomed = await ZooKeeperClient.ConnectAsync(
+                t.Chroot.Options(sessionTimeout: TimeSpan.FromSeconds(2)) with { ConnectionString = proxy.ConnectionString + t.Chroot.Path, LoggerFactory = loggerFactory },
+                t.Token);
             await doomed.CreateAsync("/ephemeral", None, Acl.OpenUnsafe, CreateMode.Ephemeral, t.Token);
             var states = new EventQueue<ZooKeeperState>();
             doomed.StateChanged += (_, state) => states.Add(state);
@@ -65,11 +70,15 @@ public sealed class SessionExpiryTests(ClientServerFixture fixture, ITestOutputH
 
             proxy.Block();
             Assert.Equal(WatchEventType.NodeDeleted, (await gone.NextAsync("the server to expire the session")).Type);
+            var connectedOnce = log.Entries.Count;
             proxy.Unblock();
 
             var seen = await states.UntilAsync(state => state == ZooKeeperState.Expired, "Expired");
             Assert.Equal([ZooKeeperState.Disconnected, ZooKeeperState.Expired], seen);
             await Assert.ThrowsAsync<SessionExpiredException>(() => doomed.ExistsAsync("/", cancellationToken: t.Token));
+            var afterTheExpiry = log.Entries.Skip(connectedOnce).ToList();
+            Assert.Contains(afterTheExpiry, entry => entry.Level == LogLevel.Warning && entry.Message.Contains($"0x{doomed.SessionId:x} has expired", StringComparison.Ordinal));
+            Assert.DoesNotContain(afterTheExpiry, entry => entry.Message.Contains("established", StringComparison.Ordinal) || entry.Message.Contains("resumed", StringComparison.Ordinal));
         });
 
     [Fact]

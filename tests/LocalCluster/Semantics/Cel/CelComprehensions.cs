@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Reflection;
 using Cel;
 using Cel.Internal;
 
@@ -10,20 +9,13 @@ namespace ZkSync.LocalCluster.Semantics.Cel;
 /// package's: those rethrow a missing field at once (so "!self.items.all(m, m.x != 'z')" fails where cel-go gives
 /// true because one item is false), iterate maps as key/value pairs instead of keys in filter() and map(), and let
 /// map() return no-such-field markers instead of an error. The package offers no way to register macros, so they are
-/// put into its (private) macro table by reflection; the version is pinned (0.3.3) and <see cref="Install"/> fails
-/// loudly if that table is not where it was.
+/// put into its (private) macro table (<see cref="CelPackageInternals"/>).
 /// </summary>
 internal static class CelComprehensions
 {
     public static void Install(CelEnvironment environment)
     {
-        const BindingFlags flags = BindingFlags.NonPublic | BindingFlags.Instance;
-        var visitor = typeof(CelEnvironment).GetProperty("CelVisitor", flags)?.GetValue(environment);
-        if (visitor?.GetType().GetProperty("InternalMacros", flags)?.GetValue(visitor) is not Dictionary<string, CelMacroDelegate> macros)
-        {
-            throw new InvalidOperationException("the Cel package no longer keeps its macros where 0.3.3 did; CelComprehensions must be revisited");
-        }
-
+        var macros = CelPackageInternals.Macros(environment);
         macros["all"] = All;
         macros["exists"] = Exists;
         macros["exists_one"] = ExistsOne;

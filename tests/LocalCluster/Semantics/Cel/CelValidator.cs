@@ -9,22 +9,29 @@ namespace ZkSync.LocalCluster.Semantics.Cel;
 /// resource root or embedded resource also exposing apiVersion, kind, metadata.name and metadata.generateName);
 /// transition rules (those that use oldSelf) only where an old value correlates, unless optionalOldSelf; errors at
 /// the rule's node or its fieldPath, with the rule's message, messageExpression and reason; a rule that does not
-/// use oldSelf and fails on a value that did not change is not reported (ratcheting).
+/// use oldSelf is not run on a value that did not change, as its failure would not be reported (ratcheting).
 /// </summary>
 internal sealed class CelValidator
 {
     private readonly Dictionary<SchemaNode, List<CompiledRule>> _rules;
-    private readonly Dictionary<SchemaNode, bool> _hasRules = new(ReferenceEqualityComparer.Instance);
 
-    public CelValidator(Dictionary<SchemaNode, List<CompiledRule>> rules) => _rules = rules;
+    /// <summary>The nodes with rules at or below them, computed once so that validation only reads (and may run in parallel).</summary>
+    private readonly HashSet<SchemaNode> _withRules = new(ReferenceEqualityComparer.Instance);
+
+    public CelValidator(Dictionary<SchemaNode, List<CompiledRule>> rules, SchemaNode root)
+    {
+        _rules = rules;
+        CollectNodesWithRules(root);
+    }
 
     public bool IsEmpty => _rules.Count == 0;
 
-    public List<FieldError> Validate(JsonObject obj, JsonObject? oldObj, SchemaNode root)
+    /// <summary>Validates a whole custom resource; <paramref name="ratchet"/> on updates through the main endpoint only.</summary>
+    public List<FieldError> Validate(JsonObject obj, JsonObject? oldObj, SchemaNode root, bool ratchet)
     {
         var errors = new List<FieldError>();
         var old = oldObj is null ? null : new OldValue(oldObj);
-        Validate(null, obj, old, root, isResourceRoot: true, ratchet: old is not null, parentUnchanged: false, errors);
+        Validate(null, obj, old, root, isResourceRoot: true, ratchet: ratchet && old is not null, parentUnchanged: false, errors);
         return errors;
     }
 
@@ -87,18 +94,31 @@ internal sealed class CelValidator
     private static OldValue? FieldOld(JsonObject obj, OldValue? old, string name) =>
         old is not null && Correlation.HasField(obj, old.Value, name) ? new OldValue(Correlation.Field(obj, old.Value, name)) : null;
 
-    private bool HasRules(SchemaNode schema)
+    private bool HasRules(SchemaNode schema) => _withRules.Contains(schema);
+
+    private bool CollectNodesWithRules(SchemaNode schema)
     {
-        if (_hasRules.TryGetValue(schema, out var has))
+        var has = _rules.ContainsKey(schema);
+        if (schema.Items is not null)
         {
-            return has;
+            has |= CollectNodesWithRules(schema.Items);
         }
 
-        has = _rules.ContainsKey(schema) ||
-            (schema.Items is not null && HasRules(schema.Items)) ||
-            (schema.AdditionalProperties is not null && HasRules(schema.AdditionalProperties)) ||
-            (schema.Properties?.Values.Any(HasRules) ?? false);
-        _hasRules[schema] = has;
+        if (schema.AdditionalProperties is not null)
+        {
+            has |= CollectNodesWithRules(schema.AdditionalProperties);
+        }
+
+        foreach (var property in schema.Properties?.Values ?? [])
+        {
+            has |= CollectNodesWithRules(property);
+        }
+
+        if (has)
+        {
+            _withRules.Add(schema);
+        }
+
         return has;
     }
 
@@ -125,6 +145,14 @@ internal sealed class CelValidator
         foreach (var rule in rules)
         {
             if (rule.UsesOldSelf && old is null && !rule.Rule.OptionalOldSelf)
+            {
+                continue;
+            }
+
+            // A rule without oldSelf failing on a value that did not change would be ratcheted (not reported), so it is
+            // not run at all: the Cel package is slow, and updates mostly leave most values alone. The one difference:
+            // a runtime error of such a rule on an unchanged value, which the server reports, goes unreported here.
+            if (!rule.UsesOldSelf && unchanged)
             {
                 continue;
             }

@@ -21,6 +21,8 @@ namespace ZkSync.LocalCluster.Semantics.Cel;
 /// order; rules are rewritten to call CelEquality instead (see CelExpressionRewriter). Its comprehension macros are
 /// replaced (CelComprehensions). The ordering operators (&lt;, &gt; ...) are still the package's.</item>
 /// <item>getMilliseconds() of a duration returns the whole duration in milliseconds, as in cel-go.</item>
+/// <item>Speed: the package walks a rule's parse tree on every evaluation; we drop its protobuf descriptors (see
+/// CelPackageInternals), and the validator does not run rules whose failure would be ratcheted.</item>
 /// <item>No cost estimation or runtime cost limits: a test elsewhere must check that every list and string a rule
 /// touches has maxItems/maxLength.</item>
 /// <item>Not available: two-variable comprehensions (all(i, v, ...)), the format library (format.dns1123Label() ...),
@@ -74,6 +76,7 @@ internal static class KubernetesCelEnvironment
         CelOptionals.Register(environment);
         CelEquality.Register(environment);
         CelComprehensions.Install(environment);
+        CelPackageInternals.DropProtobufDescriptors(environment);
         environment.RegisterFunction("type", [typeof(object)],
             a => CelOptionals.IsAbsent(a[0]) ? throw new CelEvaluationException(CelErrorText.NoSuchKey(a[0])) : global::Cel.Helpers.TypeHelpers.ConvertType(a[0]));
         environment.RegisterFunction("getMilliseconds", [typeof(Google.Protobuf.WellKnownTypes.Duration)],
