@@ -7,6 +7,7 @@ using ZkSync.Operator.Entities;
 using ZkSync.Operator.Reconciliation;
 using ZkSync.Operator.Tests.Integration.Support;
 using ZkSync.ZooKeeper;
+using ZkSync.ZooKeeper.Recipes;
 
 namespace ZkSync.Operator.Tests.Integration;
 
@@ -216,6 +217,103 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         var sessionGone = writes.FindIndex(w => w.Resource == "zkrsyncsessions.zksync.io" && w.Change == WatchEventType.Deleted);
         Assert.All(writes.Where(w => w.Resource == "jobs.batch" && w.Change == WatchEventType.Deleted), w => Assert.True(writes.IndexOf(w) < sessionGone, $"{w.Name} deleted after the session"));
         await cluster.Changes.WaitAsync(() => cluster.Secret(ns, SessionNames.Secret("gone")) is null, "the session's Secret garbage-collected");
+    });
+
+    [Fact]
+    public Task MasterSummary_EndsThePass_FailedWithItsReasonAndPaths_AsKubectlShowsIt() => cluster.RunAsync(output, async () =>
+    {
+        var ns = await cluster.CreateNamespaceAsync();
+        await cluster.StartOperatorAsync(ns);
+        var kubectl = cluster.Kubectl(ns);
+        var kubelet = new PlayedKubelet(cluster.Admin, TimeProvider.System);
+        await kubectl.ApplyAsync(Manifests.Session("media", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
+        var master = await cluster.WaitForJobAsync(ns, "media-master");
+        var session = await cluster.WaitForSessionAsync(ns, "media", s => s.Status?.Pass == 1, "pass 1");
+        var zkSession = SessionNames.ZooKeeperSession(ns.Name, "media", session.Metadata.Uid, 1);
+        await using var played = await PlayedMaster.ConnectAsync(cluster.ZooKeeper.ConnectionString, zkSession, cluster.SessionCredentials(ns, "media"));
+        await played.OwnSessionAsync();
+        await cluster.WaitForJobAsync(ns, "media-sources");
+        await cluster.WaitForJobAsync(ns, "media-destinations");
+
+        // While it runs: paths done, left and failed, bytes, the failed paths relative to the source with their errors.
+        FailedPath[] failures =
+        [
+            new(WorkerDefaults.SourceMountPath + "/video/a.mkv", "rsync: write failed on \"video/a.mkv\": No space left on device (28)"),
+            new(WorkerDefaults.SourceMountPath + "/video/b.mkv", "rsync: write failed on \"video/b.mkv\": No space left on device (28)"),
+        ];
+        await played.ReportAsync(PlayedMaster.Progress(total: 9, completed: 5, failed: 2, elapsedSeconds: 14, bytes: 8192, failedPaths: failures));
+        session = await cluster.WaitForSessionAsync(ns, "media", s => s.Status?.Paths?.Failed == 2, "2 paths failed");
+        Assert.Equal((9L, 5L, 2L, 2L), (session.Status.Paths!.Total, session.Status.Paths.Completed, session.Status.Paths.Failed, session.Status.Paths.Remaining));
+        Assert.Equal((8192L, 8192L), (session.Status.Bytes!.Total, session.Status.Bytes.Transferred));
+        Assert.Equal(77, session.Status.ProgressPercent);
+        Assert.Equal(["video/a.mkv", "video/b.mkv"], session.Status.FailedPaths!.Select(f => f.Path));
+        Assert.Equal(SessionPhase.Running, session.Status.Phase);
+        var running = PrintedTable.Parse(await kubectl.RunAsync("get", "zkrs", "media")).Rows.Single();
+        Assert.Equal(("Running", "77", "2", "2", "4s"), (running["PHASE"], running["PROGRESS"], running["REMAINING"], running["FAILED"], running["ETA"]));
+
+        // The master ends: the destination is full. Its summary's reason is the condition's reason.
+        var waiting = kubectl.TryAsync("wait", "--for=condition=Failed", "zkrs/media", "--timeout=60s");
+        await played.FinishAsync(played.Summary(completed: 5, failed: 4, reason: SessionEndReason.DestinationFull, failedPaths: [.. failures,
+            new(WorkerDefaults.SourceMountPath + "/video/c.mkv", "rsync: mkstemp failed: No space left on device (28)"),
+            new(WorkerDefaults.SourceMountPath + "/video/d.mkv", "rsync: mkstemp failed: No space left on device (28)")], bytes: 9000));
+        await kubelet.FailJobAsync(master, "PodFailurePolicy", "Container zkrsync for pod media-master failed with exit code 3 matching FailJob rule at index 0");
+        (await waiting).EnsureSuccess();
+        session = await cluster.WaitForSessionAsync(ns, "media", s => s.Status?.Phase == SessionPhase.Failed && s.Status.CompletionTime is not null, "Failed");
+        var failed = OperatorClusterFixture.ConditionOf(session, ConditionTypes.Failed)!;
+        Assert.Equal(("True", ConditionReasons.DestinationFull), (failed.Status, failed.Reason));
+        Assert.Contains("4 path(s) failed", failed.Message, StringComparison.Ordinal);
+        Assert.True(OperatorClusterFixture.HasCondition(session, ConditionTypes.Ready, "False"));
+        Assert.True(OperatorClusterFixture.HasCondition(session, ConditionTypes.Reconciling, "False"));
+        Assert.Equal((9L, 5L, 4L, 0L), (session.Status.Paths!.Total, session.Status.Paths.Completed, session.Status.Paths.Failed, session.Status.Paths.Remaining));
+        Assert.Equal(9000, session.Status.Bytes!.Transferred);
+        Assert.Equal(["video/a.mkv", "video/b.mkv", "video/c.mkv", "video/d.mkv"], session.Status.FailedPaths!.Select(f => f.Path));
+        Assert.All(session.Status.FailedPaths!, f => Assert.Contains("No space left on device", f.Error, StringComparison.Ordinal));
+        var ended = PrintedTable.Parse(await kubectl.RunAsync("get", "zkrs", "media")).Rows.Single();
+        Assert.Equal(("Failed", "0", "4"), (ended["PHASE"], ended["REMAINING"], ended["FAILED"]));
+
+        // kubectl describe tells the story: the conditions and the events.
+        var described = await kubectl.RunAsync("describe", "zkrs", "media");
+        Assert.Contains(ConditionReasons.DestinationFull, described, StringComparison.Ordinal);
+        Assert.Contains("video/d.mkv", described, StringComparison.Ordinal);
+        await cluster.Changes.WaitAsync(() => cluster.Events(ns).Any(e => e.Reason == EventReasons.PathFailed && e.Type == "Warning"), "a PathFailed event");
+
+        // The pass's record is in the status: its znodes go, and the numbers stay.
+        await Znodes.WaitAsync(played.Client, ZnodeLayout.Session(zkSession), exists: false);
+        Assert.Equal(4, cluster.Session(ns, "media")?.Status.Paths?.Failed);
+    });
+
+    [Fact]
+    public Task OriginalMaster_WithoutProgressDocument_IsCountedFromItsQueues() => cluster.RunAsync(output, async () =>
+    {
+        var ns = await cluster.CreateNamespaceAsync();
+        await cluster.StartOperatorAsync(ns);
+        var kubelet = new PlayedKubelet(cluster.Admin, TimeProvider.System);
+        await cluster.Kubectl(ns).ApplyAsync(Manifests.Session("legacy", "  sources: 1\n  progressIntervalSeconds: 1\n",
+            source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
+        var master = await cluster.WaitForJobAsync(ns, "legacy-master");
+        var session = await cluster.WaitForSessionAsync(ns, "legacy", s => s.Status?.Pass == 1, "pass 1");
+        var zkSession = SessionNames.ZooKeeperSession(ns.Name, "legacy", session.Metadata.Uid, 1);
+        await using var played = await PlayedMaster.ConnectAsync(cluster.ZooKeeper.ConnectionString, zkSession, cluster.SessionCredentials(ns, "legacy"));
+        await played.OwnSessionAsync();
+        await cluster.WaitForJobAsync(ns, "legacy-sources");
+
+        // The original's layout only: queue entries and stats counters, no S/progress, no S/summary.
+        await played.QueueEntriesAsync(ZnodeLayout.PathQueue(zkSession), ["/data/source/d/1", "/data/source/d/2", "/data/source/d/3"]);
+        await played.QueueEntriesAsync(ZnodeLayout.CompletedQueue(zkSession), ["/data/source/a", "/data/source/b", "/data/source/c", "/data/source/e"]);
+        await played.QueueEntriesAsync(ZnodeLayout.FailedQueue(zkSession), ["/data/source/locked"]);
+        await played.CounterAsync(ZnodeLayout.StatKeys[3], 5000);
+        session = await cluster.WaitForSessionAsync(ns, "legacy", s => s.Status?.Paths?.Total == 8, "8 paths counted from the queues",
+            timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal((4L, 1L, 3L), (session.Status.Paths!.Completed, session.Status.Paths.Failed, session.Status.Paths.Remaining));
+        Assert.Equal(5000, session.Status.Bytes!.Transferred);
+        var failedPath = Assert.Single(session.Status.FailedPaths!);
+        Assert.Equal("locked", failedPath.Path);
+
+        // It ends as the original does: the queue drained, the master's pod exits 0. The failed path fails the pass.
+        await played.Client.DeleteRecursiveAsync(ZnodeLayout.QueueEntriesPath(ZnodeLayout.PathQueue(zkSession)));
+        await kubelet.CompleteJobAsync(master);
+        session = await cluster.WaitForSessionAsync(ns, "legacy", s => s.Status?.Phase == SessionPhase.Failed, "Failed");
+        Assert.Equal(ConditionReasons.PathsFailed, OperatorClusterFixture.ConditionOf(session, ConditionTypes.Failed)!.Reason);
     });
 
     /// <summary>Plays pass <paramref name="pass"/> of <paramref name="name"/> to its successful end: the master owns the

@@ -52,11 +52,31 @@ public sealed class PlayedMaster : IAsyncDisposable
         failedPaths ?? [], elapsedSeconds, DateTimeOffset.UtcNow, "10.244.0.10:1");
 
     /// <summary>The summary of a pass that ended for <paramref name="reason"/>.</summary>
-    public SessionSummaryDocument Summary(long completed, long failed = 0, string reason = SessionEndReason.Completed, IReadOnlyList<FailedPath>? failedPaths = null) => new(
+    public SessionSummaryDocument Summary(
+        long completed, long failed = 0, string reason = SessionEndReason.Completed, IReadOnlyList<FailedPath>? failedPaths = null, long bytes = 0) => new(
         _session, completed, failed, 0, failedPaths ?? [],
-        new Dictionary<string, long> { [ZnodeLayout.StatKeys[0]] = completed * 10, [ZnodeLayout.StatKeys[1]] = completed * 10 },
+        new Dictionary<string, long>
+        {
+            [ZnodeLayout.StatKeys[0]] = completed * 10, [ZnodeLayout.StatKeys[1]] = completed * 10, [ZnodeLayout.StatKeys[2]] = bytes, [ZnodeLayout.StatKeys[3]] = bytes,
+        },
         12.5, failed == 0 ? ExitCodes.Success : ExitCodes.PathsFailed, reason, reason == SessionEndReason.Completed ? "every path was synced" : $"{failed} path(s) failed",
         DateTimeOffset.UtcNow);
+
+    /// <summary>What an original master leaves for others to count (it writes no progress document): kazoo
+    /// LockingQueue entries (<c>&lt;rec&gt;_&lt;path&gt;</c>) in <paramref name="queue"/>.</summary>
+    public async Task QueueEntriesAsync(string queue, IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var entries = ZnodeLayout.QueueEntriesPath(queue);
+        await _client.EnsurePathAsync(entries, _acl).ConfigureAwait(false);
+        foreach (var path in paths)
+        {
+            await _client.CreateAsync(entries + "/entry-100-", Encoding.UTF8.GetBytes("0_" + path), _acl, CreateMode.PersistentSequential).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An original <c>S/stats</c> counter (kazoo Counter: the number as ASCII text).</summary>
+    public Task CounterAsync(string key, long value) => WriteAsync(ZnodeLayout.Stat(_session, key), Encoding.ASCII.GetBytes(value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public async ValueTask DisposeAsync() => await _client.DisposeAsync().ConfigureAwait(false);
 
@@ -68,6 +88,7 @@ public sealed class PlayedMaster : IAsyncDisposable
         }
         catch (NoNodeException)
         {
+            await _client.EnsurePathAsync(path[..path.LastIndexOf('/')], _acl).ConfigureAwait(false);
             await _client.CreateAsync(path, data, _acl).ConfigureAwait(false);
         }
     }
