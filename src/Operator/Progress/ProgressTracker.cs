@@ -57,7 +57,8 @@ public sealed partial class ProgressTracker : IAsyncDisposable
     /// <summary>Whether it follows <paramref name="session"/> for <paramref name="key"/>.</summary>
     public bool IsFollowing(string key, string session) => _followed.TryGetValue(key, out var followed) && followed.Session == session;
 
-    /// <summary>Reads the followed session's <c>S/summary</c> now, when the observation has none yet. Our master writes
+    /// <summary>Reads the followed session's <c>S/summary</c> now, when the observation has none yet (or an interrupted
+    /// master's, which a later master of the pass replaces). Our master writes
     /// it just before it exits, so its Job's end can reach the operator before the summary's watch does; the pass's
     /// record must come from the summary. Returns the observation after the read; ZooKeeper away or slow (beyond the
     /// session timeout): the observation as it was.</summary>
@@ -68,7 +69,7 @@ public sealed partial class ProgressTracker : IAsyncDisposable
             return null;
         }
 
-        if (followed.Observation.Summary is not null)
+        if (followed.Observation.Summary is { Reason: not SessionEndReason.Interrupted })
         {
             return followed.Observation;
         }
@@ -81,7 +82,7 @@ public sealed partial class ProgressTracker : IAsyncDisposable
             var data = await client.GetDataAsync(ZnodeLayout.Summary(followed.Session), null, linked.Token).ConfigureAwait(false);
             if (SessionSummaryDocument.FromJson(data.Data) is { } summary)
             {
-                Publish(key, followed, o => o with { Summary = o.Summary ?? summary });
+                Publish(key, followed, o => o with { Summary = summary });
             }
         }
         catch (NoNodeException)

@@ -146,6 +146,17 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         session = await cluster.WaitForSessionAsync(ns, "db", s => s.Status?.Phase == SessionPhase.Suspended && OperatorClusterFixture.HasCondition(s, ConditionTypes.Suspended, "True"), "Suspended");
         Assert.True(OperatorClusterFixture.HasCondition(session, ConditionTypes.Reconciling, "False", ConditionReasons.Suspended));
         Assert.NotNull(await played.Client.ExistsAsync(ZnodeLayout.Ready(zkSession))); // the queue stays for the resumed pass
+        foreach (var job in new[] { "db-master", "db-sources" })
+        {
+            Assert.Contains("--keep-session-on-stop", cluster.Job(ns, job)!.Spec.Template.Spec.Containers[0].Args); // any source may be the master
+        }
+
+        // The stopped master reports itself interrupted: that ends nothing while the pass is suspended.
+        await played.ReportAsync(PlayedMaster.Progress(total: 5, completed: 1));
+        await played.FinishAsync(played.Summary(completed: 1, reason: SessionEndReason.Interrupted));
+        session = await cluster.WaitForSessionAsync(ns, "db", s => s.Status?.Paths?.Completed == 1, "1 path completed before the suspension");
+        Assert.Equal(SessionPhase.Suspended, session.Status.Phase);
+        Assert.Null(session.Status.CompletionTime);
 
         await kubectl.RunAsync("patch", "zkrs", "db", "--type=merge", "-p", """{"spec":{"suspend":false}}""");
         foreach (var job in new[] { "db-master", "db-sources", "db-destinations" })
@@ -155,6 +166,20 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
 
         session = await cluster.WaitForSessionAsync(ns, "db", s => s.Status?.Phase == SessionPhase.Running && OperatorClusterFixture.HasCondition(s, ConditionTypes.Suspended, "False"), "Running again");
         Assert.Equal(1, session.Status.Pass);
+        Assert.Null(session.Status.CompletionTime);
+
+        // The resumed pass's master carries on from the queue; its progress, not the interrupted summary, counts.
+        await played.ReportAsync(PlayedMaster.Progress(total: 5, completed: 3));
+        await cluster.WaitForSessionAsync(ns, "db", s => s.Status?.Paths?.Completed == 3 && s.Status.Phase == SessionPhase.Running, "3 paths completed after resuming");
+        await played.FinishAsync(played.Summary(completed: 5));
+        var kubelet = new PlayedKubelet(cluster.Admin, TimeProvider.System);
+        foreach (var job in cluster.Jobs(ns))
+        {
+            await kubelet.CompleteJobAsync(job);
+        }
+
+        session = await cluster.WaitForSessionAsync(ns, "db", s => s.Status?.Phase == SessionPhase.Succeeded, "Succeeded");
+        Assert.Equal(5, session.Status.Paths?.Completed);
         Assert.Single(cluster.Changes.Writes, w => w.Resource == "jobs.batch" && w.Change == WatchEventType.Added && w.Name == "db-master" && w.Namespace == ns.Name);
     });
 
