@@ -273,7 +273,9 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         Assert.Equal(77, session.Status.ProgressPercent);
         Assert.Equal(["video/a.mkv", "video/b.mkv"], session.Status.FailedPaths!.Select(f => f.Path));
         Assert.Equal(SessionPhase.Running, session.Status.Phase);
-        var running = PrintedTable.Parse(await kubectl.RunAsync("get", "zkrs", "media")).Rows.Single();
+        var printed = await kubectl.RunAsync("get", "zkrs", "media");
+        output.WriteLine(printed);
+        var running = PrintedTable.Parse(printed).Rows.Single();
         Assert.Equal(("Running", "77", "2", "2", "4s"), (running["PHASE"], running["PROGRESS"], running["REMAINING"], running["FAILED"], running["ETA"]));
 
         // The master ends: the destination is full. Its summary's reason is the condition's reason.
@@ -298,6 +300,7 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
 
         // kubectl describe tells the story: the conditions and the events.
         var described = await kubectl.RunAsync("describe", "zkrs", "media");
+        output.WriteLine(described);
         Assert.Contains(ConditionReasons.DestinationFull, described, StringComparison.Ordinal);
         Assert.Contains("video/d.mkv", described, StringComparison.Ordinal);
         await cluster.Changes.WaitAsync(() => cluster.Events(ns).Any(e => e.Reason == EventReasons.PathFailed && e.Type == "Warning"), "a PathFailed event");
