@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ZkSync.LocalCluster.Resources;
+using ZkSync.LocalCluster.Storage;
 
 namespace ZkSync.LocalCluster.Controllers;
 
@@ -31,6 +32,24 @@ public static class Owners
 
     public static bool IsControlledBy(JsonObject obj, JsonObject owner) =>
         Metadata.Uid(owner) is { } uid && ControllerUid(obj) == uid;
+
+    /// <summary>
+    /// The queue key of the <paramref name="ownerKind"/> object a change concerns, or null: the object itself when it is
+    /// one (<paramref name="ownerStorageKey"/>), or its controller when it is an owned object
+    /// (<paramref name="ownedStorageKey"/>) — how a workload controller's informers map changes to keys.
+    /// </summary>
+    public static string? OwnerKeyOf(StoreEvent change, string ownerStorageKey, string ownedStorageKey, string ownerKind)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.StorageKey == ownerStorageKey)
+        {
+            return Key(change.Object);
+        }
+
+        return change.StorageKey == ownedStorageKey && ControllerOf(change.Object, ownerKind) is { } owner
+            ? $"{Metadata.Namespace(change.Object)}/{owner.Name}"
+            : null;
+    }
 
     /// <summary>The queue key of an object: <c>namespace/name</c>, or the name of a cluster-scoped one.</summary>
     public static string Key(JsonObject obj) => Metadata.Namespace(obj) is { } ns ? $"{ns}/{Metadata.Name(obj)}" : Metadata.Name(obj);

@@ -36,13 +36,9 @@ public sealed class DeploymentController : KeyedController
 
     protected override IEnumerable<string> KeysFor(StoreEvent change)
     {
-        if (change.StorageKey == _types.Deployments.StorageKey)
+        if (Owners.OwnerKeyOf(change, _types.Deployments.StorageKey, _types.ReplicaSets.StorageKey, "Deployment") is { } key)
         {
-            yield return Owners.Key(change.Object);
-        }
-        else if (change.StorageKey == _types.ReplicaSets.StorageKey && Owners.ControllerOf(change.Object, "Deployment") is { } owner)
-        {
-            yield return $"{Metadata.Namespace(change.Object)}/{owner.Name}";
+            yield return key;
         }
         else if (change.StorageKey == _types.Pods.StorageKey && change.Type == WatchEventType.Deleted &&
                  Owners.ControllerOf(change.Object, "ReplicaSet") is { } rs &&

@@ -30,13 +30,9 @@ public sealed class ReplicaSetController : KeyedController
 
     protected override IEnumerable<string> KeysFor(StoreEvent change)
     {
-        if (change.StorageKey == _types.ReplicaSets.StorageKey)
+        if (Owners.OwnerKeyOf(change, _types.ReplicaSets.StorageKey, _types.Pods.StorageKey, "ReplicaSet") is { } key)
         {
-            yield return Owners.Key(change.Object);
-        }
-        else if (change.StorageKey == _types.Pods.StorageKey && Owners.ControllerOf(change.Object, "ReplicaSet") is { } owner)
-        {
-            yield return $"{Metadata.Namespace(change.Object)}/{owner.Name}";
+            yield return key;
         }
     }
 

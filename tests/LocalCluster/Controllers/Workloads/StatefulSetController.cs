@@ -35,13 +35,9 @@ public sealed class StatefulSetController : KeyedController
 
     protected override IEnumerable<string> KeysFor(StoreEvent change)
     {
-        if (change.StorageKey == _types.StatefulSets.StorageKey)
+        if (Owners.OwnerKeyOf(change, _types.StatefulSets.StorageKey, _types.Pods.StorageKey, "StatefulSet") is { } key)
         {
-            yield return Owners.Key(change.Object);
-        }
-        else if (change.StorageKey == _types.Pods.StorageKey && Owners.ControllerOf(change.Object, "StatefulSet") is { } owner)
-        {
-            yield return $"{Metadata.Namespace(change.Object)}/{owner.Name}";
+            yield return key;
         }
     }
 
