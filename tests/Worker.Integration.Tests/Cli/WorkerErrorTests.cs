@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit.Abstractions;
 using ZkSync.Contracts;
 using ZkSync.Testing;
@@ -18,7 +17,6 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
 {
     private const string LogPrefix = "EROR zkrsync: ";
     private const string HelpHint = "Try 'zkrsync --help' for more information.";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly string[] WithoutDacOverride = ["--bounding-set=-dac_override,-dac_read_search"];
 
     private readonly ScratchDirectory _scratch = new("zkrsync-errors-");
@@ -28,7 +26,7 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
     {
         var config = Path.Combine(_scratch.Path, "nope.cfg");
         var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "--pathsonly", "-r", Source(), "--configfiles", config]);
-        AssertOneLine(exit, stderr, $"zkrsync: error: cannot read config file {config}: it does not exist: check the --configfiles path (or ZKRSYNC_CONFIGFILES)");
+        CliRun.AssertOneLine(exit, stderr, $"zkrsync: error: cannot read config file {config}: it does not exist: check the --configfiles path (or ZKRSYNC_CONFIGFILES)");
         Assert.Equal(HelpHint, stderr[^1]);
     }
 
@@ -38,21 +36,31 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
         var config = Path.Combine(_scratch.Path, "bad.cfg");
         await File.WriteAllTextAsync(config, "# settings\ndepth = 2\n[MAIN]\n");
         var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "--pathsonly", "-r", Source(), "--configfiles", config]);
-        AssertOneLine(exit, stderr, $"zkrsync: error: {config}:2: key outside any [section]: depth = 2: put it under a section header such as [MAIN]");
+        CliRun.AssertOneLine(exit, stderr, $"zkrsync: error: {config}:2: key outside any [section]: depth = 2: put it under a section header such as [MAIN]");
+    }
+
+    [Fact]
+    public async Task Worker_WithAnUnknownKeyInTheConfigsMainSection_SaysWhatKeysGoThereAndExits2()
+    {
+        var config = Path.Combine(_scratch.Path, "main.cfg");
+        await File.WriteAllTextAsync(config, "[MAIN]\n--depth = 2\n");
+        var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "--pathsonly", "-r", Source(), "--configfiles", config]);
+        CliRun.AssertOneLine(exit, stderr,
+            "zkrsync: error: config file [MAIN]: no option corresponding with '--depth': [MAIN] keys are long option names (see zkrsync -H), without the leading --");
     }
 
     [Fact]
     public async Task Worker_WithAnInvalidSessionName_SaysWhatANameMayBeAndExits2()
     {
         var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "--pathsonly", "-r", Source(), "-N", "a/b"]);
-        AssertOneLine(exit, stderr, $"zkrsync: error: option -N: invalid session name 'a/b': {ZnodeLayout.SessionNameRule}");
+        CliRun.AssertOneLine(exit, stderr, $"zkrsync: error: option -N: invalid session name 'a/b': {ZnodeLayout.SessionNameRule}");
     }
 
     [Fact]
     public async Task Local_WithAnInvalidSessionName_SaysWhatANameMayBeAndExits2()
     {
         var (exit, stderr) = await RunAsync(["local", Source(), Path.Combine(_scratch.Path, "dst"), "-N", ".."]);
-        AssertOneLine(exit, stderr, $"zkrsync: error: option -N: invalid session name '..': {ZnodeLayout.SessionNameRule}");
+        CliRun.AssertOneLine(exit, stderr, $"zkrsync: error: option -N: invalid session name '..': {ZnodeLayout.SessionNameRule}");
         Assert.False(Directory.Exists(Path.Combine(_scratch.Path, "dst")));
     }
 
@@ -126,14 +134,6 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
 
     private string Source() => _scratch.Subdirectory("source");
 
-    /// <summary>Exit 2, exactly <paramref name="expected"/> as the one line saying "error", no stack trace.</summary>
-    private static void AssertOneLine(int exit, IReadOnlyList<string> stderr, string expected)
-    {
-        Assert.Equal(ExitCodes.Usage, exit);
-        Assert.Equal(expected, Assert.Single(stderr, l => l.Contains("error", StringComparison.OrdinalIgnoreCase)));
-        AssertNoStackTrace(stderr);
-    }
-
     /// <summary>Exit 2 and one <c>EROR zkrsync: …</c> log line (its text after the timestamp equal to
     /// <paramref name="expected"/> when given), no stack trace; returns the text.</summary>
     private static string AssertOneLogLine(int exit, IReadOnlyList<string> stderr, string? expected)
@@ -148,55 +148,10 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
             Assert.Equal(expected, text);
         }
 
-        AssertNoStackTrace(stderr);
+        CliRun.AssertNoStackTrace(stderr);
         return text;
     }
 
-    private static void AssertNoStackTrace(IReadOnlyList<string> stderr)
-    {
-        Assert.DoesNotContain(stderr, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
-        Assert.DoesNotContain(stderr, l => l.Contains("Exception", StringComparison.Ordinal));
-    }
-
-    /// <summary>Runs the zkrsync executable (through <c>setpriv</c> with <paramref name="setpriv"/> when given) without a
-    /// log file (a worker) and without the runner's ZKRSYNC_* variables; returns the exit code and stderr's lines.</summary>
-    private async Task<(int Exit, IReadOnlyList<string> StandardError)> RunAsync(string[] arguments, string[]? setpriv = null)
-    {
-        var startInfo = new ProcessStartInfo(setpriv is null ? ZkRsyncProcess.ExecutablePath : "setpriv")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        string[] wrapper = setpriv is null ? [] : [.. setpriv, ZkRsyncProcess.ExecutablePath];
-        string[] noLogFile = arguments[0] == "local" ? [] : ["--logfile="];
-        foreach (var argument in wrapper.Concat(arguments).Concat(noLogFile))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in startInfo.Environment.Keys.Where(k => k.StartsWith("ZKRSYNC_", StringComparison.Ordinal)).ToList())
-        {
-            startInfo.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("cannot start zkrsync");
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(Timeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"zkrsync {string.Join(' ', arguments)} still ran after {Timeout.TotalSeconds} s");
-        }
-
-        output.WriteLine($"$ zkrsync {string.Join(' ', arguments)}\n{await stdout}{await stderr}exit {process.ExitCode}");
-        return (process.ExitCode, (await stderr).ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
-    }
+    private Task<(int Exit, IReadOnlyList<string> StandardError)> RunAsync(string[] arguments, string[]? setpriv = null) =>
+        CliRun.RunAsync(output, arguments, setpriv);
 }
