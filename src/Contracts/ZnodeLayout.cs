@@ -196,6 +196,9 @@ public static class ZnodeLayout
         return colon < 0 ? whoami : whoami[..colon];
     }
 
+    /// <summary>What <see cref="IsValidSessionName"/> asks of a name, said as the fix for a bad one.</summary>
+    public const string SessionNameRule = "use a non-empty name without '/', '[', ']' or control characters, other than '.' and '..'";
+
     /// <summary>Session names become a znode name and part of the rsync module name.</summary>
     public static bool IsValidSessionName(string session) =>
         !string.IsNullOrEmpty(session) && session is not "." and not ".." &&

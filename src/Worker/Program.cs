@@ -122,10 +122,16 @@ public static partial class Program
         {
             return await new InitTreeRole(options, loggerFactory).RunAsync(signals.Token).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is ZooKeeper.ConnectionLossException or UsageException)
+        catch (Exception exception) when (exception is ZooKeeper.ConnectionLossException or ZooKeeper.AuthFailedException or UsageException)
         {
-            // What the user must fix (servers, the config's sections or the tree's ACLs): one line, no stack trace.
-            await Console.Error.WriteLineAsync($"zkrsync initree: error: {exception.Message}").ConfigureAwait(false);
+            // What the user must fix (servers, credentials, the config's sections or the tree's ACLs): one line, no stack trace.
+            var message = exception switch
+            {
+                ZooKeeper.ConnectionLossException lost => UserErrors.Unreachable(lost),
+                ZooKeeper.AuthFailedException => UserErrors.AuthFailed(InitTree.InitTreePlan.RootUser),
+                _ => exception.Message,
+            };
+            await Console.Error.WriteLineAsync($"zkrsync initree: error: {message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -66,13 +66,13 @@ public sealed class IniDocument
 
             if (current is null)
             {
-                throw new UsageException($"{fileName}:{n + 1}: key outside any [section]: {trimmed}");
+                throw new UsageException($"{fileName}:{n + 1}: key outside any [section]: {trimmed}: put it under a section header such as [MAIN]");
             }
 
             var sep = trimmed.IndexOfAny(['=', ':']);
             if (sep <= 0)
             {
-                throw new UsageException($"{fileName}:{n + 1}: expected 'key = value' in [{currentName}]: {trimmed}");
+                throw new UsageException($"{fileName}:{n + 1}: expected 'key = value' in [{currentName}]: {trimmed}: write it as 'key = value' (or start it with '#' to comment it out)");
             }
 
             var key = trimmed[..sep].Trim();
@@ -105,9 +105,13 @@ public sealed class IniDocument
             {
                 text = File.ReadAllText(file, Encoding.UTF8);
             }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw new UsageException($"cannot read config file {file}: it does not exist: check the --configfiles path (or ZKRSYNC_CONFIGFILES)", e);
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UsageException($"cannot read config file {file}: {e.Message}", e);
+                throw new UsageException($"cannot read config file {file}: {e.Message}: check the --configfiles path and that this user may read it", e);
             }
 
             doc.Read(text, file);

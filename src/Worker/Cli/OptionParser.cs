@@ -280,7 +280,7 @@ public static class OptionParser
         {
             if (!byName.TryGetValue(key, out var spec) || spec.Name is ConfigFilesOption or IgnoreConfigFilesOption)
             {
-                throw new UsageException($"config file [{MainSection}]: no option corresponding with '{key}'");
+                throw new UsageException($"config file [{MainSection}]: no option corresponding with '{key}': [{MainSection}] keys are long option names (see zkrsync -H), without the leading --");
             }
 
             result.Add(new Assignment(spec, value, $"config file [{MainSection}] {key}"));

@@ -118,7 +118,7 @@ public static class ZkRsyncOptionsParser
         var session = values.String("session") ?? ZnodeLayout.DefaultSession;
         if (!ZnodeLayout.IsValidSessionName(session))
         {
-            throw new UsageException($"{values.Origin("session")}: invalid session name '{session}'");
+            throw new UsageException($"{values.Origin("session")}: invalid session name '{session}': {ZnodeLayout.SessionNameRule}");
         }
 
         var rsyncPath = values.String("rsyncpath");

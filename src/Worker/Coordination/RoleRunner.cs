@@ -15,18 +15,21 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<RoleRunner>();
 
+    /// <summary>What the user must fix is said as "zkrsync: ...", one line, not under a class name.</summary>
+    private readonly ILogger _userErrors = loggerFactory.CreateLogger("zkrsync");
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        if (options.Role is not WorkerRole.State && !options.Netcat && options.VerifyPath && !Directory.Exists(options.RsyncPath))
+        if (BasePathProblem() is { } problem)
         {
-            LogUsage(_logger, $"--rsyncpath {options.RsyncPath} is not a directory");
+            LogUsage(_userErrors, problem);
             return ExitCodes.Usage;
         }
 
         if (options.Role is (WorkerRole.Source or WorkerRole.Destination) && !options.Netcat && ExecutableSearch.Find(RsyncCommandBuilder.Rsync) is null)
         {
             // Found before joining a session, not at the first transfer after taking paths.
-            LogUsage(_logger, "rsync is not installed (not found in PATH): install it (Debian/Ubuntu: apt-get install -y rsync)");
+            LogUsage(_userErrors, "rsync is not installed (not found in PATH): install it (Debian/Ubuntu: apt-get install -y rsync)");
             return ExitCodes.Usage;
         }
 
@@ -45,10 +48,20 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
         }
         catch (ConnectionLossException exception)
         {
-            LogUsage(_logger, exception.Message);
+            LogUsage(_userErrors, UserErrors.Unreachable(exception));
             return ExitCodes.Usage;
         }
-        catch (Exception exception) when (exception is SessionExpiredException or AuthFailedException)
+        catch (AuthFailedException)
+        {
+            LogUsage(_userErrors, UserErrors.AuthFailed(options.User));
+            return ExitCodes.Usage;
+        }
+        catch (NoAuthException exception)
+        {
+            LogUsage(_userErrors, UserErrors.NoAuth(exception, options.User));
+            return ExitCodes.Usage;
+        }
+        catch (SessionExpiredException exception)
         {
             // Lost right after it was made (a starved machine, a server that restarted with it): a crash, said so.
             LogSessionLost(_logger, exception.Message);
@@ -72,12 +85,48 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
                 LogSessionLost(_logger, exception.Message);
                 return RoleOutcome.Lost.ExitCode;
             }
+            catch (NoAuthException exception)
+            {
+                // Checked before the role takes anything: the session's nodes were made with other credentials.
+                LogUsage(_userErrors, UserErrors.NoAuth(exception, options.User));
+                return ExitCodes.Usage;
+            }
             catch (PathWalkException exception)
             {
-                LogUsage(_logger, exception.Message);
+                LogUsage(_userErrors, exception.Message);
                 return ExitCodes.Usage;
             }
         }
+    }
+
+    /// <summary>
+    /// The base a worker needs, checked before it joins a session: it exists, a source (or --pathsonly) can list
+    /// it, a destination can write in it. Otherwise the master would walk nothing and wait, or every transfer
+    /// would fail three times over.
+    /// </summary>
+    private string? BasePathProblem()
+    {
+        if (options.Role is WorkerRole.State || options.Netcat || !options.VerifyPath)
+        {
+            return null;
+        }
+
+        var path = options.RsyncPath;
+        if (!Directory.Exists(path))
+        {
+            return $"--rsyncpath {path} is not a directory: create it, or give -r the directory to sync";
+        }
+
+        if (options.Role is WorkerRole.Destination)
+        {
+            return options.DryRun || BasePathCheck.WriteProblem(path) is not { } cause
+                ? null
+                : $"--rsyncpath {path} is not writable ({cause}): let the user zkrsync runs as write there, or give -r a writable directory";
+        }
+
+        return BasePathCheck.ReadProblem(path) is { } reason
+            ? $"--rsyncpath {path} cannot be read ({reason}): let the user zkrsync runs as read and enter it, or give -r a readable directory"
+            : null;
     }
 
     private async Task<int> RunRoleAsync(WorkerSession session, string host, string? secret, CancellationToken cancellationToken)

@@ -25,13 +25,13 @@ public static class InitTreeConfig
         var sections = config.Sections.Where(s => s != OptionParser.MainSection).ToList();
         if (!sections.Contains(RootSection))
         {
-            throw new UsageException("Root user not configured or has no password attribute! ([root] passwd=...)");
+            throw new UsageException("Root user not configured or has no password attribute: add a [root] section with passwd = ... (the password initree and the workers use as root)");
         }
 
         var root = Dictionary(config, RootSection);
         if (!root.TryGetValue(PasswordKey, out var rootPassword))
         {
-            throw new UsageException("Root user not configured or has no password attribute! ([root] passwd=...)");
+            throw new UsageException("Root user not configured or has no password attribute: add a [root] section with passwd = ... (the password initree and the workers use as root)");
         }
 
         var rootPath = root.TryGetValue("path", out var p) && p.Length > 0 ? p : "/";
@@ -42,7 +42,7 @@ public static class InitTreeConfig
             var values = Dictionary(config, section);
             if (!values.TryGetValue(PasswordKey, out var password))
             {
-                throw new UsageException($"User {section} has no password attribute!");
+                throw new UsageException($"User {section} has no password attribute: add passwd = ... to [{section}]");
             }
 
             users[section] = password;
@@ -136,7 +136,7 @@ public static class InitTreeConfig
             {
                 if (!users.TryGetValue(user, out var password))
                 {
-                    throw new UsageException($"[{path}] User {user} not configured!");
+                    throw new UsageException($"[{path}] User {user} not configured: add a [{user}] section with passwd = ..., or remove {user} from [{path}]");
                 }
 
                 var existing = acls.FindIndex(a => a.User == user && a != rootAcl);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ZkSync.Contracts;
 using ZkSync.Worker.Cli;
 
 namespace ZkSync.Worker.Local;
@@ -111,15 +112,25 @@ public static class LocalOptionsParser
             Servers = values.String("servers") is { Length: > 0 } servers ? servers : null,
             User = values.String("user") ?? "root",
             Passwd = values.String("passwd") ?? "admin",
-            Session = values.String("session") is { Length: > 0 } session
-                ? session
-                : string.Create(CultureInfo.InvariantCulture, $"local-{Environment.ProcessId}"),
+            Session = SessionOf(values),
             TmpDir = values.String("tmpdir") ?? "/tmp",
             JsonSummary = values.String("json-summary") is { Length: > 0 } summary ? summary : null,
             Force = values.Flag("force"),
             LogLevel = CommonOptions.LogLevelOf(values),
             WorkerArguments = passthrough,
         };
+    }
+
+    private static string SessionOf(OptionValues values)
+    {
+        if (values.String("session") is not { Length: > 0 } session)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"local-{Environment.ProcessId}");
+        }
+
+        return ZnodeLayout.IsValidSessionName(session)
+            ? session
+            : throw new UsageException($"{values.Origin("session")}: invalid session name '{session}': {ZnodeLayout.SessionNameRule}");
     }
 
     private static int Bounded(OptionValues values, string name, int value) =>

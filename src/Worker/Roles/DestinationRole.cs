@@ -98,13 +98,17 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         try
         {
             var port = _options.RsyncPort ?? _options.StartPort;
-            while (await session.ExistsAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), cancellationToken).ConfigureAwait(false) is not null)
+            var bind = HostIdentity.BindAddress(_options, advertisedHost);
+            while (await session.ExistsAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), cancellationToken).ConfigureAwait(false) is not null
+                   || (_options.RsyncPort is null && !PortProbe.CanBind(bind, port)))
             {
                 if (_options.RsyncPort is not null)
                 {
                     throw new InvalidOperationException($"port already in use in this session: {port}");
                 }
 
+                // Held by another program on this host: its listener would answer the readiness probe in the
+                // daemon's place, and sources would push to it.
                 port++;
             }
 
