@@ -6,4 +6,5 @@ namespace ZkSync.Contracts;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
 [JsonSerializable(typeof(SessionProgress))]
 [JsonSerializable(typeof(SessionSummaryDocument))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -29,6 +29,21 @@ public sealed record SessionProgress(
     /// <summary>How many failed paths the progress node lists (it stays far below ZooKeeper's 1 MiB node limit).</summary>
     public const int MaxListedFailures = 50;
 
+    /// <summary>When the session's first master started it (kept by a master that takes over, so elapsed time
+    /// and rates cover the whole session). Null in documents written before this field existed.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>How often another worker took over as master after the master's ZooKeeper session ended.</summary>
+    public int Takeovers { get; init; }
+
+    /// <summary>The session was suspended: its master was stopped with <c>--keep-session-on-stop</c>, its workers
+    /// left, and the queue and counts stay for a later master of the same session, which resumes it (and clears this).</summary>
+    public bool Suspended { get; init; }
+
+    /// <summary>Paths completed plus failed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long PathsDone => PathsCompleted + PathsFailed;
+
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, ContractsJsonContext.Default.SessionProgress);
 
     /// <summary>Null for anything that is not a progress document (empty, truncated, another writer's format).</summary>

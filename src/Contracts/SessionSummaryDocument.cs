@@ -26,6 +26,12 @@ public sealed record SessionSummaryDocument(
     /// <summary>At most this many failed paths are listed (ZooKeeper nodes hold 1 MiB).</summary>
     public const int MaxListedFailures = 1000;
 
+    /// <summary>At most this many failed paths go to <c>/dev/termination-log</c> (Kubernetes keeps 4 KiB of it).</summary>
+    public const int MaxTerminationLogFailures = 10;
+
+    /// <summary>How often another worker took over as master after the master's ZooKeeper session ended.</summary>
+    public int Takeovers { get; init; }
+
     /// <summary>The document with at most <paramref name="maxFailedPaths"/> failed paths, as JSON.</summary>
     public string ToJson(int maxFailedPaths = MaxListedFailures) =>
         JsonSerializer.Serialize(this with { FailedPaths = [.. FailedPaths.Take(maxFailedPaths)] }, ContractsJsonContext.Default.SessionSummaryDocument);

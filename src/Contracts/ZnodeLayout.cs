@@ -1,13 +1,15 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using ZkSync.ZooKeeper.Recipes;
 
 namespace ZkSync.Contracts;
 
 /// <summary>
-/// Every znode name and format of the zkrsync wire protocol (see PROTOCOL.md, "Znode layout"), in one
-/// place. <c>S</c> is <see cref="Session(string)"/> = <c>/admin/rsync/&lt;session&gt;</c>.
+/// Every znode name and format of the zkrsync wire protocol (docs/PROTOCOL.md, "Znode layout"), in one
+/// place. <c>S</c> is <see cref="Session(string)"/> = <c>/admin/rsync/&lt;session&gt;</c>. The names kazoo's
+/// recipes give their nodes (lock and party markers, queue children and entry names, the default
+/// priority) are <see cref="KazooNames"/>'s, not repeated here.
 /// </summary>
-public static partial class ZnodeLayout
+public static class ZnodeLayout
 {
     /// <summary>Root of every vsc-zk tree.</summary>
     public const string Admin = "/admin";
@@ -23,12 +25,6 @@ public static partial class ZnodeLayout
     public const string PartyAll = "allsd";
     public const string PartySources = "sources";
     public const string PartyDestinations = "dests";
-
-    /// <summary>Marker in a party member's node name: <c>&lt;uuid4 hex&gt;__party__</c>.</summary>
-    public const string PartyMarker = "__party__";
-
-    /// <summary>Marker in a lock contender's node name: <c>&lt;uuid4 hex&gt;__lock__&lt;10 digits&gt;</c>.</summary>
-    public const string LockMarker = "__lock__";
 
     // ----- fixed children of S -----
     public const string LockNode = "lock";
@@ -49,15 +45,14 @@ public static partial class ZnodeLayout
     // ----- additions of ours (docs/PROTOCOL.md): original workers neither write nor read them -----
     public const string ProgressNode = "progress";
     public const string SummaryNode = "summary";
+    public const string WalkCursorNode = "walkcursor";
+    public const string FailuresNode = "failures";
 
-    // ----- LockingQueue children -----
-    public const string QueueEntries = "entries";
-    public const string QueueTaken = "taken";
+    /// <summary>Name prefix of a failure record under <c>S/failures</c> (the server appends 10 digits).</summary>
+    public const string FailurePrefix = "failure-";
 
-    /// <summary>Priority of a freshly queued entry.</summary>
-    public const int DefaultPriority = 100;
-
-    /// <summary>Priority of a path re-queued because no destination was available.</summary>
+    /// <summary>Priority of a path re-queued because no destination was available (kazoo's default, 100, is
+    /// <see cref="KazooNames.DefaultPriority"/>).</summary>
     public const int RequeuePriority = 50;
 
     // ----- values -----
@@ -94,18 +89,8 @@ public static partial class ZnodeLayout
     /// <summary><c>S/parties/&lt;party&gt;</c>.</summary>
     public static string Party(string session, string party) => $"{Session(session)}/{PartiesNode}/{party}";
 
-    /// <summary>Name of a party member node: <c>&lt;uuid hex&gt;__party__</c>.</summary>
-    public static string PartyMemberName(Guid id) => id.ToString("N") + PartyMarker;
-
     /// <summary><c>S/lock</c>: the master lock.</summary>
     public static string Lock(string session) => $"{Session(session)}/{LockNode}";
-
-    /// <summary>Name prefix of a lock contender (the server appends 10 digits): <c>&lt;uuid hex&gt;__lock__</c>.</summary>
-    public static string LockContenderPrefix(Guid id) => id.ToString("N") + LockMarker;
-
-    /// <summary>Matches a lock contender's name; group 1 is its sequence suffix (kazoo's pattern).</summary>
-    [GeneratedRegex(@"__lock__(-?\d{10})$", RegexOptions.CultureInvariant)]
-    public static partial Regex LockContenderPattern();
 
     /// <summary><c>S/watch</c>.</summary>
     public static string Watch(string session) => $"{Session(session)}/{WatchNode}";
@@ -120,18 +105,10 @@ public static partial class ZnodeLayout
     public static string OutputQueue(string session) => $"{Session(session)}/{OutputQueueNode}";
 
     /// <summary><c>&lt;queue&gt;/entries</c>.</summary>
-    public static string QueueEntriesPath(string queue) => $"{queue}/{QueueEntries}";
+    public static string QueueEntriesPath(string queue) => KazooNames.Combine(queue, KazooNames.QueueEntries);
 
     /// <summary><c>&lt;queue&gt;/taken</c>.</summary>
-    public static string QueueTakenPath(string queue) => $"{queue}/{QueueTaken}";
-
-    /// <summary>Prefix of a sequential queue entry, kazoo's <c>entry-%03d-</c>: <c>entry-100-</c>.</summary>
-    public static string QueueEntryPrefix(int priority)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(priority);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(priority, 999);
-        return string.Create(CultureInfo.InvariantCulture, $"entry-{priority:D3}-");
-    }
+    public static string QueueTakenPath(string queue) => KazooNames.Combine(queue, KazooNames.QueueTaken);
 
     /// <summary><c>S/progress</c>: our master's <see cref="SessionProgress"/> (JSON), rewritten every progress interval.</summary>
     public static string Progress(string session) => $"{Session(session)}/{ProgressNode}";
@@ -139,6 +116,17 @@ public static partial class ZnodeLayout
     /// <summary><c>S/summary</c>: our master's <see cref="SessionSummaryDocument"/> (JSON), written at the end and left
     /// for the operator to read.</summary>
     public static string Summary(string session) => $"{Session(session)}/{SummaryNode}";
+
+    /// <summary><c>S/walkcursor</c>: the last path entry our master queued (raw bytes, written in the same transaction as
+    /// the put), so a master that takes over continues the walk after it.</summary>
+    public static string WalkCursor(string session) => $"{Session(session)}/{WalkCursorNode}";
+
+    /// <summary><c>S/failures</c>: one persistent sequential <c>failure-&lt;seq&gt;</c> per failed path, holding
+    /// <see cref="FailureRecord"/>'s bytes (written by our sources with the failedQueue put).</summary>
+    public static string Failures(string session) => $"{Session(session)}/{FailuresNode}";
+
+    /// <summary>The prefix a failure record is created with: <c>S/failures/failure-</c>.</summary>
+    public static string FailureRecordPrefix(string session) => $"{Failures(session)}/{FailurePrefix}";
 
     /// <summary><c>S/stats</c>.</summary>
     public static string Stats(string session) => $"{Session(session)}/{StatsNode}";

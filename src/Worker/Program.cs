@@ -122,8 +122,9 @@ public static partial class Program
         {
             return await new InitTreeRole(options, loggerFactory).RunAsync(signals.Token).ConfigureAwait(false);
         }
-        catch (ZooKeeper.ConnectionLossException exception)
+        catch (Exception exception) when (exception is ZooKeeper.ConnectionLossException or UsageException)
         {
+            // What the user must fix (servers, the config's sections or the tree's ACLs): one line, no stack trace.
             await Console.Error.WriteLineAsync($"zkrsync initree: error: {exception.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }

@@ -17,6 +17,9 @@ public sealed record ZkRsyncOptions
     public required string Passwd { get; init; }
     public required TimeSpan ConnectTimeout { get; init; }
 
+    /// <summary>The ZooKeeper session timeout asked for (the original's 10 s).</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     // Role and session
     public required WorkerRole Role { get; init; }
     public required string Session { get; init; }
@@ -59,6 +62,9 @@ public sealed record ZkRsyncOptions
     public required int BackupCount { get; init; }
     public required string TmpDir { get; init; }
     public required string? JsonSummary { get; init; }
+
+    /// <summary>A master stopped by a signal suspends the session (workers stopped, queue and counts kept) instead of ending it.</summary>
+    public required bool KeepSessionOnStop { get; init; }
 
     // Destination
     public required int? RsyncPort { get; init; }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -16,20 +15,20 @@ namespace ZkSync.Worker.Coordination;
 internal sealed partial class DestinationPicker(WorkerSession session)
 {
     private readonly ILogger _logger = session.LoggerFactory.CreateLogger<DestinationPicker>();
-    private readonly BulkLockingQueue _queue = new(session.Client, ZnodeLayout.DestQueue(session.Name), session.Recipes);
+    private readonly BulkLockingQueue _queue = session.NewQueue(ZnodeLayout.DestQueue(session.Name));
     private readonly DestinationStates _states = new(session);
     private readonly Party _everyone = session.NewParty(ZnodeLayout.PartyAll);
-    private readonly Dictionary<string, long> _avoidUntil = new(StringComparer.Ordinal);
+    private readonly AvoidList _avoided = new(session.Time);
     private IReadOnlyList<string>? _members;
     private Task _membersChanged = Task.CompletedTask;
 
     /// <summary>A usable slot, or null when none turned up within <paramref name="timeout"/>.</summary>
     public async Task<DestinationSlot?> AcquireAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = session.Time.GetTimestamp();
         while (true)
         {
-            var remaining = timeout - Stopwatch.GetElapsedTime(started);
+            var remaining = timeout - session.Time.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero)
             {
                 return null;
@@ -95,26 +94,10 @@ internal sealed partial class DestinationPicker(WorkerSession session)
     public Task ReleaseAsync(DestinationSlot slot, CancellationToken cancellationToken) => _queue.ReleaseAsync([slot.Item], cancellationToken);
 
     /// <summary>Skips a destination that just failed at the connection level, for a while.</summary>
-    public void Avoid(string whoAmI, TimeSpan duration)
-    {
-        lock (_avoidUntil)
-        {
-            _avoidUntil[whoAmI] = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        }
-    }
+    public void Avoid(string whoAmI, TimeSpan duration) => _avoided.Avoid(whoAmI, duration);
 
-    private bool IsWanted(QueueItem item)
-    {
-        if (!ZnodeLayout.TryParseDestQueueEntry(Encoding.UTF8.GetString(item.Value), out _, out var whoAmI))
-        {
-            return true;
-        }
-
-        lock (_avoidUntil)
-        {
-            return !_avoidUntil.TryGetValue(whoAmI, out var until) || Stopwatch.GetTimestamp() >= until;
-        }
-    }
+    private bool IsWanted(QueueItem item) =>
+        !ZnodeLayout.TryParseDestQueueEntry(Encoding.UTF8.GetString(item.Value), out _, out var whoAmI) || !_avoided.IsAvoided(whoAmI);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping malformed destQueue entry {Entry}")]
     private static partial void LogMalformed(ILogger logger, string entry);

@@ -75,8 +75,8 @@ internal sealed partial class DestinationStates(WorkerSession session)
         CancellationToken cancellationToken)
     {
         var path = ZnodeLayout.DestState(session.Name, whoAmI);
-        await session.Client.EnsurePathAsync(ZnodeLayout.Dests(session.Name), session.Acl, cancellationToken).ConfigureAwait(false);
-        var destsLock = new DistributedLock(session.Client, ZnodeLayout.DestsLock(session.Name), whoAmI, session.Recipes);
+        await session.EnsurePathAsync(ZnodeLayout.Dests(session.Name), cancellationToken).ConfigureAwait(false);
+        var destsLock = session.NewLock(ZnodeLayout.DestsLock(session.Name), whoAmI);
         await destsLock.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -84,7 +84,7 @@ internal sealed partial class DestinationStates(WorkerSession session)
             {
                 try
                 {
-                    await session.Client.CreateAsync(path, ReadOnlyMemory<byte>.Empty, session.Acl, CreateMode.Ephemeral, cancellationToken).ConfigureAwait(false);
+                    await session.CreateAsync(path, ReadOnlyMemory<byte>.Empty, CreateMode.Ephemeral, cancellationToken).ConfigureAwait(false);
                 }
                 catch (NodeExistsException)
                 {

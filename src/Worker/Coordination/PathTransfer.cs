@@ -12,7 +12,7 @@ namespace ZkSync.Worker.Coordination;
 /// Cancelling kills rsync.
 /// </summary>
 internal sealed partial class PathTransfer(
-    ZkRsyncOptions options, string session, RsyncCapabilities capabilities, string? secret, PathWalker walker, ILogger logger)
+    ZkRsyncOptions options, string session, RsyncCapabilities capabilities, string? secret, PathWalker walker, TimeProvider time, ILogger logger)
 {
     private readonly RsyncSourceSettings _settings = RsyncSourceSettings.From(options);
     private readonly RawPath _basePath = RawPath.FromString(options.RsyncPath!);
@@ -42,9 +42,9 @@ internal sealed partial class PathTransfer(
                 _settings, list, listFile, options.RsyncPath!, slot.Host, slot.Port, session, capabilities, secret);
             LogSending(logger, whoAmI, entries.Count, entries[0].ToString(), slot.Host, slot.Port);
             LogCommand(logger, invocation.ToString());
-            var rsyncStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            var rsyncStarted = time.GetTimestamp();
             var result = await ProcessRunner.RunAsync(invocation, cancellationToken).ConfigureAwait(false);
-            LogRsyncTime(logger, System.Diagnostics.Stopwatch.GetElapsedTime(rsyncStarted).TotalMilliseconds);
+            LogRsyncTime(logger, time.GetElapsedTime(rsyncStarted).TotalMilliseconds);
             var stats = RsyncStatsParser.Parse(result.StandardOutput);
             if (!result.Succeeded)
             {
@@ -55,7 +55,7 @@ internal sealed partial class PathTransfer(
                 LogVerboseOutput(logger, result.StandardOutput);
             }
 
-            return new TransferResult(result.ExitCode, stats, result.StandardOutput);
+            return new TransferResult(result.ExitCode, stats, result.StandardOutput, ErrorOf(result));
         }
         finally
         {
@@ -92,11 +92,27 @@ internal sealed partial class PathTransfer(
             var result = await ProcessRunner.RunAsync(invocation, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {
-                return new TransferResult(result.ExitCode, RsyncStats.Empty, result.StandardError);
+                return new TransferResult(result.ExitCode, RsyncStats.Empty, result.StandardError, ErrorOf(result));
             }
         }
 
         return new TransferResult(0, RsyncStats.Empty, string.Empty);
+    }
+
+    /// <summary>One line for a failed run: rsync's exit code and the last lines it wrote to stderr (its own error
+    /// summary comes last, the cause just before it).</summary>
+    internal static string ErrorOf(ProcessResult result)
+    {
+        if (result.Succeeded)
+        {
+            return string.Empty;
+        }
+
+        var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var detail = string.Join(" / ", lines.TakeLast(2));
+        return Contracts.FailureRecord.OneLine(string.IsNullOrEmpty(detail)
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rsync exited with code {result.ExitCode}")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rsync exited with code {result.ExitCode}: {detail}"));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{WhoAmI} is sending {Count} path(s) starting with {First} to {Host} {Port}")]

@@ -41,12 +41,18 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
         WorkerSession session;
         try
         {
-            session = await WorkerSession.OpenAsync(options, whoAmI, loggerFactory, cancellationToken).ConfigureAwait(false);
+            session = await WorkerSession.OpenAsync(options, whoAmI, loggerFactory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
         catch (ConnectionLossException exception)
         {
             LogUsage(_logger, exception.Message);
             return ExitCodes.Usage;
+        }
+        catch (Exception exception) when (exception is SessionExpiredException or AuthFailedException)
+        {
+            // Lost right after it was made (a starved machine, a server that restarted with it): a crash, said so.
+            LogSessionLost(_logger, exception.Message);
+            return RoleOutcome.Lost.ExitCode;
         }
 
         await using (session.ConfigureAwait(false))
@@ -58,7 +64,13 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
             catch (Exception exception) when (exception is SessionExpiredException or AuthFailedException || session.Lost.IsCancellationRequested)
             {
                 LogSessionLost(_logger, exception.Message);
-                return ExitCodes.Crash;
+                return RoleOutcome.Lost.ExitCode;
+            }
+            catch (MasterReplacedException exception)
+            {
+                // Fenced: our session ended at some point and another worker took the session over.
+                LogSessionLost(_logger, exception.Message);
+                return RoleOutcome.Lost.ExitCode;
             }
             catch (PathWalkException exception)
             {
@@ -88,15 +100,21 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
 
                 var capabilities = await ProbeRsyncAsync(cancellationToken).ConfigureAwait(false);
                 await session.JoinPartiesAsync([ZnodeLayout.PartyAll, ZnodeLayout.PartySources], cancellationToken).ConfigureAwait(false);
-                await session.Client.EnsurePathAsync(ZnodeLayout.Stats(session.Name), session.Acl, cancellationToken).ConfigureAwait(false);
-                var sessionLock = new DistributedLock(session.Client, ZnodeLayout.Lock(session.Name), string.Empty, session.Recipes);
+                await session.EnsurePathAsync(ZnodeLayout.Stats(session.Name), cancellationToken).ConfigureAwait(false);
+                var sessionLock = session.NewLock(ZnodeLayout.Lock(session.Name), string.Empty);
                 if (await sessionLock.TryAcquireAsync(cancellationToken).ConfigureAwait(false))
                 {
                     LogMaster(_logger, session.WhoAmI);
                     return await new MasterRole(session, sessionLock, walker).RunAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                return await new SourceRole(session, capabilities, secret).RunAsync(cancellationToken).ConfigureAwait(false);
+                var end = await new SourceRole(session, capabilities, secret, sessionLock).RunAsync(cancellationToken).ConfigureAwait(false);
+                if (!end.BecameMaster)
+                {
+                    return end.ExitCode;
+                }
+
+                return await new MasterRole(session, sessionLock, walker).RunAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using ZkSync.Contracts;
 using ZkSync.Worker.Rsync;
 using ZkSync.ZooKeeper;
@@ -5,53 +7,74 @@ using ZkSync.ZooKeeper.Recipes;
 
 namespace ZkSync.Worker.Coordination;
 
-/// <summary>The nine <c>S/stats/&lt;Key&gt;</c> counters (kazoo <c>Counter</c>s) that sources add rsync's <c>--stats</c> to.</summary>
-internal sealed class SessionStats
+/// <summary>
+/// The nine <c>S/stats/&lt;Key&gt;</c> counters (kazoo <c>Counter</c>s: ASCII decimal, empty = 0) that sources add rsync's
+/// <c>--stats</c> to. One run's figures go in one transaction that writes every changed counter at the version it
+/// was read at (another source adding meanwhile: read again and retry, as kazoo's Counter does) together with this
+/// worker's marker (<see cref="WorkerSession.Marker"/>), so a lost reply never adds a run twice or not at all.
+/// </summary>
+internal sealed class SessionStats(WorkerSession session)
 {
-    private readonly Dictionary<string, Counter> _counters;
     private bool _ensured;
 
-    public SessionStats(WorkerSession session)
-    {
-        _counters = ZnodeLayout.StatKeys.ToDictionary(
-            key => key,
-            key => new Counter(session.Client, ZnodeLayout.Stat(session.Name, key), 0, session.Recipes),
-            StringComparer.Ordinal);
-    }
-
-    /// <summary>
-    /// Adds one run's figures (all counters at once, each with its own versioned retry loop). Like the
-    /// original, every counter node exists after a source's first run; unlike it, a zero is not written.
-    /// </summary>
+    /// <summary>Adds one run's figures. Like the original, every counter node exists after a source's first run;
+    /// unlike it, a zero is not written.</summary>
     public async Task AddAsync(RsyncStats stats, CancellationToken cancellationToken)
     {
-        var ensure = !_ensured;
-        await Task.WhenAll(_counters.Select(pair => stats[pair.Key] != 0
-            ? pair.Value.AddAsync(stats[pair.Key], cancellationToken)
-            : ensure ? pair.Value.GetValueAsync(cancellationToken) : Task.CompletedTask)).ConfigureAwait(false);
-        _ensured = true;
+        ArgumentNullException.ThrowIfNull(stats);
+        if (!_ensured)
+        {
+            foreach (var key in ZnodeLayout.StatKeys)
+            {
+                await session.EnsurePathAsync(ZnodeLayout.Stat(session.Name, key), cancellationToken).ConfigureAwait(false);
+            }
+
+            _ensured = true;
+        }
+
+        var changed = ZnodeLayout.StatKeys.Where(key => stats[key] != 0).ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        var marker = session.Marker ?? throw new InvalidOperationException("only a worker in party allsd adds stats");
+        while (true)
+        {
+            var current = await Task.WhenAll(changed.Select(key => session.ReadAsync(ZnodeLayout.Stat(session.Name, key), cancellationToken))).ConfigureAwait(false);
+            var writes = changed.Select((key, i) => (Op)Op.SetData(
+                ZnodeLayout.Stat(session.Name, key),
+                Encoding.ASCII.GetBytes(checked(Parse(current[i]?.Data) + stats[key]).ToString(CultureInfo.InvariantCulture)),
+                current[i]?.Stat.Version ?? -1)).ToList();
+            try
+            {
+                await marker.CommitAsync(writes, Encoding.UTF8.GetBytes(session.WhoAmI), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (BadVersionException)
+            {
+                // Another source added meanwhile: read again.
+            }
+        }
     }
 
     /// <summary>Every counter's value (missing counters read as 0), in the original's key order.</summary>
     public async Task<IReadOnlyDictionary<string, long>> ReadAsync(CancellationToken cancellationToken)
     {
-        var values = await Task.WhenAll(ZnodeLayout.StatKeys.Select(async key =>
-        {
-            try
-            {
-                return await _counters[key].GetValueAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (NoNodeException)
-            {
-                return 0L;
-            }
-        })).ConfigureAwait(false);
+        var values = await Task.WhenAll(ZnodeLayout.StatKeys.Select(key => session.ReadAsync(ZnodeLayout.Stat(session.Name, key), cancellationToken)))
+            .ConfigureAwait(false);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < values.Length; i++)
         {
-            result[ZnodeLayout.StatKeys[i]] = values[i];
+            result[ZnodeLayout.StatKeys[i]] = Parse(values[i]?.Data);
         }
 
         return result;
     }
+
+    /// <summary>kazoo's Counter value: Python's <c>int()</c> of the ASCII decimal; empty (or missing) is 0.</summary>
+    private static long Parse(byte[]? data) =>
+        data is null || data.Length == 0
+            ? 0
+            : long.Parse(Encoding.ASCII.GetString(data).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 }

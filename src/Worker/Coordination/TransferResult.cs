@@ -2,8 +2,8 @@ using ZkSync.Worker.Rsync;
 
 namespace ZkSync.Worker.Coordination;
 
-/// <summary>One rsync (or netcat) run for a batch of paths.</summary>
-internal sealed record TransferResult(int ExitCode, RsyncStats Stats, string Output)
+/// <summary>One rsync (or netcat) run for a batch of paths; <see cref="Error"/> is one line saying why it failed.</summary>
+internal sealed record TransferResult(int ExitCode, RsyncStats Stats, string Output, string Error = "")
 {
     /// <summary>rsync exit codes that say the daemon could not be reached or talked to (5 start of
     /// protocol, 10 socket I/O, 12 protocol stream, 35 daemon connection timeout): the destination's

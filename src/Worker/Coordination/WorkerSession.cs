@@ -9,27 +9,29 @@ namespace ZkSync.Worker.Coordination;
 
 /// <summary>
 /// The ZooKeeper side of one zkrsync process, as the original's <c>VscKazooClient</c>: a client with
-/// digest auth <c>user:passwd</c> and a 10 s session, every node created with the one digest ACL, the
-/// session's name and this process's <c>whoami</c>. <see cref="Lost"/> fires when the ZooKeeper session
-/// ends under us (expired, auth failed): the worker must then stop its rsync (fencing) and exit.
+/// digest auth <c>user:passwd</c> and a 10 s session (<c>--zk-session-timeout</c>), every node created with
+/// the one digest ACL, the session's name and this process's <c>whoami</c>. Every ZooKeeper operation a
+/// role makes goes through <see cref="Retry"/> (here, or in a recipe given <see cref="Recipes"/>), so a
+/// dropped connection or a restarted server costs a retry, not the worker. <see cref="Lost"/> fires when
+/// the ZooKeeper session ends under us (expired, auth failed): the worker must then stop its rsync
+/// (fencing) and exit.
 /// </summary>
 internal sealed class WorkerSession : IAsyncDisposable
 {
-    /// <summary>The session timeout the original asks for.</summary>
-    public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(10);
-
     private readonly CancellationTokenSource _lost = new();
     private readonly List<Party> _parties = [];
 
-    private WorkerSession(ZooKeeperClient client, ZkRsyncOptions options, string whoAmI, ILoggerFactory loggerFactory)
+    private WorkerSession(ZooKeeperClient client, ZkRsyncOptions options, string whoAmI, ILoggerFactory loggerFactory, TimeProvider time)
     {
         Client = client;
         Options = options;
         Name = options.Session;
         WhoAmI = whoAmI;
         LoggerFactory = loggerFactory;
+        Time = time;
         Acl = [ZooKeeper.Acl.Digest(options.User, options.Passwd, Permissions.All)];
-        Recipes = new RecipeOptions { Acl = Acl, LoggerFactory = loggerFactory };
+        Retry = new ZooKeeperRetryPolicy { TimeProvider = time };
+        Recipes = new RecipeOptions { Acl = Acl, LoggerFactory = loggerFactory, TimeProvider = time, RetryPolicy = Retry };
         client.StateChanged += OnStateChanged;
     }
 
@@ -44,29 +46,36 @@ internal sealed class WorkerSession : IAsyncDisposable
 
     public IReadOnlyList<Acl> Acl { get; }
 
+    /// <summary>The one retry policy of this process: every operation is retried on connection loss until the session is lost.</summary>
+    public ZooKeeperRetryPolicy Retry { get; }
+
     public RecipeOptions Recipes { get; }
 
     public ILoggerFactory LoggerFactory { get; }
+
+    public TimeProvider Time { get; }
 
     /// <summary>Cancelled when the ZooKeeper session is lost for good.</summary>
     public CancellationToken Lost => _lost.Token;
 
     public static async Task<WorkerSession> OpenAsync(
-        ZkRsyncOptions options, string whoAmI, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        ZkRsyncOptions options, string whoAmI, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
         var client = await ZooKeeperClient.ConnectAsync(
             new ZooKeeperClientOptions
             {
                 ConnectionString = ConnectionStringOf(options.Servers),
-                SessionTimeout = SessionTimeout,
+                SessionTimeout = options.SessionTimeout,
                 ConnectTimeout = options.ConnectTimeout,
                 LoggerFactory = loggerFactory,
             },
             cancellationToken).ConfigureAwait(false);
         try
         {
-            await client.AddDigestAuthAsync(options.User, options.Passwd, cancellationToken).ConfigureAwait(false);
-            return new WorkerSession(client, options, whoAmI, loggerFactory);
+            // Idempotent, so retried like everything else: the first connection may drop right after the handshake.
+            await new ZooKeeperRetryPolicy { TimeProvider = time }.ExecuteAsync(
+                token => client.AddDigestAuthAsync(options.User, options.Passwd, token), cancellationToken).ConfigureAwait(false);
+            return new WorkerSession(client, options, whoAmI, loggerFactory, time);
         }
         catch
         {
@@ -78,28 +87,44 @@ internal sealed class WorkerSession : IAsyncDisposable
     /// <summary><c>--servers</c> as a connection string (the original's hosts joined with commas).</summary>
     public static string ConnectionStringOf(IReadOnlyList<string> servers) => string.Join(',', servers);
 
-    public string PathOf(Func<string, string> layout) => layout(Name);
+    /// <summary>
+    /// This worker's member node in party <c>allsd</c>, as a <see cref="VersionMarker"/> for transactions that must not
+    /// apply twice (the stats a source adds): only this worker writes it, its data stays its whoami (what the
+    /// original reads), its version counts those transactions. Null before <see cref="JoinPartiesAsync"/> joined allsd.
+    /// </summary>
+    public VersionMarker? Marker { get; private set; }
 
     /// <summary>Joins the named parties of this session (<c>S/parties/&lt;party&gt;</c>) with <see cref="WhoAmI"/>.</summary>
     public async Task JoinPartiesAsync(IEnumerable<string> parties, CancellationToken cancellationToken)
     {
         foreach (var name in parties)
         {
-            var party = new Party(Client, ZnodeLayout.Party(Name, name), WhoAmI, Recipes);
+            var party = NewParty(name);
             await party.JoinAsync(cancellationToken).ConfigureAwait(false);
             _parties.Add(party);
+            if (name == ZnodeLayout.PartyAll)
+            {
+                Marker = await VersionMarker.LoadAsync(Client, KazooNames.Combine(party.Path, party.NodeName), Retry, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
     public Party NewParty(string party) => new(Client, ZnodeLayout.Party(Name, party), WhoAmI, Recipes);
 
+    public BulkLockingQueue NewQueue(string path) => new(Client, path, Recipes);
+
+    public DistributedLock NewLock(string path, string identifier) => new(Client, path, identifier, Recipes);
+
     /// <summary>Node data as the original reads it: UTF-8 text, null for a missing node.</summary>
-    public async Task<string?> ReadTextAsync(string path, CancellationToken cancellationToken)
+    public async Task<string?> ReadTextAsync(string path, CancellationToken cancellationToken) =>
+        await ReadAsync(path, cancellationToken).ConfigureAwait(false) is { } data ? Encoding.UTF8.GetString(data.Data) : null;
+
+    /// <summary>Data and stat of a node, null when it is missing.</summary>
+    public async Task<DataResult?> ReadAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
-            var data = await Client.GetDataAsync(path, null, cancellationToken).ConfigureAwait(false);
-            return Encoding.UTF8.GetString(data.Data);
+            return await Retry.ExecuteAsync(token => Client.GetDataAsync(path, null, token), cancellationToken).ConfigureAwait(false);
         }
         catch (NoNodeException)
         {
@@ -107,14 +132,86 @@ internal sealed class WorkerSession : IAsyncDisposable
         }
     }
 
+    public Task<Stat?> ExistsAsync(string path, CancellationToken cancellationToken) =>
+        Retry.ExecuteAsync(token => Client.ExistsAsync(path, null, token), cancellationToken);
+
+    /// <summary>The children of a node, empty when it is missing.</summary>
+    public async Task<IReadOnlyList<string>> ChildrenAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Retry.ExecuteAsync(token => Client.GetChildrenAsync(path, null, token), cancellationToken).ConfigureAwait(false)).Children;
+        }
+        catch (NoNodeException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Sets a node's data whatever its version (the same write twice is harmless).</summary>
     public Task SetTextAsync(string path, string value, CancellationToken cancellationToken) =>
-        Client.SetDataAsync(path, Encoding.UTF8.GetBytes(value), -1, cancellationToken);
+        Retry.ExecuteAsync(token => Client.SetDataAsync(path, Encoding.UTF8.GetBytes(value), -1, token), cancellationToken);
+
+    public Task EnsurePathAsync(string path, CancellationToken cancellationToken) =>
+        Client.EnsurePathAsync(path, Acl, Retry, cancellationToken);
+
+    public Task DeleteRecursiveAsync(string path, CancellationToken cancellationToken) =>
+        Client.DeleteRecursiveAsync(path, Retry, cancellationToken);
+
+    /// <summary>Deletes a node whatever its version; a missing node is not an error.</summary>
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Retry.ExecuteAsync(token => Client.DeleteAsync(path, -1, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NoNodeException)
+        {
+            // Gone already (also: deleted by our own request whose reply was lost).
+        }
+    }
+
+    /// <summary>
+    /// Creates a node of a fixed name with <see cref="Acl"/>. When a retry after a lost reply finds it there, it
+    /// counts as ours if it is (ephemeral: owned by our session; persistent: holding our data); otherwise, as
+    /// when it was there before, <see cref="NodeExistsException"/>.
+    /// </summary>
+    public Task CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, CancellationToken cancellationToken) =>
+        Retry.ExecuteAsync(async (attempt, token) =>
+        {
+            try
+            {
+                await Client.CreateAsync(path, data, Acl, mode, token).ConfigureAwait(false);
+            }
+            catch (NodeExistsException) when (attempt.IsRetry)
+            {
+                // Created by our earlier attempt whose reply was lost, or by someone else.
+                if (!await IsOursAsync(path, data, mode, token).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
+        }, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         Client.StateChanged -= OnStateChanged;
         await Client.DisposeAsync().ConfigureAwait(false);
         _lost.Dispose();
+    }
+
+    private async Task<bool> IsOursAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, CancellationToken cancellationToken)
+    {
+        await Client.SyncAsync(path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var found = await Client.GetDataAsync(path, null, cancellationToken).ConfigureAwait(false);
+            return mode.IsEphemeral() ? found.Stat.EphemeralOwner == Client.SessionId : found.Data.AsSpan().SequenceEqual(data.Span);
+        }
+        catch (NoNodeException)
+        {
+            return false;
+        }
     }
 
     private void OnStateChanged(object? sender, ZooKeeperState state)

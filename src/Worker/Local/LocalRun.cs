@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ZkSync.Contracts;
 using ZkSync.Worker.Coordination;
@@ -12,13 +10,16 @@ namespace ZkSync.Worker.Local;
 /// <c>zkrsync local SRC DST</c>: one machine, one command. Starts a private ZooKeeper (unless
 /// <c>--servers</c>), then the master, N sources and M destinations as separate <c>zkrsync</c> processes
 /// (the same code paths as a many-node session; destinations on 127.0.0.1 with rsyncd auth), shows
-/// progress, prints the summary and returns the master's exit code. Everything it starts is stopped
-/// and its run directory removed at the end, also after Ctrl-C, SIGTERM or a failure.
+/// progress, prints the summary and returns the master's exit code. A worker that crashes is started again
+/// with the same command line (a few times, with back-off, as a Job restarts its pod): the session rides
+/// through it (a restarted master resumes the session). Everything it starts is stopped and its run
+/// directory removed at the end, also after Ctrl-C, SIGTERM or a failure.
 /// </summary>
-internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory loggerFactory, TextWriter output, CancellationToken kill = default)
+internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory loggerFactory, TextWriter output, CancellationToken kill = default, TimeProvider? timeProvider = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<LocalRun>();
-    private readonly List<ChildProcess> _workers = [];
+    private readonly List<WorkerSlot> _workers = [];
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     public async Task<int> RunAsync(CancellationToken interrupt)
     {
@@ -49,16 +50,16 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
         PrivateFile.EnsureDirectory(options.TmpDir);
         var runDirectory = Path.Combine(Path.GetFullPath(options.TmpDir), "zkrsync-local-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         Directory.CreateDirectory(runDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         try
         {
             return await RunInDirectoryAsync(runDirectory, source, destination, started, interrupt).ConfigureAwait(false);
         }
         finally
         {
-            foreach (var worker in _workers)
+            foreach (var process in _workers.SelectMany(worker => worker.Started))
             {
-                await worker.DisposeAsync().ConfigureAwait(false);
+                await process.DisposeAsync().ConfigureAwait(false);
             }
 
             Directory.Delete(runDirectory, recursive: true);
@@ -78,13 +79,13 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             }
             else
             {
-                var zkStart = Stopwatch.GetTimestamp();
+                var zkStart = _time.GetTimestamp();
                 zooKeeper = await EmbeddedZooKeeper.StartAsync(runDirectory, interrupt).ConfigureAwait(false);
                 servers = zooKeeper.ConnectionString;
 
                 // A private ensemble gets a private password: nobody else should touch its tree.
                 password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-                LogZooKeeperStarted(_logger, servers, Stopwatch.GetElapsedTime(zkStart).TotalSeconds);
+                LogZooKeeperStarted(_logger, servers, _time.GetElapsedTime(zkStart).TotalSeconds);
             }
 
             var secretFile = PrivateFile.Write(runDirectory, "rsync-secret", Convert.ToHexString(RandomNumberGenerator.GetBytes(24)) + "\n");
@@ -111,7 +112,7 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             var startPort = LocalPorts.FreeBlock(options.Destinations);
             for (var i = 0; i < options.Destinations; i++)
             {
-                _workers.Add(ChildProcess.Start(
+                _workers.Add(new WorkerSlot(
                     $"destination {i + 1}", program,
                     [.. prefix, .. common, "--destination", "--rsyncpath", destination, "--startport", startPort.ToString(CultureInfo.InvariantCulture)],
                     Path.Combine(logs, $"destination-{i + 1}.log"), environment));
@@ -120,7 +121,7 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             // One more source than asked: whichever wins the lock is the master, the rest transfer.
             for (var i = 0; i <= options.Sources; i++)
             {
-                _workers.Add(ChildProcess.Start(
+                _workers.Add(new WorkerSlot(
                     $"source {i + 1}", program,
                     [.. prefix, .. common, .. options.WorkerArguments, "--source", "--rsyncpath", source,
                      "--progress-file", progressFile, "--progress-interval", "1", "--json-summary", summaryFile],
@@ -152,28 +153,38 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
         WorkerCrashed,
     }
 
-    /// <summary>Shows progress until every worker has exited. A Ctrl-C or SIGTERM asks them all to stop
-    /// (the master then ends the session, the rest of the queue reported unfinished); a second one kills them.</summary>
+    /// <summary>
+    /// Shows progress until every worker has exited. A worker that crashes before the master wrote its summary
+    /// is started again after a back-off (a restarted master resumes the session), at most
+    /// <see cref="WorkerSlot.MaxRestarts"/> times; after that the session cannot be trusted to end, and every
+    /// worker is stopped. A Ctrl-C or SIGTERM asks them all to stop (the master then ends the session, the rest of
+    /// the queue reported unfinished); a second one kills them.
+    /// </summary>
     private async Task<Outcome> FollowAsync(string progressFile, string summaryFile, CancellationToken interrupt)
     {
         var display = new ProgressDisplay(output, !Console.IsOutputRedirected);
-        var allExited = Task.WhenAll(_workers.Select(w => w.Exited));
         var interrupted = false;
         var crashed = false;
+        var ended = false;
+        var restartsDue = new Dictionary<WorkerSlot, long>();
         var interruptSignal = Task.Delay(Timeout.Infinite, interrupt);
         var killSignal = Task.Delay(Timeout.Infinite, kill);
-        while (!allExited.IsCompleted)
+        while (restartsDue.Count > 0 || _workers.Any(w => !w.Current.HasExited))
         {
-            await Task.WhenAny(allExited, interruptSignal, killSignal, Task.Delay(display.Interval, CancellationToken.None)).ConfigureAwait(false);
+            // Wake on the next exit (of a worker still running: an exited one's task stays completed), a signal,
+            // the display's tick, or a restart that falls due.
+            var tick = restartsDue.Count == 0 ? display.Interval : TimeSpan.FromMilliseconds(100);
+            await Task.WhenAny([.. _workers.Where(w => !w.Current.HasExited).Select(w => w.Current.Exited), interruptSignal, killSignal, Task.Delay(tick, _time)])
+                .ConfigureAwait(false);
             if (kill.IsCancellationRequested)
             {
                 await Console.Error.WriteLineAsync("zkrsync local: killing every worker").ConfigureAwait(false);
                 foreach (var worker in _workers)
                 {
-                    worker.KillNow();
+                    worker.Current.KillNow();
                 }
 
-                await allExited.ConfigureAwait(false);
+                await Task.WhenAll(_workers.Select(w => w.Current.Exited)).ConfigureAwait(false);
                 display.Finish();
                 return Outcome.Interrupted;
             }
@@ -184,30 +195,70 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
                 // once on every turn and this loop would spin (and print progress) until the workers exit.
                 interrupted = true;
                 interruptSignal = Task.Delay(Timeout.Infinite, CancellationToken.None);
+                restartsDue.Clear();
                 display.Finish();
                 await Console.Error.WriteLineAsync("zkrsync local: stopping (the master reports what is unfinished); interrupt again to kill").ConfigureAwait(false);
                 foreach (var worker in _workers)
                 {
-                    worker.Terminate();
+                    worker.Current.Terminate();
                 }
             }
 
-            if (!crashed && _workers.FirstOrDefault(w => w.HasExited && w.ExitCode is not (ExitCodes.Success or ExitCodes.PathsFailed)) is { } failed
-                && !File.Exists(summaryFile))
+            if (!crashed && !interrupted && !File.Exists(summaryFile))
             {
-                // A crashed worker before the master finished: the session cannot be trusted to end.
-                crashed = true;
-                display.Finish();
-                await Console.Error.WriteLineAsync($"zkrsync local: {failed.Name} exited with code {failed.ExitCode}:\n{failed.Tail(20)}").ConfigureAwait(false);
-                foreach (var worker in _workers)
+                foreach (var worker in _workers.Where(w => w.Current.HasExited && WorkerSlot.IsCrash(w.Current.ExitCode) && !restartsDue.ContainsKey(w)))
                 {
-                    worker.Terminate();
+                    display.Finish();
+                    if (worker.CanRestart)
+                    {
+                        // As a Job restarts a crashed pod: the same command line, after a back-off.
+                        var backOff = worker.NextBackOff;
+                        restartsDue[worker] = _time.GetTimestamp() + (long)(backOff.TotalSeconds * _time.TimestampFrequency);
+                        await Console.Error.WriteLineAsync(
+                            $"zkrsync local: {worker.Name} exited with code {worker.Current.ExitCode}; restarting it in {backOff.TotalSeconds:0} s " +
+                            $"(restart {worker.Restarts + 1} of {WorkerSlot.MaxRestarts}):\n{worker.Current.Tail(5)}").ConfigureAwait(false);
+                        continue;
+                    }
+
+                    // Crashed again and again before the master finished: the session cannot be trusted to end.
+                    crashed = true;
+                    restartsDue.Clear();
+                    await Console.Error.WriteLineAsync(
+                        $"zkrsync local: {worker.Name} exited with code {worker.Current.ExitCode} after {worker.Restarts} restarts; stopping the session:\n{worker.Current.Tail(20)}").ConfigureAwait(false);
+                    foreach (var other in _workers)
+                    {
+                        other.Current.Terminate();
+                    }
+
+                    break;
                 }
             }
 
-            if (ReadProgress(progressFile) is { } report)
+            if (!ended && File.Exists(summaryFile))
             {
-                display.Show(report);
+                // The master wrote its summary after every worker of the session had left it: one still running
+                // joined too late (a restart after the end) and would wait for a next session. Stop it.
+                ended = true;
+                restartsDue.Clear();
+                foreach (var worker in _workers.Where(w => !w.Current.HasExited))
+                {
+                    worker.Current.Terminate();
+                }
+            }
+
+            foreach (var (worker, due) in restartsDue.Where(pair => _time.GetTimestamp() >= pair.Value).ToList())
+            {
+                restartsDue.Remove(worker);
+                if (!crashed && !interrupted && !File.Exists(summaryFile))
+                {
+                    worker.Start();
+                    LogRestarted(_logger, worker.Name, worker.Restarts);
+                }
+            }
+
+            if (ProgressFile.Read(progressFile) is { } report)
+            {
+                display.Show(report, Restarts);
             }
         }
 
@@ -215,36 +266,39 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
         return crashed ? Outcome.WorkerCrashed : interrupted ? Outcome.Interrupted : Outcome.Finished;
     }
 
+    /// <summary>Restarts of crashed workers so far.</summary>
+    private int Restarts => _workers.Sum(w => w.Restarts);
+
     private async Task<int> ReportAsync(Outcome outcome, string summaryFile, long started)
     {
         if (!File.Exists(summaryFile))
         {
-            var failures = _workers.Where(w => w.ExitCode != ExitCodes.Success).ToList();
+            var failures = _workers.Where(w => w.Current.ExitCode != ExitCodes.Success).ToList();
             foreach (var worker in failures.Take(3))
             {
-                await Console.Error.WriteLineAsync($"zkrsync local: {worker.Name} exited with code {worker.ExitCode}:\n{worker.Tail(20)}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"zkrsync local: {worker.Name} exited with code {worker.Current.ExitCode}:\n{worker.Current.Tail(20)}").ConfigureAwait(false);
             }
 
             await Console.Error.WriteLineAsync("zkrsync local: the session did not finish (no summary from the master)").ConfigureAwait(false);
             return ExitCodes.Crash;
         }
 
-        var json = await File.ReadAllTextAsync(summaryFile).ConfigureAwait(false);
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
-        var completed = root.GetProperty("pathsCompleted").GetInt64();
-        var failed = root.GetProperty("pathsFailed").GetInt64();
-        var unfinished = root.GetProperty("pathsUnfinished").GetInt64();
-        var stats = root.GetProperty("stats");
-        var files = stats.GetProperty("Number_of_regular_files_transferred").GetInt64();
-        var bytes = stats.GetProperty("Total_transferred_file_size").GetInt64();
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await output.WriteLineAsync(
-            $"{(outcome == Outcome.Interrupted ? "Interrupted" : "Done")}: {Units.Count(completed)} paths completed, {Units.Count(failed)} failed, {Units.Count(unfinished)} unfinished; " +
-            $"{Units.Count(files)} files, {Units.Bytes(bytes)} transferred in {seconds.ToString("0.0", CultureInfo.InvariantCulture)} s ({Units.Bytes(bytes / Math.Max(seconds, 0.001))}/s)").ConfigureAwait(false);
-        foreach (var path in root.GetProperty("failedPaths").EnumerateArray())
+        if (SessionSummaryDocument.FromJson(await File.ReadAllBytesAsync(summaryFile).ConfigureAwait(false)) is not { } summary)
         {
-            await output.WriteLineAsync($"failed: {path.GetString()}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"zkrsync local: the master's summary {summaryFile} cannot be read").ConfigureAwait(false);
+            return ExitCodes.Crash;
+        }
+
+        var files = summary.Stats.GetValueOrDefault("Number_of_regular_files_transferred");
+        var bytes = summary.Stats.GetValueOrDefault("Total_transferred_file_size");
+        var seconds = _time.GetElapsedTime(started).TotalSeconds;
+        await output.WriteLineAsync(
+            $"{(outcome == Outcome.Interrupted ? "Interrupted" : "Done")}: {Units.Count(summary.PathsCompleted)} paths completed, {Units.Count(summary.PathsFailed)} failed, {Units.Count(summary.PathsUnfinished)} unfinished; " +
+            $"{Units.Count(files)} files, {Units.Bytes(bytes)} transferred in {seconds.ToString("0.0", CultureInfo.InvariantCulture)} s ({Units.Bytes(bytes / Math.Max(seconds, 0.001))}/s)" +
+            RestartsNote(summary.Takeovers)).ConfigureAwait(false);
+        foreach (var failed in summary.FailedPaths)
+        {
+            await output.WriteLineAsync($"failed: {failed.Path}: {failed.Error}").ConfigureAwait(false);
         }
 
         if (options.JsonSummary is { } target)
@@ -252,21 +306,28 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             File.Copy(summaryFile, target, overwrite: true);
         }
 
-        var exitCode = root.GetProperty("exitCode").GetInt32();
-        return outcome == Outcome.WorkerCrashed && exitCode == ExitCodes.Success ? ExitCodes.Crash : exitCode;
+        return outcome == Outcome.WorkerCrashed && summary.ExitCode == ExitCodes.Success ? ExitCodes.Crash : summary.ExitCode;
     }
 
-    private static ProgressReport? ReadProgress(string file)
+    /// <summary>What the summary line says about restarted workers and masters taking over, when there were any.</summary>
+    private string RestartsNote(int takeovers)
     {
-        try
+        var notes = new List<string>();
+        if (Restarts > 0)
         {
-            return File.Exists(file) ? ProgressReport.FromJson(File.ReadAllText(file)) : null;
+            notes.Add(string.Join(", ", _workers.Where(w => w.Restarts > 0).Select(w => $"{w.Name} restarted {w.Restarts}x")));
         }
-        catch (IOException)
+
+        if (takeovers > 0)
         {
-            return null;
+            notes.Add($"master taken over {takeovers}x");
         }
+
+        return notes.Count == 0 ? string.Empty : $"; {string.Join("; ", notes)}";
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restarted {Worker} (restart {Restarts})")]
+    private static partial void LogRestarted(ILogger logger, string worker, int restarts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Private ZooKeeper on {Servers} started in {Seconds:0.00} s")]
     private static partial void LogZooKeeperStarted(ILogger logger, string servers, double seconds);

@@ -1,11 +1,12 @@
 using System.Globalization;
-using ZkSync.Worker.Coordination;
+using ZkSync.Contracts;
 
 namespace ZkSync.Worker.Local;
 
 /// <summary>
 /// Shows the master's progress reports: on a terminal one line redrawn in place twice a second; when
-/// the output is not a terminal, a plain line every few seconds (logs and CI stay readable).
+/// the output is not a terminal, a plain line every few seconds (logs and CI stay readable). Worker restarts
+/// (a crashed worker started again) are shown on the line once there were any.
 /// </summary>
 internal sealed class ProgressDisplay(TextWriter output, bool live)
 {
@@ -16,9 +17,9 @@ internal sealed class ProgressDisplay(TextWriter output, bool live)
 
     public TimeSpan Interval => live ? LiveInterval : PlainInterval;
 
-    public void Show(ProgressReport report)
+    public void Show(SessionProgress report, int restarts = 0)
     {
-        var line = Format(report);
+        var line = Format(report, restarts);
         if (live)
         {
             output.Write('\r' + line.PadRight(_lastLength));
@@ -32,7 +33,7 @@ internal sealed class ProgressDisplay(TextWriter output, bool live)
         output.Flush();
     }
 
-    /// <summary>Ends the live line so the summary starts on a line of its own.</summary>
+    /// <summary>Ends the live line so what follows starts on a line of its own.</summary>
     public void Finish()
     {
         if (live && _lastLength > 0)
@@ -42,16 +43,20 @@ internal sealed class ProgressDisplay(TextWriter output, bool live)
         }
     }
 
-    public static string Format(ProgressReport report)
+    public static string Format(SessionProgress report, int restarts = 0)
     {
-        var total = report.WalkDone ? Units.Count(report.Queued) : Units.Count(report.Queued) + "+";
-        var percent = report.WalkDone && report.Queued > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({100.0 * report.Done / report.Queued:0}%)") : string.Empty;
+        ArgumentNullException.ThrowIfNull(report);
+        var total = report.WalkDone ? Units.Count(report.PathsQueued) : Units.Count(report.PathsQueued) + "+";
+        var percent = report.WalkDone && report.PathsQueued > 0
+            ? string.Create(CultureInfo.InvariantCulture, $" ({100.0 * report.PathsDone / report.PathsQueued:0}%)")
+            : string.Empty;
         var bytes = report.Stats.TryGetValue("Total_transferred_file_size", out var b) ? b : 0;
         var files = report.Stats.TryGetValue("Number_of_regular_files_transferred", out var f) ? f : 0;
         var rate = report.ElapsedSeconds > 0 ? bytes / report.ElapsedSeconds : 0;
-        var eta = report.WalkDone && report.Done > 0 && report.Left > 0
-            ? Units.Duration(TimeSpan.FromSeconds(report.ElapsedSeconds / report.Done * report.Left))
-            : report.Left == 0 && report.WalkDone ? "0:00" : "?";
-        return $"paths {Units.Count(report.Done)}/{total}{percent} | files {Units.Count(files)} | {Units.Bytes(bytes)} | {Units.Bytes(rate)}/s | ETA {eta} | streams {report.InFlight} | failed {Units.Count(report.Failed)}";
+        var eta = report.WalkDone && report.PathsDone > 0 && report.PathsRemaining > 0
+            ? Units.Duration(TimeSpan.FromSeconds(report.ElapsedSeconds / report.PathsDone * report.PathsRemaining))
+            : report.PathsRemaining == 0 && report.WalkDone ? "0:00" : "?";
+        var restarted = restarts > 0 ? $" | restarts {restarts}" : string.Empty;
+        return $"paths {Units.Count(report.PathsDone)}/{total}{percent} | files {Units.Count(files)} | {Units.Bytes(bytes)} | {Units.Bytes(rate)}/s | ETA {eta} | streams {report.PathsInFlight} | failed {Units.Count(report.PathsFailed)}{restarted}";
     }
 }

@@ -37,30 +37,48 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         _ = ready.Stopped.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         PrivateFile.EnsureDirectory(_options.TmpDir);
-        for (var attempt = 1; attempt <= Attempts && !stop.IsCancellationRequested; attempt++)
+        try
         {
-            var port = await ReservePortAsync(stop.Token).ConfigureAwait(false);
-            var outcome = await ServeAsync(port, stop.Token).ConfigureAwait(false);
-            if (outcome is ServeOutcome.Stopped)
+            for (var attempt = 1; attempt <= Attempts && !stop.IsCancellationRequested; attempt++)
             {
-                break;
+                var port = await ReservePortAsync(stop.Token).ConfigureAwait(false);
+                if (await ServeAsync(port, stop.Token).ConfigureAwait(false) is ServeOutcome.Stopped)
+                {
+                    break;
+                }
             }
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped while reserving a port: by the master, a signal, a lost session, or a failed watch (told apart below).
+        }
 
-        if (session.Lost.IsCancellationRequested)
+        var outcome = new RoleOutcome(
+            session.Lost.IsCancellationRequested,
+            ready.Stopped.IsCompletedSuccessfully ? StopCause.Finished
+            : cancellationToken.IsCancellationRequested ? StopCause.Signal
+            : StopCause.Fault);
+        if (outcome.SessionLost)
         {
             LogSessionLost(_logger);
-            return ExitCodes.Crash;
         }
-
-        if (ready.Stopped.IsCompletedSuccessfully || cancellationToken.IsCancellationRequested)
+        else if (outcome.Stop == StopCause.Fault)
+        {
+            if (ready.Stopped.Exception is { } fault)
+            {
+                LogReadyFailed(_logger, fault.GetBaseException().Message);
+            }
+            else
+            {
+                LogGaveUp(_logger, Attempts);
+            }
+        }
+        else
         {
             LogDone(_logger, session.WhoAmI);
-            return ExitCodes.Success;
         }
 
-        LogGaveUp(_logger, Attempts);
-        return ExitCodes.Crash;
+        return outcome.ExitCode;
     }
 
     private enum ServeOutcome
@@ -73,15 +91,14 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     /// <c>--startport</c> without a <c>usedports/&lt;host&gt;/&lt;port&gt;</c> node (or exactly <c>--rsyncport</c>).</summary>
     private async Task<int> ReservePortAsync(CancellationToken cancellationToken)
     {
-        var client = session.Client;
         var usedPorts = ZnodeLayout.UsedPorts(session.Name, advertisedHost);
-        await client.EnsurePathAsync(usedPorts, session.Acl, cancellationToken).ConfigureAwait(false);
-        var portLock = new DistributedLock(client, ZnodeLayout.PortLock(session.Name), session.WhoAmI, session.Recipes);
+        await session.EnsurePathAsync(usedPorts, cancellationToken).ConfigureAwait(false);
+        var portLock = session.NewLock(ZnodeLayout.PortLock(session.Name), session.WhoAmI);
         await portLock.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
         try
         {
             var port = _options.RsyncPort ?? _options.StartPort;
-            while (await client.ExistsAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), null, cancellationToken).ConfigureAwait(false) is not null)
+            while (await session.ExistsAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), cancellationToken).ConfigureAwait(false) is not null)
             {
                 if (_options.RsyncPort is not null)
                 {
@@ -91,17 +108,18 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
                 port++;
             }
 
-            await client.CreateAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), ReadOnlyMemory<byte>.Empty, session.Acl, CreateMode.Ephemeral, cancellationToken).ConfigureAwait(false);
+            await session.CreateAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), ReadOnlyMemory<byte>.Empty, CreateMode.Ephemeral, cancellationToken)
+                .ConfigureAwait(false);
             var portMap = ZnodeLayout.PortMapEntry(session.Name, session.WhoAmI);
-            await client.EnsurePathAsync(ZnodeLayout.PortMap(session.Name), session.Acl, cancellationToken).ConfigureAwait(false);
-            var portText = Encoding.ASCII.GetBytes(port.ToString(CultureInfo.InvariantCulture));
+            await session.EnsurePathAsync(ZnodeLayout.PortMap(session.Name), cancellationToken).ConfigureAwait(false);
+            var portText = port.ToString(CultureInfo.InvariantCulture);
             try
             {
-                await client.CreateAsync(portMap, portText, session.Acl, CreateMode.Ephemeral, cancellationToken).ConfigureAwait(false);
+                await session.CreateAsync(portMap, Encoding.ASCII.GetBytes(portText), CreateMode.Ephemeral, cancellationToken).ConfigureAwait(false);
             }
             catch (NodeExistsException)
             {
-                await client.SetDataAsync(portMap, portText, -1, cancellationToken).ConfigureAwait(false);
+                await session.SetTextAsync(portMap, portText, cancellationToken).ConfigureAwait(false);
             }
 
             LogPortReserved(_logger, port);
@@ -144,7 +162,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             try
             {
                 var exited = daemon.WaitForExitAsync(CancellationToken.None);
-                if (!await WaitUntilListeningAsync(bind, port, exited, stop).ConfigureAwait(false))
+                if (!await WaitUntilListeningAsync(bind, port, exited, session.Time, stop).ConfigureAwait(false))
                 {
                     if (stop.IsCancellationRequested)
                     {
@@ -156,8 +174,8 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
                 }
 
                 await RegisterAsync(port, stop).ConfigureAwait(false);
-                using var verifier = _options.VerifyPath
-                    ? new Timer(_ => _ = VerifyBasePathAsync(port, stop), null, VerifyInterval, VerifyInterval)
+                await using var verifier = _options.VerifyPath
+                    ? new PeriodicCheck(session.Time, VerifyInterval, () => VerifyBasePathAsync(port, stop))
                     : null;
                 try
                 {
@@ -200,9 +218,9 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
 
     private async Task OfferSlotsAsync(int port, CancellationToken cancellationToken)
     {
-        var destQueue = new BulkLockingQueue(session.Client, ZnodeLayout.DestQueue(session.Name), session.Recipes);
+        var destQueue = session.NewQueue(ZnodeLayout.DestQueue(session.Name));
         var entry = Encoding.UTF8.GetBytes(ZnodeLayout.DestQueueEntry(port, session.WhoAmI));
-        await destQueue.PutManyAsync([.. Enumerable.Repeat(entry, _options.Slots)], ZnodeLayout.DefaultPriority, cancellationToken).ConfigureAwait(false);
+        await destQueue.PutManyAsync([.. Enumerable.Repeat(entry, _options.Slots)], KazooNames.DefaultPriority, cancellationToken).ConfigureAwait(false);
         LogRegistered(_logger, session.WhoAmI, port, _options.Slots);
     }
 
@@ -241,12 +259,12 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     /// a fixed sleep), until it exits, or until stopped. No event tells when a child starts listening, so
     /// this connects with a short back-off, bounded by <see cref="ListenTimeout"/>.
     /// </summary>
-    private static async Task<bool> WaitUntilListeningAsync(string bind, int port, Task exited, CancellationToken stop)
+    private static async Task<bool> WaitUntilListeningAsync(string bind, int port, Task exited, TimeProvider time, CancellationToken stop)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(5);
         var probeHost = bind is "0.0.0.0" ? "127.0.0.1" : bind is "::" ? "::1" : bind;
-        while (!exited.IsCompleted && !stop.IsCancellationRequested && Stopwatch.GetElapsedTime(started) < ListenTimeout)
+        while (!exited.IsCompleted && !stop.IsCancellationRequested && time.GetElapsedTime(started) < ListenTimeout)
         {
             using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
             try
@@ -256,7 +274,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             }
             catch (SocketException)
             {
-                await Task.WhenAny(exited, Task.Delay(delay, stop)).ConfigureAwait(false);
+                await Task.WhenAny(exited, Task.Delay(delay, time, stop)).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 100));
             }
             catch (OperationCanceledException)
@@ -295,6 +313,9 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Lost the ZooKeeper session: daemon stopped")]
     private static partial void LogSessionLost(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not follow watch/ready: {Reason}")]
+    private static partial void LogReadyFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{WhoAmI} Ready")]
     private static partial void LogDone(ILogger logger, string whoAmI);

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -11,14 +11,22 @@ using ZkSync.ZooKeeper.Recipes;
 namespace ZkSync.Worker.Roles;
 
 /// <summary>
-/// The master: the source that won <c>S/lock</c>. It creates <c>S/watch/ready</c> = <c>start</c>, rebuilds
-/// <c>pathQueue</c> from the walk through a bounded window (transfers start while the walk goes on, and no
-/// queue outgrows what a kazoo <c>LockingQueue.get</c> can list), drains <c>completedQueue</c> and
-/// <c>failedQueue</c> as entries arrive, reports progress at a steady interval, and when the queue is
-/// empty says <c>stop</c>, waits until it is alone in <c>allsd</c> and cleans up as the original does.
-/// It does not transfer. A cancelled run (SIGTERM) stops feeding and ends the session the same way,
-/// the rest of the queue reported as unfinished.
+/// The master: the source that holds <c>S/lock</c>. A fresh session: it creates <c>S/watch/ready</c> = <c>start</c>,
+/// rebuilds <c>pathQueue</c> from the walk through a bounded window (transfers start while the walk goes on),
+/// drains <c>completedQueue</c> and <c>failedQueue</c> as entries arrive, reports progress at a steady interval
+/// (<c>S/progress</c>), and when the queue is empty says <c>stop</c>, waits until it is alone in <c>allsd</c> and
+/// cleans up as the original does, leaving <c>S/summary</c>. It does not transfer. A cancelled run (SIGTERM)
+/// stops feeding and ends the session the same way, the rest of the queue reported as unfinished; with
+/// <c>--keep-session-on-stop</c> it suspends the session instead (workers stopped, nothing cleaned up), and a later
+/// master of the same session resumes it.
 /// </summary>
+/// <remarks>
+/// Every queue change it makes is one transaction with the progress document that counts it (and, for puts,
+/// the walk cursor: <see cref="MasterState"/>), so a master that takes the session over after this one's
+/// ZooKeeper session ended (a source that was watching the lock, or this process restarted as a Job restarts
+/// its pod) resumes where it stopped: the queue stays, the walk continues after the last entry queued, the
+/// counts go on, and a session that was already ending is ended.
+/// </remarks>
 internal sealed partial class MasterRole(WorkerSession session, DistributedLock sessionLock, PathWalker walker)
 {
     private const int PutChunk = 1000;
@@ -30,73 +38,161 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     /// <summary>Below this many queued entries the master watches <c>pathQueue</c> itself (a cheap listing).</summary>
     private const int TailWatchThreshold = 1024;
 
+    /// <summary>The error recorded for a path an original source reported failed (it tells no error).</summary>
+    private const string NoErrorReported = "no error reported (failed by an original zkrsync source)";
+
     private readonly ILogger _logger = session.LoggerFactory.CreateLogger<MasterRole>();
     private readonly Cli.ZkRsyncOptions _options = session.Options;
-    private readonly BulkLockingQueue _paths = new(session.Client, ZnodeLayout.PathQueue(session.Name), session.Recipes);
-    private readonly BulkLockingQueue _completed = new(session.Client, ZnodeLayout.CompletedQueue(session.Name), session.Recipes);
-    private readonly BulkLockingQueue _failed = new(session.Client, ZnodeLayout.FailedQueue(session.Name), session.Recipes);
+    private readonly BulkLockingQueue _paths = session.NewQueue(ZnodeLayout.PathQueue(session.Name));
+    private readonly BulkLockingQueue _completed = session.NewQueue(ZnodeLayout.CompletedQueue(session.Name));
+    private readonly BulkLockingQueue _failed = session.NewQueue(ZnodeLayout.FailedQueue(session.Name));
     private readonly SessionStats _stats = new(session);
-    private readonly List<string> _failedPaths = [];
-    private readonly long _started = Stopwatch.GetTimestamp();
-    private long _queued;
-    private long _completedCount;
-    private long _failedCount;
-    private bool _walkDone;
+    private MasterState _state = null!;
+    private bool _interrupted;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var client = session.Client;
         var ready = ZnodeLayout.Ready(session.Name);
-        if (await client.ExistsAsync(ready, null, cancellationToken).ConfigureAwait(false) is not null)
+        var readyValue = await session.ReadTextAsync(ready, cancellationToken).ConfigureAwait(false);
+        var ending = false;
+        if (readyValue is null)
+        {
+            await StartFreshAsync(ready, cancellationToken).ConfigureAwait(false);
+        }
+        else if (await MasterState.LoadAsync(session, cancellationToken).ConfigureAwait(false) is { } state)
+        {
+            _state = state;
+            if (state.Progress.Suspended)
+            {
+                await ResumeAsync(ready, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await TakeOverAsync(cancellationToken).ConfigureAwait(false);
+                ending = readyValue != ZnodeLayout.ReadyStart;
+            }
+        }
+        else if (await ReadSummaryAsync(cancellationToken).ConfigureAwait(false) is { } finished)
+        {
+            // Our previous master had written its summary and was deleting the session's nodes: finish that.
+            LogSummaryAlreadyWritten(_logger);
+            await FinishAsync(finished, session.Lost).ConfigureAwait(false);
+            await WriteSummaryOutputsAsync(finished, session.Lost).ConfigureAwait(false);
+            return finished.ExitCode;
+        }
+        else
         {
             return await RecoverFromCrashedRunAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // Clear the previous run's queue before watch/ready lets the sources in: deleted after, it raced with
-        // a source that had already ensured and was listing pathQueue/taken (NoNode, the source crashed).
-        await client.DeleteRecursiveAsync(ZnodeLayout.PathQueue(session.Name), cancellationToken).ConfigureAwait(false);
-        await client.EnsurePathAsync(ZnodeLayout.Watch(session.Name), session.Acl, cancellationToken).ConfigureAwait(false);
-        await client.CreateAsync(ready, Encoding.UTF8.GetBytes(ZnodeLayout.ReadyStart), session.Acl, CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
-        LogStarted(_logger, session.Name, _options.RsyncPath!, _options.Depth);
-
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Lost);
-        var interrupted = false;
-        try
+        if (!ending)
         {
-            await FeedAndFollowAsync(run.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (run.IsCancellationRequested)
-        {
-            interrupted = true;
+            try
+            {
+                await FeedAndFollowAsync(run.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (run.IsCancellationRequested)
+            {
+                _interrupted = cancellationToken.IsCancellationRequested;
+            }
         }
 
         if (session.Lost.IsCancellationRequested)
         {
             LogSessionLost(_logger);
-            return ExitCodes.Crash;
+            return RoleOutcome.Lost.ExitCode;
         }
 
-        if (interrupted)
+        if (_interrupted && _options.KeepSessionOnStop)
+        {
+            return await SuspendAsync(ready, session.Lost).ConfigureAwait(false);
+        }
+
+        if (_interrupted)
         {
             LogInterrupted(_logger);
         }
 
-        // Shutdown and cleanup run to the end even after a signal: leaving the tree half-deleted is worse.
+        // Shutdown and cleanup run to the end, through signals and connection loss (every step is retried until the
+        // session is lost): a tree left half-deleted is worse, and a master that takes over finishes what is left.
         var finishing = session.Lost;
         await session.SetTextAsync(ready, ZnodeLayout.ReadyStop, finishing).ConfigureAwait(false);
         LogStopSent(_logger);
         await WaitUntilAloneAsync(finishing).ConfigureAwait(false);
         var summary = await CleanupAsync(finishing).ConfigureAwait(false);
-        await WriteSummaryAsync(summary, finishing).ConfigureAwait(false);
+        await WriteSummaryOutputsAsync(summary, finishing).ConfigureAwait(false);
         return summary.ExitCode;
     }
 
+    /// <summary>A new session: clears the previous run's queue and our nodes, writes the first progress, then lets the
+    /// workers in (watch/ready). Cleared before ready: a source that already listed pathQueue must not see it vanish.</summary>
+    private async Task StartFreshAsync(string ready, CancellationToken cancellationToken)
+    {
+        await session.DeleteRecursiveAsync(ZnodeLayout.PathQueue(session.Name), cancellationToken).ConfigureAwait(false);
+        foreach (var stale in new[] { ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name), ZnodeLayout.Summary(session.Name) })
+        {
+            await session.DeleteRecursiveAsync(stale, cancellationToken).ConfigureAwait(false);
+        }
+
+        _state = await MasterState.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        await session.EnsurePathAsync(ZnodeLayout.Watch(session.Name), cancellationToken).ConfigureAwait(false);
+        await session.CreateAsync(ready, Encoding.UTF8.GetBytes(ZnodeLayout.ReadyStart), CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
+        LogStarted(_logger, session.Name, _options.RsyncPath!, _options.Depth);
+    }
+
+    /// <summary>The previous master's ZooKeeper session ended: take its session over where it stopped.</summary>
+    private async Task TakeOverAsync(CancellationToken cancellationToken)
+    {
+        var previous = _state.Progress;
+        LogTakeOver(
+            _logger, session.Name, previous.Master, previous.PathsQueued, previous.WalkDone ? "done" : "under way",
+            previous.PathsCompleted, previous.PathsFailed);
+        await _state.CommitAsync([], previous with { Takeovers = previous.Takeovers + 1 }, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>--keep-session-on-stop</c> and a signal: the session is suspended, not ended. Marked suspended first (a master
+    /// killed from here on leaves a session the next master resumes, not ends), then the workers are told to stop and
+    /// are waited for (each gives back what it holds); <c>watch/ready</c> goes back to <c>start</c> for the workers of
+    /// the resumed session, and the lock is released. No cleanup and no summary: the queue, the walk cursor, the
+    /// failures and the counts stay. Exits 0, as a worker stopped in order.
+    /// </summary>
+    private async Task<int> SuspendAsync(string ready, CancellationToken cancellationToken)
+    {
+        var outstanding = await _paths.CountAsync(false, cancellationToken).ConfigureAwait(false);
+        await _state.CommitAsync([], _state.Progress with { PathsRemaining = outstanding, Suspended = true }, null, cancellationToken).ConfigureAwait(false);
+        await session.SetTextAsync(ready, ZnodeLayout.ReadyStop, cancellationToken).ConfigureAwait(false);
+        LogStopSent(_logger);
+        await WaitUntilAloneAsync(cancellationToken).ConfigureAwait(false);
+        await session.SetTextAsync(ready, ZnodeLayout.ReadyStart, cancellationToken).ConfigureAwait(false);
+        await sessionLock.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        var progress = _state.Progress;
+        LogSuspended(_logger, session.Name, progress.PathsDone, progress.WalkDone ? progress.PathsQueued.ToString(CultureInfo.InvariantCulture) : $">={progress.PathsQueued}", outstanding);
+        return new RoleOutcome(false, StopCause.Signal).ExitCode;
+    }
+
+    /// <summary>A suspended session (<see cref="SuspendAsync"/>): resumed where it stopped, its workers let in again.</summary>
+    private async Task ResumeAsync(string ready, CancellationToken cancellationToken)
+    {
+        var previous = _state.Progress;
+        LogResuming(_logger, session.Name, previous.PathsQueued, previous.WalkDone ? "done" : "under way", previous.PathsCompleted, previous.PathsFailed);
+        await _state.CommitAsync([], previous with { Suspended = false }, null, cancellationToken).ConfigureAwait(false);
+
+        // A master killed while suspending left it at stop.
+        await session.SetTextAsync(ready, ZnodeLayout.ReadyStart, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The walk feeds the queue while at most <c>--window</c> entries are outstanding; completions
-    /// are drained as they arrive; the loop sleeps only on a queue change or the progress tick.</summary>
+    /// are drained as they arrive; the loop sleeps only on a queue change or the progress tick. A signal
+    /// (<paramref name="cancellationToken"/>) stops it between queue changes, never in the middle of one: a change cut
+    /// short might or might not have happened, and the counts must say which. The changes end only with the session.</summary>
     private async Task FeedAndFollowAsync(CancellationToken cancellationToken)
     {
+        var writes = session.Lost;
+        await _paths.EnsureAsync(cancellationToken).ConfigureAwait(false);
         await using var walk = QueueEntriesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        var nextProgress = Stopwatch.GetTimestamp();
+        var progress = new ProgressSchedule(session.Time, _options.ProgressInterval);
 
         // Small first puts, so sources start while the walk goes on (a walk of 1,000 directories on a slow
         // file system takes a while); then bigger ones, fewer round trips.
@@ -106,129 +202,251 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             var completedChanged = _completed.ArmChangeSignal();
             var failedChanged = _failed.ArmChangeSignal();
             var pathsChanged = _paths.ArmChangeSignal();
-            await DrainResultsAsync(cancellationToken).ConfigureAwait(false);
+            await DrainResultsAsync(writes).ConfigureAwait(false);
 
             var outstanding = await _paths.CountAsync(false, cancellationToken).ConfigureAwait(false);
             var fed = false;
-            if (!_walkDone && outstanding < _options.Window)
+            if (!_state.Progress.WalkDone && outstanding < _options.Window)
             {
                 var room = Math.Min(_options.Window - outstanding, putChunk);
                 putChunk = Math.Min(putChunk * 2, PutChunk);
                 var chunk = new List<byte[]>(room);
+                var walkEnded = false;
                 while (chunk.Count < room)
                 {
                     if (!await walk.MoveNextAsync().ConfigureAwait(false))
                     {
-                        _walkDone = true;
+                        walkEnded = true;
                         break;
                     }
 
                     chunk.Add(walk.Current);
                 }
 
-                await _paths.PutManyAsync(chunk, ZnodeLayout.DefaultPriority, cancellationToken).ConfigureAwait(false);
-                _queued += chunk.Count;
+                await PutAsync(chunk, walkEnded, writes).ConfigureAwait(false);
                 outstanding += chunk.Count;
                 fed = chunk.Count > 0;
-                if (_walkDone)
+                if (walkEnded)
                 {
-                    LogQueueBuilt(_logger, _queued);
+                    LogQueueBuilt(_logger, _state.Progress.PathsQueued);
                 }
             }
 
-            if (Stopwatch.GetTimestamp() >= nextProgress)
+            if (progress.IsDue)
             {
-                await ReportProgressAsync(outstanding, cancellationToken).ConfigureAwait(false);
-                nextProgress = Stopwatch.GetTimestamp() + (long)(_options.ProgressInterval.TotalSeconds * Stopwatch.Frequency);
+                await ReportProgressAsync(outstanding, writes).ConfigureAwait(false);
+                progress.Reported();
             }
 
-            if (_walkDone && outstanding == 0)
+            if (_state.Progress.WalkDone && outstanding == 0)
             {
-                await DrainResultsAsync(cancellationToken).ConfigureAwait(false);
-                await ReportProgressAsync(0, cancellationToken, finished: true).ConfigureAwait(false);
+                await DrainResultsAsync(writes).ConfigureAwait(false);
+                await ReportProgressAsync(0, writes).ConfigureAwait(false);
                 return;
             }
 
-            if (fed && !_walkDone && outstanding < _options.Window)
+            if (fed && !_state.Progress.WalkDone && outstanding < _options.Window)
             {
                 continue;
             }
 
-            // A source reports a path before consuming it, so near the end only pathQueue's own change
+            // A source reports a path in the transaction that consumes it; near the end only pathQueue's own change
             // tells that the last entries are gone: watch it while its listing is cheap.
             if (outstanding <= TailWatchThreshold)
             {
                 outstanding = await _paths.CountAsync(true, cancellationToken).ConfigureAwait(false);
-                if (_walkDone && outstanding == 0)
+                if (_state.Progress.WalkDone && outstanding == 0)
                 {
                     continue;
                 }
             }
 
-            var untilProgress = TimeSpan.FromSeconds(Math.Max(0, (double)(nextProgress - Stopwatch.GetTimestamp()) / Stopwatch.Frequency));
-            await Task.WhenAny(completedChanged, failedChanged, pathsChanged, Task.Delay(untilProgress, cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAny(completedChanged, failedChanged, pathsChanged, Task.Delay(progress.UntilDue, session.Time, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
-    /// <summary>The walk's entries; with <c>--netcat</c> the original's test entries <c>0</c>..<c>14</c> instead.</summary>
+    /// <summary>The walk's entries after the cursor (all of them in a fresh session); with <c>--netcat</c> the
+    /// original's test entries <c>0</c>..<c>14</c> instead (after those already queued).</summary>
     private async IAsyncEnumerable<byte[]> QueueEntriesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (_options.Netcat)
         {
-            for (var i = 0; i < NetcatEntries; i++)
+            for (var i = (int)_state.Progress.PathsQueued; i < NetcatEntries; i++)
             {
-                yield return Encoding.ASCII.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                yield return Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture));
             }
 
             yield break;
         }
 
-        await foreach (var entry in walker.WalkAsync(_options.ToWalkOptions(), cancellationToken).ConfigureAwait(false))
+        PathEntry? cursor = null;
+        if (_state.Cursor.Length > 0)
+        {
+            cursor = PathEntry.Decode(_state.Cursor);
+            LogResumingWalk(_logger, cursor.ToString());
+        }
+
+        await foreach (var entry in walker.WalkAsync(_options.ToWalkOptions(), cursor, cancellationToken).ConfigureAwait(false))
         {
             yield return entry.Encode();
         }
     }
 
-    private async Task DrainResultsAsync(CancellationToken cancellationToken)
+    /// <summary>Puts walk entries, each transaction with the walk cursor (its last entry) and the count: never ahead or behind.</summary>
+    private async Task PutAsync(List<byte[]> chunk, bool walkEnded, CancellationToken cancellationToken)
     {
-        foreach (var item in await _completed.DrainAsync(false, cancellationToken).ConfigureAwait(false))
+        if (chunk.Count == 0)
         {
-            _completedCount++;
-            LogCompletedPath(_logger, DisplayOf(item.Value));
+            if (walkEnded)
+            {
+                await _state.CommitAsync([], _state.Progress with { WalkDone = true }, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
         }
 
-        foreach (var item in await _failed.DrainAsync(false, cancellationToken).ConfigureAwait(false))
+        // Each transaction also carries the cursor (one entry) and the progress document.
+        var reserved = chunk.Max(entry => entry.Length) + _state.Progress.ToJsonBytes().Length + 4096;
+        var groups = TransactionSize.Split(_paths.PutOps(chunk), reserved, reservedOperations: 2).ToList();
+        var at = 0;
+        for (var g = 0; g < groups.Count; g++)
         {
-            _failedCount++;
-            var path = DisplayOf(item.Value);
-            _failedPaths.Add(path);
-            LogFailedPath(_logger, path);
+            at += groups[g].Count;
+            var last = g == groups.Count - 1;
+            var next = _state.Progress with { PathsQueued = _state.Progress.PathsQueued + groups[g].Count, WalkDone = last && walkEnded };
+            await _state.CommitAsync(groups[g], next, chunk[at - 1], cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task ReportProgressAsync(long outstanding, CancellationToken cancellationToken, bool finished = false)
+    /// <summary>
+    /// Counts and removes what sources reported: one transaction per chunk deletes the completed and failed entries,
+    /// records the failures an original source reported (ours record theirs with the failure, error included) and
+    /// writes the new counts.
+    /// </summary>
+    private async Task DrainResultsAsync(CancellationToken cancellationToken)
+    {
+        var completed = await _completed.PeekAsync(false, cancellationToken).ConfigureAwait(false);
+        var failed = await _failed.PeekAsync(false, cancellationToken).ConfigureAwait(false);
+        if (completed.Count + failed.Count == 0)
+        {
+            return;
+        }
+
+        if (failed.Count > 0)
+        {
+            // After the failed entries were read: a record our source wrote with an entry seen above is there now.
+            await _state.RefreshFailuresAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var reserved = _state.Progress.ToJsonBytes().Length + (SessionProgress.MaxListedFailures * FailureRecord.MaxErrorLength) + 8192;
+        var batch = new List<(QueueItem Item, bool Failed, FailureRecord? NewRecord)>();
+        var batchBytes = reserved;
+        foreach (var (item, isFailed) in completed.Select(item => (item, false)).Concat(failed.Select(item => (item, true))))
+        {
+            var record = isFailed && !_state.HasFailureRecord(item.Value) ? new FailureRecord(item.Value, NoErrorReported) : null;
+            var bytes = TransactionSize.Of(Op.Delete(ZnodeLayout.QueueEntriesPath(_completed.Path) + "/" + item.Name)) + (record is null ? 0 : TransactionSize.Of(_state.FailureRecordOp(record)));
+            if (batch.Count > 0 && (batchBytes + bytes > TransactionSize.MaxBytes || batch.Count >= TransactionSize.MaxOperations / 2))
+            {
+                await CommitResultsAsync(batch, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+                batchBytes = reserved;
+            }
+
+            batch.Add((item, isFailed, record));
+            batchBytes += bytes;
+        }
+
+        await CommitResultsAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CommitResultsAsync(List<(QueueItem Item, bool Failed, FailureRecord? NewRecord)> batch, CancellationToken cancellationToken)
+    {
+        var operations = new List<Op>();
+        operations.AddRange(_completed.DeleteOps(batch.Where(b => !b.Failed).Select(b => b.Item)));
+        operations.AddRange(_failed.DeleteOps(batch.Where(b => b.Failed).Select(b => b.Item)));
+        var newRecords = batch.Where(b => b.NewRecord is not null).Select(b => b.NewRecord!).ToList();
+        operations.AddRange(newRecords.Select(_state.FailureRecordOp));
+        var failedPaths = _state.FailedPaths(SessionProgress.MaxListedFailures)
+            .Concat(newRecords.Select(record => new FailedPath(PathEntry.DisplayOf(record.Entry), record.Error)))
+            .Take(SessionProgress.MaxListedFailures)
+            .ToList();
+        var completedCount = batch.Count(b => !b.Failed);
+        var next = _state.Progress with
+        {
+            PathsCompleted = _state.Progress.PathsCompleted + completedCount,
+            PathsFailed = _state.Progress.PathsFailed + (batch.Count - completedCount),
+            FailedPaths = failedPaths,
+        };
+        try
+        {
+            await _state.CommitAsync(operations, next, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NoNodeException exception)
+        {
+            // Only the master drains these queues, so this is someone else's cleanup: count what is left next round.
+            LogDrainRaced(_logger, exception.Message);
+            return;
+        }
+
+        if (newRecords.Count > 0)
+        {
+            await _state.RefreshFailuresAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (item, isFailed, _) in batch)
+        {
+            if (isFailed)
+            {
+                LogFailedPath(_logger, PathEntry.DisplayOf(item.Value));
+            }
+            else
+            {
+                LogCompletedPath(_logger, PathEntry.DisplayOf(item.Value));
+            }
+        }
+    }
+
+    private async Task ReportProgressAsync(long outstanding, CancellationToken cancellationToken)
     {
         var stats = await _stats.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var elapsed = Stopwatch.GetElapsedTime(_started);
-        var done = _completedCount + _failedCount;
+        var inFlight = (await session.ExistsAsync(ZnodeLayout.QueueTakenPath(_paths.Path), cancellationToken).ConfigureAwait(false))?.NumChildren ?? 0;
+        var elapsed = Elapsed();
+        var next = _state.Progress with
+        {
+            PathsRemaining = outstanding,
+            PathsInFlight = inFlight,
+            Stats = stats,
+            ElapsedSeconds = Math.Round(elapsed.TotalSeconds, 3),
+            FailedPaths = _state.FailedPaths(SessionProgress.MaxListedFailures),
+        };
+        await _state.CommitAsync([], next, null, cancellationToken).ConfigureAwait(false);
+
+        var progress = _state.Progress;
         var bytes = stats["Total_transferred_file_size"];
         var rate = elapsed.TotalSeconds > 0 ? bytes / elapsed.TotalSeconds : 0;
-        var eta = _walkDone && done > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds / done * outstanding) : (TimeSpan?)null;
+        var eta = progress.WalkDone && progress.PathsDone > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds / progress.PathsDone * outstanding) : (TimeSpan?)null;
         LogProgress(
             _logger,
-            done,
-            _walkDone ? _queued.ToString(System.Globalization.CultureInfo.InvariantCulture) : $">={_queued}",
+            progress.PathsDone,
+            progress.WalkDone ? progress.PathsQueued.ToString(CultureInfo.InvariantCulture) : $">={progress.PathsQueued}",
             outstanding,
-            _failedCount,
+            progress.PathsFailed,
             bytes,
             (long)rate,
-            eta?.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
+            eta?.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) ?? "unknown");
         if (_options.ProgressFile is { } file)
         {
-            var inFlight = (await session.Client.ExistsAsync(ZnodeLayout.QueueTakenPath(_paths.Path), null, cancellationToken).ConfigureAwait(false))?.NumChildren ?? 0;
-            new ProgressReport(_queued, _walkDone, _completedCount, _failedCount, outstanding, inFlight, stats, elapsed.TotalSeconds, finished).WriteTo(file);
+            ProgressFile.Write(file, progress);
         }
+    }
+
+    /// <summary>Since the session started (its first master's start, kept in S/progress through takeovers).</summary>
+    private TimeSpan Elapsed()
+    {
+        var started = _state.Progress.StartedAt ?? session.Time.GetUtcNow();
+        var elapsed = session.Time.GetUtcNow() - started;
+        return elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed;
     }
 
     /// <summary>Waits, on party changes, until this master is the only client left in <c>allsd</c>.</summary>
@@ -246,15 +464,15 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         }
     }
 
-    /// <summary>watch/ready exists: a previous master died. Alone in <c>allsd</c>, clean up its leftovers
-    /// (as the original does); otherwise another run is going on. Either way this run ends with a crash code.</summary>
+    /// <summary>watch/ready exists without our master's state: an original master's run. Alone in <c>allsd</c>, clean up
+    /// its leftovers (as the original does); otherwise another run is going on. Either way this run ends with a crash code.</summary>
     private async Task<int> RecoverFromCrashedRunAsync(CancellationToken cancellationToken)
     {
         var members = await session.NewParty(ZnodeLayout.PartyAll).GetMembersAsync(cancellationToken).ConfigureAwait(false);
         if (members.Count <= 1)
         {
             LogCleaningCrashedRun(_logger, session.Name);
-            await CleanupAsync(cancellationToken).ConfigureAwait(false);
+            await DeleteSessionNodesAsync(cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -262,63 +480,109 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             await sessionLock.ReleaseAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return ExitCodes.Crash;
+        return new RoleOutcome(false, StopCause.Fault).ExitCode;
     }
 
-    /// <summary>The original's <c>cleanup</c>: log and remove every queue, the stats and watch/ready, release the lock.</summary>
-    private async Task<SessionSummary> CleanupAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The original's <c>cleanup</c>, resumable: first the account (unfinished paths, the last results, the stats)
+    /// goes to <c>S/summary</c>; then every queue, the stats, our nodes and watch/ready are deleted and the lock is
+    /// released. A master that takes over a session whose summary is already written only finishes the deleting.
+    /// </summary>
+    private async Task<SessionSummaryDocument> CleanupAsync(CancellationToken cancellationToken)
     {
-        var client = session.Client;
-        long unfinished = 0;
-        foreach (var item in await _paths.DrainAsync(true, cancellationToken).ConfigureAwait(false))
+        SessionSummaryDocument summary;
+        if (await ReadSummaryAsync(cancellationToken).ConfigureAwait(false) is { } previous)
         {
-            unfinished++;
-            LogUnfinishedPath(_logger, DisplayOf(item.Value));
+            LogSummaryAlreadyWritten(_logger);
+            summary = previous;
+        }
+        else
+        {
+            summary = await AccountAsync(cancellationToken).ConfigureAwait(false);
+            await session.CreateAsync(ZnodeLayout.Summary(session.Name), Encoding.UTF8.GetBytes(summary.ToJson()), CreateMode.Persistent, cancellationToken)
+                .ConfigureAwait(false);
         }
 
-        await client.DeleteRecursiveAsync(ZnodeLayout.DestQueue(session.Name), cancellationToken).ConfigureAwait(false);
-        await client.DeleteRecursiveAsync(ZnodeLayout.PathQueue(session.Name), cancellationToken).ConfigureAwait(false);
+        await FinishAsync(summary, cancellationToken).ConfigureAwait(false);
+        return summary;
+    }
 
-        var stats = await _stats.ReadAsync(cancellationToken).ConfigureAwait(false);
-        LogStats(_logger, JsonSerializer.Serialize(stats, SessionSummaryJsonContext.Default.IReadOnlyDictionaryStringInt64));
-        await client.DeleteRecursiveAsync(ZnodeLayout.Stats(session.Name), cancellationToken).ConfigureAwait(false);
+    /// <summary>The summary a master of this session has written, if any (a new session deletes a stale one at start).</summary>
+    private async Task<SessionSummaryDocument?> ReadSummaryAsync(CancellationToken cancellationToken) =>
+        await session.ReadAsync(ZnodeLayout.Summary(session.Name), cancellationToken).ConfigureAwait(false) is { } written
+            ? SessionSummaryDocument.FromJson(written.Data)
+            : null;
+
+    /// <summary>The end of the cleanup, after the summary: the session's nodes deleted, the lock released, the done-file.</summary>
+    private async Task FinishAsync(SessionSummaryDocument summary, CancellationToken cancellationToken)
+    {
+        await DeleteSessionNodesAsync(cancellationToken).ConfigureAwait(false);
+        LogCleanupDone(_logger);
+        if (_options.DoneFile is { } doneFile)
+        {
+            DoneFile.Write(doneFile, summary.PathsUnfinished, summary.PathsFailed, summary.PathsCompleted, session.Time.GetUtcNow());
+        }
+    }
+
+    /// <summary>The session's final account, from ZooKeeper (so it is the same whichever master makes it). Reads only,
+    /// except for the last results drained.</summary>
+    private async Task<SessionSummaryDocument> AccountAsync(CancellationToken cancellationToken)
+    {
+        long unfinished = 0;
+        foreach (var item in await _paths.PeekAsync(true, cancellationToken).ConfigureAwait(false))
+        {
+            unfinished++;
+            LogUnfinishedPath(_logger, PathEntry.DisplayOf(item.Value));
+        }
 
         await DrainResultsAsync(cancellationToken).ConfigureAwait(false);
-        var output = new BulkLockingQueue(client, ZnodeLayout.OutputQueue(session.Name), session.Recipes);
-        foreach (var item in await output.DrainAsync(true, cancellationToken).ConfigureAwait(false))
+        var stats = await _stats.ReadAsync(cancellationToken).ConfigureAwait(false);
+        LogStats(_logger, JsonSerializer.Serialize(stats, ContractsJsonContext.Default.IReadOnlyDictionaryStringInt64));
+        foreach (var item in await session.NewQueue(ZnodeLayout.OutputQueue(session.Name)).PeekAsync(true, cancellationToken).ConfigureAwait(false))
         {
             LogOutput(_logger, Encoding.UTF8.GetString(item.Value));
         }
 
-        await client.DeleteRecursiveAsync(ZnodeLayout.CompletedQueue(session.Name), cancellationToken).ConfigureAwait(false);
-        await client.DeleteRecursiveAsync(ZnodeLayout.FailedQueue(session.Name), cancellationToken).ConfigureAwait(false);
-        await client.DeleteRecursiveAsync(ZnodeLayout.OutputQueue(session.Name), cancellationToken).ConfigureAwait(false);
-        try
+        var progress = _state.Progress;
+        var outcome = new RoleOutcome(false, _interrupted ? StopCause.Signal : StopCause.Finished, progress.PathsFailed, unfinished);
+        var failures = _state.FailedPaths(int.MaxValue);
+        return new SessionSummaryDocument(
+            session.Name,
+            progress.PathsCompleted,
+            progress.PathsFailed,
+            unfinished,
+            failures,
+            stats,
+            Math.Round(Elapsed().TotalSeconds, 3),
+            outcome.ExitCode,
+            outcome.Reason,
+            SummaryMessage.For(outcome, progress.PathsCompleted, unfinished, failures, Elapsed()),
+            session.Time.GetUtcNow())
         {
-            await client.DeleteAsync(ZnodeLayout.Ready(session.Name), -1, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NoNodeException)
-        {
-            // Already gone.
-        }
-
-        await sessionLock.ReleaseAsync(cancellationToken).ConfigureAwait(false);
-        LogCleanupDone(_logger);
-
-        if (_options.DoneFile is { } doneFile)
-        {
-            DoneFile.Write(doneFile, unfinished, _failedCount, _completedCount, DateTimeOffset.UtcNow);
-        }
-
-        var exitCode = _failedCount + unfinished > 0 ? ExitCodes.PathsFailed : ExitCodes.Success;
-        return new SessionSummary(
-            session.Name, _completedCount, _failedCount, unfinished, [.. _failedPaths], stats,
-            Math.Round(Stopwatch.GetElapsedTime(_started).TotalSeconds, 3), exitCode);
+            Takeovers = progress.Takeovers,
+        };
     }
 
-    private async Task WriteSummaryAsync(SessionSummary summary, CancellationToken cancellationToken)
+    /// <summary>Deletes every queue, the stats, our progress nodes and watch/ready, then releases the lock. Leaves <c>S/summary</c>.</summary>
+    private async Task DeleteSessionNodesAsync(CancellationToken cancellationToken)
     {
-        LogSummary(_logger, summary.PathsCompleted, summary.PathsFailed, summary.PathsUnfinished, summary.WallTimeSeconds);
+        foreach (var path in new[]
+        {
+            ZnodeLayout.DestQueue(session.Name), ZnodeLayout.PathQueue(session.Name), ZnodeLayout.Stats(session.Name),
+            ZnodeLayout.CompletedQueue(session.Name), ZnodeLayout.FailedQueue(session.Name), ZnodeLayout.OutputQueue(session.Name),
+            ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name),
+        })
+        {
+            await session.DeleteRecursiveAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+
+        await session.DeleteAsync(ZnodeLayout.Ready(session.Name), cancellationToken).ConfigureAwait(false);
+        await sessionLock.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteSummaryOutputsAsync(SessionSummaryDocument summary, CancellationToken cancellationToken)
+    {
+        LogSummary(_logger, summary.PathsCompleted, summary.PathsFailed, summary.PathsUnfinished, summary.WallTimeSeconds, summary.Message);
         if (_options.JsonSummary is { } file)
         {
             await File.WriteAllTextAsync(file, summary.ToJson(int.MaxValue), cancellationToken).ConfigureAwait(false);
@@ -329,7 +593,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         {
             try
             {
-                await File.WriteAllTextAsync(TerminationLog, summary.ToJson(20), cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(TerminationLog, summary.ToJson(SessionSummaryDocument.MaxTerminationLogFailures), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -338,11 +602,20 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         }
     }
 
-    private static string DisplayOf(byte[] entry) =>
-        PathEntry.TryDecode(entry, out var decoded, out _) ? decoded.Path.ToString() : SurrogateEscape.Decode(entry);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Master of session {Session}: syncing {Path} at depth {Depth}")]
     private static partial void LogStarted(ILogger logger, string session, string path, int depth);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Master of session {Session}: taking over from {Previous} (its ZooKeeper session ended): {Queued} paths queued, walk {Walk}, {Completed} completed, {Failed} failed")]
+    private static partial void LogTakeOver(ILogger logger, string session, string previous, long queued, string walk, long completed, long failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {Session} suspended (--keep-session-on-stop): workers stopped, {Done} of {Total} paths done, {Left} left in the queue for the next master")]
+    private static partial void LogSuspended(ILogger logger, string session, long done, string total, long left);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Master of session {Session}: resuming the suspended session: {Queued} paths queued, walk {Walk}, {Completed} completed, {Failed} failed")]
+    private static partial void LogResuming(ILogger logger, string session, long queued, string walk, long completed, long failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the walk after {Cursor}")]
+    private static partial void LogResumingWalk(ILogger logger, string cursor);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "pathqueue building finished: {Count} paths")]
     private static partial void LogQueueBuilt(ILogger logger, long count);
@@ -359,6 +632,9 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unfinished Path {Path}")]
     private static partial void LogUnfinishedPath(ILogger logger, string path);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Results changed under the master ({Reason}): counted next round")]
+    private static partial void LogDrainRaced(ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "progress stats: {Stats}")]
     private static partial void LogStats(ILogger logger, string stats);
 
@@ -370,6 +646,9 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for {Count} other client(s) to leave")]
     private static partial void LogWaitingForClients(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The summary is already written (a previous master was cleaning up): finishing the cleanup")]
+    private static partial void LogSummaryAlreadyWritten(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup done: Lock, Queues and watch removed")]
     private static partial void LogCleanupDone(ILogger logger);
@@ -386,8 +665,8 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Lost the ZooKeeper session: exiting")]
     private static partial void LogSessionLost(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Summary: {Completed} paths completed, {Failed} failed, {Unfinished} unfinished in {Seconds} s")]
-    private static partial void LogSummary(ILogger logger, long completed, long failed, long unfinished, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Summary: {Completed} paths completed, {Failed} failed, {Unfinished} unfinished in {Seconds} s: {Message}")]
+    private static partial void LogSummary(ILogger logger, long completed, long failed, long unfinished, double seconds, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write /dev/termination-log: {Reason}")]
     private static partial void LogTerminationLogFailed(ILogger logger, string reason);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using ZkSync.Contracts;
 using ZkSync.Worker.Coordination;
@@ -16,35 +15,35 @@ internal sealed partial class PathsOnlyRole(WorkerSession session, PathWalker wa
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var sessionLock = new DistributedLock(session.Client, ZnodeLayout.Lock(session.Name), string.Empty, session.Recipes);
+        var sessionLock = session.NewLock(ZnodeLayout.Lock(session.Name), string.Empty);
         if (!await sessionLock.TryAcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             LogLocked(_logger);
-            return ExitCodes.Crash;
+            return new RoleOutcome(false, StopCause.Fault).ExitCode;
         }
 
         try
         {
-            var paths = new BulkLockingQueue(session.Client, ZnodeLayout.PathQueue(session.Name), session.Recipes);
-            await session.Client.DeleteRecursiveAsync(paths.Path, cancellationToken).ConfigureAwait(false);
-            var started = Stopwatch.GetTimestamp();
+            var paths = session.NewQueue(ZnodeLayout.PathQueue(session.Name));
+            await session.DeleteRecursiveAsync(paths.Path, cancellationToken).ConfigureAwait(false);
+            var started = session.Time.GetTimestamp();
             var chunk = new List<byte[]>(PutChunk);
-            await foreach (var entry in walker.WalkAsync(session.Options.ToWalkOptions(), cancellationToken).ConfigureAwait(false))
+            await foreach (var entry in walker.WalkAsync(session.Options.ToWalkOptions(), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 chunk.Add(entry.Encode());
                 if (chunk.Count == PutChunk)
                 {
-                    await paths.PutManyAsync(chunk, ZnodeLayout.DefaultPriority, cancellationToken).ConfigureAwait(false);
+                    await paths.PutManyAsync(chunk, KazooNames.DefaultPriority, cancellationToken).ConfigureAwait(false);
                     chunk.Clear();
                 }
             }
 
-            await paths.PutManyAsync(chunk, ZnodeLayout.DefaultPriority, cancellationToken).ConfigureAwait(false);
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            await paths.PutManyAsync(chunk, KazooNames.DefaultPriority, cancellationToken).ConfigureAwait(false);
+            var seconds = session.Time.GetElapsedTime(started).TotalSeconds;
             var count = await paths.CountAsync(false, cancellationToken).ConfigureAwait(false);
             LogBuilt(_logger, session.Options.Depth, seconds, count);
-            await session.Client.DeleteRecursiveAsync(paths.Path, cancellationToken).ConfigureAwait(false);
-            return ExitCodes.Success;
+            await session.DeleteRecursiveAsync(paths.Path, cancellationToken).ConfigureAwait(false);
+            return RoleOutcome.Finished.ExitCode;
         }
         finally
         {

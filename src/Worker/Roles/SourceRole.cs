@@ -4,6 +4,7 @@ using ZkSync.Contracts;
 using ZkSync.Worker.Coordination;
 using ZkSync.Worker.Rsync;
 using ZkSync.Worker.Walk;
+using ZkSync.ZooKeeper;
 using ZkSync.ZooKeeper.Recipes;
 
 namespace ZkSync.Worker.Roles;
@@ -14,8 +15,11 @@ namespace ZkSync.Worker.Roles;
 /// three attempts per path, one by one after a batch fails), reports each path to
 /// <c>completedQueue</c> or <c>failedQueue</c>, adds the stats and consumes the entries. On stop it
 /// kills its rsync and gives back what it holds; on a lost ZooKeeper session too, and exits non-zero.
+/// Meanwhile it watches the session lock: when the master's lock node goes away (its ZooKeeper session ended)
+/// while our master's session is unfinished, it tries the lock, and the one source that gets it stops
+/// transferring (giving back what it holds) and becomes the master (<see cref="SourceEnd.Master"/>).
 /// </summary>
-internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilities capabilities, string? secret)
+internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilities capabilities, string? secret, DistributedLock sessionLock)
 {
     private const int Attempts = 3;
     private const int DestinationRetries = 5;
@@ -29,48 +33,125 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
     private readonly ILogger _logger = session.LoggerFactory.CreateLogger<SourceRole>();
     private readonly Cli.ZkRsyncOptions _options = session.Options;
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public async Task<SourceEnd> RunAsync(CancellationToken cancellationToken)
     {
         await using var ready = new ReadySignal(session, cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Lost);
         _ = ready.Stopped.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var becameMaster = false;
+        var watching = Task.CompletedTask;
         try
         {
             await ready.Present.WaitAsync(stop.Token).ConfigureAwait(false);
+            watching = Task.Run(async () =>
+            {
+                if (await WatchForTakeoverAsync(stop.Token).ConfigureAwait(false))
+                {
+                    becameMaster = true;
+                    await stop.CancelAsync().ConfigureAwait(false);
+                }
+            }, CancellationToken.None);
             await TransferUntilStoppedAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Stopped: by the master, a signal, or a lost session (told apart below).
+            // Stopped: by the master, a signal, a lost session, a failed watch, or to become the master (told apart below).
         }
 
-        if (session.Lost.IsCancellationRequested)
+        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await watching.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ZooKeeperException)
+        {
+            // The lock watch ends with the role; a lost session is told below.
+        }
+
+        if (becameMaster && !session.Lost.IsCancellationRequested)
+        {
+            LogBecomingMaster(_logger, session.WhoAmI);
+            return SourceEnd.Master;
+        }
+
+        var outcome = new RoleOutcome(
+            session.Lost.IsCancellationRequested,
+            ready.Stopped.IsFaulted ? StopCause.Fault : cancellationToken.IsCancellationRequested ? StopCause.Signal : StopCause.Finished);
+        if (outcome.SessionLost)
         {
             LogSessionLost(_logger);
-            return ExitCodes.Crash;
+        }
+        else if (ready.Stopped.Exception is { } fault)
+        {
+            LogReadyFailed(_logger, fault.GetBaseException().Message);
+        }
+        else
+        {
+            LogDone(_logger, session.WhoAmI);
         }
 
-        LogDone(_logger, session.WhoAmI);
-        return ExitCodes.Success;
+        return SourceEnd.Exited(outcome.ExitCode);
     }
+
+    /// <summary>
+    /// Follows the contenders of <c>S/lock</c> (a child watch, so no poll): when none is left while our master's
+    /// session is unfinished (<c>watch/ready</c> says <c>start</c>, <c>S/progress</c> exists), tries the lock. True
+    /// when this source got it. An original master's session (no <c>S/progress</c>) keeps the original's behaviour:
+    /// nobody takes over.
+    /// </summary>
+    private async Task<bool> WatchForTakeoverAsync(CancellationToken cancellationToken)
+    {
+        var lockPath = ZnodeLayout.Lock(session.Name);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var children = await session.Retry.ExecuteAsync(
+                token => session.Client.GetChildrenAsync(lockPath, _ => changed.TrySetResult(), token), cancellationToken).ConfigureAwait(false);
+            if (!children.Children.Any(child => KazooNames.LockSequence(child) is not null) && await IsUnfinishedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                LogMasterGone(_logger);
+                if (await sessionLock.TryAcquireAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return true;
+                }
+
+                // Another source got it first: follow the new master's lock node.
+                continue;
+            }
+
+            await changed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    private async Task<bool> IsUnfinishedAsync(CancellationToken cancellationToken) =>
+        await session.ReadTextAsync(ZnodeLayout.Ready(session.Name), cancellationToken).ConfigureAwait(false) == ZnodeLayout.ReadyStart &&
+        await MasterState.ExistsAsync(session, cancellationToken).ConfigureAwait(false);
 
     private async Task TransferUntilStoppedAsync(CancellationToken stop)
     {
-        var paths = new BulkLockingQueue(session.Client, ZnodeLayout.PathQueue(session.Name), session.Recipes);
-        var completed = new BulkLockingQueue(session.Client, ZnodeLayout.CompletedQueue(session.Name), session.Recipes);
-        var failed = new BulkLockingQueue(session.Client, ZnodeLayout.FailedQueue(session.Name), session.Recipes);
+        var paths = session.NewQueue(ZnodeLayout.PathQueue(session.Name));
+        var completed = session.NewQueue(ZnodeLayout.CompletedQueue(session.Name));
+        var failed = session.NewQueue(ZnodeLayout.FailedQueue(session.Name));
         var destinations = new DestinationPicker(session);
         var stats = new SessionStats(session);
         var walker = new PathWalker(session.LoggerFactory.CreateLogger<PathWalker>());
-        var transfer = new PathTransfer(_options, session.Name, capabilities, secret, walker, _logger);
+        var transfer = new PathTransfer(_options, session.Name, capabilities, secret, walker, session.Time, _logger);
         var sources = session.NewParty(ZnodeLayout.PartySources);
+        await paths.EnsureAsync(stop).ConfigureAwait(false);
+        await completed.EnsureAsync(stop).ConfigureAwait(false);
+        await failed.EnsureAsync(stop).ConfigureAwait(false);
+
+        // Our master keeps failure records (with rsync's error) under S/failures; an original master does not.
+        var recordFailures = await MasterState.ExistsAsync(session, stop).ConfigureAwait(false);
 
         while (!stop.IsCancellationRequested)
         {
             if (_options.VerifyPath && !_options.Netcat && !Directory.Exists(_options.RsyncPath))
             {
                 LogBasePathMissing(_logger, _options.RsyncPath!);
-                await Task.Delay(BasePathWait, stop).ConfigureAwait(false);
+                await Task.Delay(BasePathWait, session.Time, stop).ConfigureAwait(false);
                 continue;
             }
 
@@ -78,34 +159,65 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             var batch = await paths.TakeAsync(batchLimit, SameKind, null, null, stop).ConfigureAwait(false);
             LogTook(_logger, batch.Count, batchLimit);
             var work = new Batch(batch, _options.Netcat);
-            var transferStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            var transferStarted = session.Time.GetTimestamp();
             try
             {
                 await TransferAsync(work, destinations, transfer, stats, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // Stopped mid-transfer: what is not done goes back to the queue.
-                await paths.ReleaseAsync(work.Pending.Select(p => p.Item).ToList(), CancellationToken.None).ConfigureAwait(false);
+                // Stopped mid-transfer: what is done is reported, what is not goes back to the queue.
+                await ReportAsync(work, paths, completed, failed, recordFailures).ConfigureAwait(false);
+                await paths.ReleaseAsync(work.Pending.Select(p => p.Item).ToList(), session.Lost).ConfigureAwait(false);
                 throw;
             }
 
-            // The original reports first, then consumes: a crash in between repeats a path, never loses one.
-            await completed.PutManyAsync(work.Completed.Select(p => p.Item.Value).ToList(), ZnodeLayout.DefaultPriority, stop).ConfigureAwait(false);
-            await failed.PutManyAsync(work.Failed.Select(p => p.Item.Value).ToList(), ZnodeLayout.DefaultPriority, stop).ConfigureAwait(false);
-            if (work.Requeue.Count > 0)
-            {
-                await paths.PutManyAsync(work.Requeue.Select(p => p.Item.Value).ToList(), ZnodeLayout.RequeuePriority, stop).ConfigureAwait(false);
-            }
-
-            var reportStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            await paths.ConsumeAsync(work.Completed.Concat(work.Failed).Concat(work.Requeue).Select(p => p.Item).ToList(), stop).ConfigureAwait(false);
-            LogTimings(_logger, System.Diagnostics.Stopwatch.GetElapsedTime(transferStarted, reportStarted).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(reportStarted).TotalMilliseconds);
+            var reportStarted = session.Time.GetTimestamp();
+            await ReportAsync(work, paths, completed, failed, recordFailures).ConfigureAwait(false);
+            LogTimings(_logger, session.Time.GetElapsedTime(transferStarted, reportStarted).TotalMilliseconds, session.Time.GetElapsedTime(reportStarted).TotalMilliseconds);
             if (work.Requeue.Count > 0)
             {
                 // No destination: give others (and new destinations) a moment, as the original does.
-                await Task.Delay(DestinationTimeout, stop).ConfigureAwait(false);
+                await Task.Delay(DestinationTimeout, session.Time, stop).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reports each finished path (completed, failed with its error, or re-queued for lack of a destination) in the
+    /// transaction that consumes its entry: reported exactly when consumed, whatever happens to the connection or this
+    /// process in between. Seen through unless the session is lost: a stop must not throw away what was transferred.
+    /// </summary>
+    private async Task ReportAsync(Batch work, BulkLockingQueue paths, BulkLockingQueue completed, BulkLockingQueue failed, bool recordFailures)
+    {
+        var reports = new Dictionary<string, IReadOnlyList<Op>>(StringComparer.Ordinal);
+        foreach (var path in work.Completed)
+        {
+            reports[path.Item.Name] = completed.PutOps([path.Item.Value]);
+        }
+
+        foreach (var path in work.Failed)
+        {
+            reports[path.Item.Name] = recordFailures
+                ? [.. failed.PutOps([path.Item.Value]), FailureRecordOp(path)]
+                : failed.PutOps([path.Item.Value]);
+        }
+
+        foreach (var path in work.Requeue)
+        {
+            reports[path.Item.Name] = paths.PutOps([path.Item.Value], ZnodeLayout.RequeuePriority);
+        }
+
+        if (reports.Count == 0)
+        {
+            return;
+        }
+
+        var done = work.Completed.Concat(work.Failed).Concat(work.Requeue).Select(p => p.Item).ToList();
+        var consumed = await paths.ConsumeAsync(done, item => reports[item.Name], session.Lost).ConfigureAwait(false);
+        if (consumed.Count < done.Count)
+        {
+            LogNotConsumed(_logger, done.Count - consumed.Count);
         }
     }
 
@@ -141,6 +253,11 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
                 continue;
             }
 
+            foreach (var tried in group)
+            {
+                tried.LastError = result.Error;
+            }
+
             if (result.IsDestinationError && destinationErrors < DestinationRetries)
             {
                 destinationErrors++;
@@ -165,9 +282,16 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             }
 
             // Back off before the next attempt (the original waits 5 s).
-            await Task.Delay(TimeSpan.FromSeconds(path.Attempts), stop).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(path.Attempts), session.Time, stop).ConfigureAwait(false);
         }
     }
+
+    private Op FailureRecordOp(QueuedPath path) =>
+        Op.Create(
+            ZnodeLayout.FailureRecordPrefix(session.Name),
+            new FailureRecord(path.Item.Value, path.LastError ?? "failed").ToBytes(),
+            session.Acl,
+            CreateMode.PersistentSequential);
 
     /// <summary>
     /// How many entries to take at once: enough to amortise a process pair and a daemon connection over
@@ -199,6 +323,9 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
     [LoggerMessage(Level = LogLevel.Warning, Message = "Base path {Path} not available, waiting")]
     private static partial void LogBasePathMissing(ILogger logger, string path);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} path(s) were no longer ours to report (our taken node is gone): another source does them")]
+    private static partial void LogNotConsumed(ILogger logger, int count);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "No destination available: {Count} path(s) go back to the queue")]
     private static partial void LogNoDestination(ILogger logger, int count);
 
@@ -207,6 +334,15 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Lost the ZooKeeper session: rsync stopped, exiting")]
     private static partial void LogSessionLost(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not follow watch/ready: {Reason}")]
+    private static partial void LogReadyFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The master's lock is gone and the session is unfinished: trying to take over")]
+    private static partial void LogMasterGone(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{WhoAmI} won the session lock: becoming the master")]
+    private static partial void LogBecomingMaster(ILogger logger, string whoAmI);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{WhoAmI} Ready")]
     private static partial void LogDone(ILogger logger, string whoAmI);
@@ -229,7 +365,10 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
                 }
                 else
                 {
-                    Failed.Add(new QueuedPath(item, new PathEntry(RawPath.FromString(Encoding.UTF8.GetString(item.Value) is { Length: > 0 } s ? s : "?"), false)));
+                    Failed.Add(new QueuedPath(item, new PathEntry(RawPath.FromString(Encoding.UTF8.GetString(item.Value) is { Length: > 0 } s ? s : "?"), false))
+                    {
+                        LastError = $"not a path entry: {PathEntry.DisplayOf(item.Value)}",
+                    });
                 }
             }
         }
@@ -271,5 +410,8 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
         public PathEntry Entry { get; } = entry;
 
         public int Attempts { get; set; }
+
+        /// <summary>rsync's error for the last failed attempt, one line.</summary>
+        public string? LastError { get; set; }
     }
 }

@@ -26,7 +26,7 @@ internal sealed partial class StateRole(WorkerSession session)
     }
 
     private async Task<int> CountAsync(string entries, CancellationToken cancellationToken) =>
-        (await session.Client.ExistsAsync(entries, null, cancellationToken).ConfigureAwait(false))?.NumChildren ?? 0;
+        (await session.ExistsAsync(entries, cancellationToken).ConfigureAwait(false))?.NumChildren ?? 0;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Remaining: {Remaining}, Failed: {Failed}")]
     private static partial void LogRemaining(ILogger logger, int remaining, int failed);

@@ -63,6 +63,10 @@ public sealed record PathEntry(RawPath Path, bool Recursive)
         return true;
     }
 
+    /// <summary>A queue entry's path as the original logs it (surrogate-escaped); undecodable data as it is.</summary>
+    public static string DisplayOf(ReadOnlySpan<byte> entry) =>
+        TryDecode(entry, out var decoded, out _) ? decoded.Path.ToString() : SurrogateEscape.Decode(entry);
+
     /// <summary>The wire form shown the way the original logs it (surrogate-escaped).</summary>
     public override string ToString() => (Recursive ? "1_" : "0_") + Path;
 }

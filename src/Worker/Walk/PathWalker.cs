@@ -25,25 +25,28 @@ public sealed partial class PathWalker(ILogger<PathWalker> logger)
 {
     private readonly ILogger<PathWalker> _logger = logger;
 
-    /// <summary>The entries in queue order, produced lazily so a caller can keep a bounded window.</summary>
+    /// <summary>The entries in queue order, produced lazily so a caller can keep a bounded window. With
+    /// <paramref name="resumeAfter"/> (the last entry an earlier walk of the same options queued), only the
+    /// entries after it in walk order, listing only the directories on the way there.</summary>
     /// <exception cref="PathWalkException">Invalid options (raised by the first <c>MoveNextAsync</c>).</exception>
     public async IAsyncEnumerable<PathEntry> WalkAsync(
         PathWalkOptions options,
+        PathEntry? resumeAfter = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var plan = Prepare(options);
         await Task.Yield();
-        foreach (var entry in Enumerate(plan, cancellationToken))
+        foreach (var entry in Enumerate(plan, resumeAfter is null ? null : Position.Of(plan, resumeAfter.Path), cancellationToken))
         {
             yield return entry;
         }
     }
 
     /// <summary>The same entries, synchronously.</summary>
-    public IEnumerable<PathEntry> Walk(PathWalkOptions options, CancellationToken cancellationToken = default)
+    public IEnumerable<PathEntry> Walk(PathWalkOptions options, PathEntry? resumeAfter = null, CancellationToken cancellationToken = default)
     {
         var plan = Prepare(options);
-        return Enumerate(plan, cancellationToken);
+        return Enumerate(plan, resumeAfter is null ? null : Position.Of(plan, resumeAfter.Path), cancellationToken);
     }
 
     /// <summary>Checks the options (notably <c>--rsubpaths</c>) against the file system without walking.</summary>
@@ -103,12 +106,18 @@ public sealed partial class PathWalker(ILogger<PathWalker> logger)
         return plan;
     }
 
-    private IEnumerable<PathEntry> Enumerate(Plan plan, CancellationToken cancellationToken)
+    private IEnumerable<PathEntry> Enumerate(Plan plan, Position? after, CancellationToken cancellationToken)
     {
         var count = 0;
         for (var j = 0; j < plan.Roots.Count; j++)
         {
-            foreach (var entry in WalkRoot(plan, j, cancellationToken))
+            if (after is not null && j < after.Root)
+            {
+                // Everything this root produces came before the resume point.
+                continue;
+            }
+
+            foreach (var entry in WalkRoot(plan, j, after is not null && j == after.Root ? after : null, cancellationToken))
             {
                 count++;
                 yield return entry;
@@ -118,11 +127,13 @@ public sealed partial class PathWalker(ILogger<PathWalker> logger)
         LogPathListSize(plan.BasePath, count);
     }
 
-    /// <summary>The original's <c>build_paths(root, depth)</c>, minus entries an earlier root already produced.</summary>
-    private IEnumerable<PathEntry> WalkRoot(Plan plan, int rootIndex, CancellationToken cancellationToken)
+    /// <summary>The original's <c>build_paths(root, depth)</c>, minus entries an earlier root already produced, and
+    /// minus those up to <paramref name="after"/> (a position in this root): then only the directories on the way
+    /// to it are listed.</summary>
+    private IEnumerable<PathEntry> WalkRoot(Plan plan, int rootIndex, Position? after, CancellationToken cancellationToken)
     {
         var root = plan.Roots[rootIndex];
-        if (rootIndex == 0)
+        if (rootIndex == 0 && after is null)
         {
             yield return new PathEntry(root.Path, IsRecursive(plan, root.Path));
         }
@@ -138,18 +149,21 @@ public sealed partial class PathWalker(ILogger<PathWalker> logger)
             yield break;
         }
 
-        var pending = new Stack<RawPath>();
-        pending.Push(root.Path);
+        var pending = new Stack<(RawPath Directory, Visit Visit)>();
+        pending.Push((root.Path, after?.VisitOf(root.Path) ?? Visit.After));
         while (pending.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var directory = pending.Pop();
+            var (directory, visit) = pending.Pop();
             var children = ListSubdirectories(plan, directory);
             foreach (var child in children)
             {
-                if (!IsCoveredByEarlierRoot(plan, rootIndex, child))
+                if (visit == Visit.After || (visit == Visit.Parent && after!.IsAfterInParent(child)))
                 {
-                    yield return new PathEntry(child, IsRecursive(plan, child));
+                    if (!IsCoveredByEarlierRoot(plan, rootIndex, child))
+                    {
+                        yield return new PathEntry(child, IsRecursive(plan, child));
+                    }
                 }
             }
 
@@ -158,7 +172,15 @@ public sealed partial class PathWalker(ILogger<PathWalker> logger)
             {
                 for (var i = children.Count - 1; i >= 0; i--)
                 {
-                    pending.Push(children[i]);
+                    var childVisit = visit switch
+                    {
+                        Visit.Ancestor => after!.VisitOf(children[i]),
+                        _ => Visit.After,
+                    };
+                    if (childVisit != Visit.Before)
+                    {
+                        pending.Push((children[i], childVisit));
+                    }
                 }
             }
         }
@@ -330,6 +352,93 @@ public sealed partial class PathWalker(ILogger<PathWalker> logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "pathlist of path {Path} contains {Count} entries")]
     private partial void LogPathListSize(RawPath path, int count);
+
+    /// <summary>Where a directory stands against a resume position, in walk (pre-)order.</summary>
+    private enum Visit
+    {
+        /// <summary>It and all below it came before: not listed.</summary>
+        Before,
+
+        /// <summary>Above the resume entry's parent: listed only to go down; its children came before.</summary>
+        Ancestor,
+
+        /// <summary>The resume entry's parent: only its children after the resume entry are new.</summary>
+        Parent,
+
+        /// <summary>After the resume position: everything is new.</summary>
+        After,
+    }
+
+    /// <summary>
+    /// A walk position: the entry produced by root <see cref="Root"/> when visiting <see cref="Parent"/>, named
+    /// <see cref="Name"/> (the base entry itself: no parent). Directories are visited in pre-order with siblings in
+    /// byte order, so the position of any path follows from the path alone, whether it still exists or not.
+    /// </summary>
+    private sealed record Position(int Root, RawPath? Parent, byte[] Name)
+    {
+        public static Position Of(Plan plan, RawPath path)
+        {
+            var trimmed = path.TrimEndSeparators();
+            if (trimmed == plan.BasePath)
+            {
+                return new Position(0, null, []);
+            }
+
+            var root = 0;
+            for (var i = 0; i < plan.Roots.Count; i++)
+            {
+                if (trimmed.IsSameOrBelow(plan.Roots[i].Path) && trimmed.SeparatorCount <= plan.Roots[i].Limit)
+                {
+                    root = i;
+                    break;
+                }
+            }
+
+            var slash = trimmed.Bytes.LastIndexOf((byte)'/');
+            return new Position(root, RawPath.FromBytes(trimmed.Bytes[..Math.Max(slash, 1)]), trimmed.Bytes[(slash + 1)..].ToArray());
+        }
+
+        /// <summary>How a directory of this position's root is to be visited.</summary>
+        public Visit VisitOf(RawPath directory)
+        {
+            if (Parent is null)
+            {
+                // Resuming after the base entry: the whole walk below it is new.
+                return Visit.After;
+            }
+
+            if (directory == Parent)
+            {
+                return Visit.Parent;
+            }
+
+            if (Parent.IsSameOrBelow(directory))
+            {
+                return Visit.Ancestor;
+            }
+
+            // Not on the way to the parent: compare at the first component where they differ (pre-order).
+            var a = directory.Bytes;
+            var b = Parent.Bytes;
+            var common = a.CommonPrefixLength(b);
+            var start = a[..common].LastIndexOf((byte)'/') + 1;
+            return NextComponent(a, start).SequenceCompareTo(NextComponent(b, start)) < 0 ? Visit.Before : Visit.After;
+        }
+
+        /// <summary>Whether a child of <see cref="Parent"/> comes after the resume entry.</summary>
+        public bool IsAfterInParent(RawPath child)
+        {
+            var bytes = child.Bytes;
+            return bytes[(bytes.LastIndexOf((byte)'/') + 1)..].SequenceCompareTo(Name) > 0;
+        }
+
+        private static ReadOnlySpan<byte> NextComponent(ReadOnlySpan<byte> path, int start)
+        {
+            var rest = path[start..];
+            var slash = rest.IndexOf((byte)'/');
+            return slash < 0 ? rest : rest[..slash];
+        }
+    }
 
     private sealed record Root(RawPath Path, int Level, int Depth)
     {

@@ -4,57 +4,68 @@ using Microsoft.Extensions.Logging;
 namespace ZkSync.ZooKeeper.Recipes;
 
 /// <summary>
-/// A kazoo <c>LockingQueue</c> on the wire, worked many entries at a time: the same
-/// <c>entries/entry-PPP-&lt;seq&gt;</c> and ephemeral <c>taken/&lt;name&gt;</c> nodes holding this instance's id,
-/// so kazoo clients and <see cref="LockingQueue"/> share the queue with it. Where kazoo takes only the
-/// first entry per call, this takes any free entry, and many at once, with its requests pipelined.
+/// kazoo's <c>LockingQueue</c> on the wire, worked many entries at a time: persistent sequential
+/// <c>entries/entry-PPP-&lt;seq&gt;</c> (lower <c>PPP</c> first, then FIFO) and an ephemeral
+/// <c>taken/&lt;name&gt;</c> holding this instance's 32-hex id while an entry is taken, so kazoo clients,
+/// <see cref="LockingQueue"/> (a one-entry view of this class) and other instances share the queue.
+/// Where kazoo takes only the first entry per call, this takes any free entry, and many at once.
 /// </summary>
 /// <remarks>
-/// Many instances take from one queue without trampling on each other:
 /// <list type="bullet">
-/// <item>Once others take from the queue too (a claim of ours lost, or a listing shows entries taken by
-/// someone else), each listing starts at a random place of each priority band (bands stay in kazoo's
-/// order, lower <c>PPP</c> first), so takers listing the same queue work on different parts of it, in
-/// contiguous runs. A taker alone takes in queue order, as kazoo.</item>
-/// <item>The listing is used only while it is known to be current: a child event on <c>entries</c> or
-/// <c>taken</c> since the listing, a claim that lost, or an entry found gone makes the next take list again
-/// rather than try names others have taken or consumed meanwhile.</item>
-/// <item>A claim is one transaction (check the entry exists, create the taken node); a consume of an entry
-/// claimed by this instance in the current session is one transaction too (the taken node is ours, version 0).</item>
+/// <item>Listing: both children are listed (with watches) only when the names of the last listing are used
+/// up, or <see cref="StaleAfterMisses"/> names in a row were found gone (others consumed them meanwhile). A child
+/// event alone (our own claims and consumes cause them too) does not make a listing stale: it only wakes a
+/// take that found nothing free.</item>
+/// <item>Candidates: <see cref="QueueCandidates"/> hands the listed names out in queue order (lower priority first,
+/// as kazoo); a claim lost to another taker moves this taker to a random name of the same priority, and a taker of
+/// many entries starts each listing at one once others take too, so takers that listed together spread over the
+/// queue and work on different parts of it, in contiguous runs. A taker alone takes in queue order.</item>
+/// <item>Claim: one transaction (check the entry exists, create the taken node). Consume: one transaction
+/// (check the taken node's version, delete entry and taken node, plus what the caller adds, e.g. the put of a
+/// completion), so the caller's write happens exactly when the entry goes.</item>
+/// <item>Lost replies: every write is retried through <see cref="RecipeOptions.RetryPolicy"/> after a probe
+/// settles whether it happened: a claim by the taken node (ours?), a consume by the entry and taken node
+/// (gone?), a put by an ephemeral marker <c>put-&lt;uuid&gt;</c> under the queue node created in the same
+/// transaction (there?) and deleted afterwards.</item>
 /// </list>
 /// Entry data never changes, so it is read once per instance and kept while the entry is listed.
 /// <see cref="TakeAsync"/> calls on one instance are serialized.
 /// </remarks>
 public sealed class BulkLockingQueue
 {
+    /// <summary>Claims missed in a row after which the rest of a listing counts as stale.</summary>
+    public const int StaleAfterMisses = 4;
+
+    /// <summary>Name prefix of the marker a put creates in its transaction (our addition; kazoo ignores the queue node's other children).</summary>
+    public const string PutMarkerPrefix = "put-";
+
     /// <summary>The version of a taken node as its creator made it: nobody modifies taken nodes.</summary>
     private const int CreatedVersion = 0;
 
+    /// <summary>Entries read at once (pipelined) when peeking many.</summary>
+    private const int ReadChunk = 512;
+
     private readonly ZooKeeperClient _client;
     private readonly RecipeOptions _options;
+    private readonly ZooKeeperRetryPolicy _retry;
     private readonly ILogger _logger;
     private readonly string _entriesPath;
     private readonly string _takenPath;
     private readonly byte[] _id;
-    private readonly Random _random;
+    private readonly QueueCandidates _candidates;
     private readonly ChangeSignal _changed = new();
     private readonly SemaphoreSlim _taking = new(1, 1);
-    private readonly Queue<string> _candidates = new();
     private readonly Dictionary<string, byte[]> _peeked = new(StringComparer.Ordinal);
 
     /// <summary>Names this instance claimed, with the session that created their taken node; guarded by <see cref="_claimedGate"/>.</summary>
     private readonly Dictionary<string, long> _claimed = new(StringComparer.Ordinal);
     private readonly Lock _claimedGate = new();
 
-    /// <summary>Completes on the first child event after the last listing: the listing is then out of date.</summary>
-    private Task<WatchedEvent>? _changedSinceListing;
-
-    /// <summary>A claim lost or an entry was found gone since the last listing.</summary>
-    private bool _stale;
-    private bool _othersTaking;
-
     /// <summary>czxid of the <c>entries</c> node the peeked data came from (a queue rebuilt reuses entry names).</summary>
     private long _entriesCzxid;
+    private int _goneInARow;
+    private int _missesInARow;
+    private bool _othersTaking;
     private bool _pathsEnsured;
 
     public BulkLockingQueue(ZooKeeperClient client, string path, RecipeOptions? options = null)
@@ -69,8 +80,9 @@ public sealed class BulkLockingQueue
         PathValidation.ValidatePath(path);
         _client = client;
         _options = options ?? RecipeOptions.Default;
+        _retry = _options.RetryPolicy;
         _logger = _options.LoggerFactory.CreateLogger<BulkLockingQueue>();
-        _random = random;
+        _candidates = new QueueCandidates(random);
         Path = path;
         _entriesPath = KazooNames.Combine(path, KazooNames.QueueEntries);
         _takenPath = KazooNames.Combine(path, KazooNames.QueueTaken);
@@ -89,14 +101,14 @@ public sealed class BulkLockingQueue
     /// <summary>Claims that found the entry taken by someone else or gone (for tests and logs).</summary>
     internal long Misses { get; private set; }
 
-    /// <summary>Completes on the first child event after the last listing (for tests: the next take lists again).</summary>
-    internal Task ListingOutdated => _changedSinceListing ?? Task.CompletedTask;
+    /// <summary>Names of the current listing not handed out yet (for tests).</summary>
+    internal int CandidatesLeft => _candidates.Count;
 
     /// <summary>
-    /// Takes up to <paramref name="maxItems"/> free entries, in queue order from a random starting point of
-    /// the first priority band that has free entries, that <paramref name="belongsWith"/> accepts next to the
-    /// first one taken (e.g. "same kind"). Waits for a child event (never polls) while none is free; returns
-    /// an empty list when <paramref name="timeout"/> passes (null: wait until cancelled).
+    /// Takes up to <paramref name="maxItems"/> free entries that <paramref name="accept"/> accepts and
+    /// <paramref name="belongsWith"/> accepts next to the first one taken (e.g. "same kind"), looking at most
+    /// twice <paramref name="maxItems"/> names ahead. Waits for a child event (never polls) while none is free;
+    /// returns an empty list when <paramref name="timeout"/> passes (null: wait until cancelled).
     /// </summary>
     public async Task<IReadOnlyList<QueueItem>> TakeAsync(
         int maxItems,
@@ -109,34 +121,31 @@ public sealed class BulkLockingQueue
         await _taking.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await EnsurePathsAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureAsync(cancellationToken).ConfigureAwait(false);
             var started = _options.TimeProvider.GetTimestamp();
-            var listedInThisCall = false;
+
+            // Armed before the last listing this call made (null: none yet): a change after it is never missed.
+            Task<WatchedEvent>? changed = null;
             while (true)
             {
-                if (_stale || _candidates.Count == 0 || _changedSinceListing is not { IsCompleted: false })
+                if (_candidates.Count == 0)
                 {
-                    await RelistAsync(_changed.Arm(), cancellationToken).ConfigureAwait(false);
-                    listedInThisCall = true;
+                    // A listing of this call was gone through without a take: wait for a change before listing again.
+                    // (Names left from an earlier call that ran dry are no reason to wait: list at once.)
+                    if (changed is not null &&
+                        !await ChangeSignal.WaitAsync(changed, _options.TimeProvider, started, timeout, cancellationToken).ConfigureAwait(false))
+                    {
+                        return [];
+                    }
+
+                    changed = _changed.Arm();
+                    await RelistAsync(maxItems > 1, cancellationToken).ConfigureAwait(false);
                 }
 
                 var taken = await TakeFromCandidatesAsync(maxItems, belongsWith, accept, cancellationToken).ConfigureAwait(false);
                 if (taken.Count > 0)
                 {
                     return taken;
-                }
-
-                if (_stale || _candidates.Count > 0 || !listedInThisCall)
-                {
-                    // List again, or go on down the listing (an earlier call may have dropped entries this one accepts).
-                    continue;
-                }
-
-                // Every free entry of a current listing made in this call was looked at and none was for us: wait for
-                // a child event since that listing (armed before it, so none is missed; already done if one came).
-                if (!await ChangeSignal.WaitAsync(_changedSinceListing!, _options.TimeProvider, started, timeout, cancellationToken).ConfigureAwait(false))
-                {
-                    return [];
                 }
             }
         }
@@ -148,150 +157,175 @@ public sealed class BulkLockingQueue
 
     /// <summary>Deletes each entry and its taken node in one transaction per entry, all in flight at once.
     /// Returns the entries consumed (an entry whose taken node no longer carries our id is skipped).</summary>
-    public async Task<IReadOnlyList<QueueItem>> ConsumeAsync(IReadOnlyCollection<QueueItem> items, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<QueueItem>> ConsumeAsync(IReadOnlyCollection<QueueItem> items, CancellationToken cancellationToken = default) =>
+        ConsumeAsync(items, static _ => [], cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ConsumeAsync(IReadOnlyCollection{QueueItem}, CancellationToken)"/>, each entry's transaction
+    /// also carrying the operations <paramref name="alongside"/> gives for it (a put into another queue, made with
+    /// <see cref="PutOps"/>): they happen exactly when the entry is consumed.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueItem>> ConsumeAsync(
+        IReadOnlyCollection<QueueItem> items, Func<QueueItem, IReadOnlyList<Op>> alongside, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var results = await Task.WhenAll(items.Select(item => ConsumeOneAsync(item, cancellationToken))).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(alongside);
+        var results = await Task.WhenAll(items.Select(item => ConsumeOneAsync(item, alongside(item), cancellationToken))).ConfigureAwait(false);
         return [.. items.Where((_, index) => results[index])];
     }
 
-    /// <summary>Gives entries back: deletes only their taken nodes (when still ours).</summary>
-    public async Task ReleaseAsync(IReadOnlyCollection<QueueItem> items, CancellationToken cancellationToken = default)
+    /// <summary>Gives entries back: deletes only their taken nodes (when still ours). Returns those given back.</summary>
+    public async Task<IReadOnlyList<QueueItem>> ReleaseAsync(IReadOnlyCollection<QueueItem> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        await Task.WhenAll(items.Select(item => ReleaseOneAsync(item.Name, cancellationToken))).ConfigureAwait(false);
+        var results = await Task.WhenAll(items.Select(item => ReleaseOneAsync(item.Name, cancellationToken))).ConfigureAwait(false);
+        return [.. items.Where((_, index) => results[index])];
     }
 
     /// <summary>
-    /// Reads and deletes every entry nobody has taken, in queue order, in pipelined batches (for a queue
-    /// that only one reader drains, such as the completed and failed queues of a session). Arms a child
-    /// watch so <see cref="WaitForChangeAsync"/> wakes on the next put.
+    /// Adds entries with one priority (0–999, lower first), in order, in as few transactions as fit (a list that
+    /// fits one, see <see cref="TransactionSize"/>, is put all or none). Each transaction is retried after a lost
+    /// reply only when its marker shows it did not happen, so no entry is put twice.
     /// </summary>
-    public async Task<IReadOnlyList<QueueItem>> DrainAsync(bool includeTaken = false, CancellationToken cancellationToken = default)
+    public async Task PutManyAsync(IReadOnlyList<byte[]> values, int priority = KazooNames.DefaultPriority, CancellationToken cancellationToken = default)
     {
-        var drained = new List<QueueItem>();
-        await EnsurePathsAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(values);
+        var creates = PutOps(values, priority);
+        await EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var marker = KazooNames.Combine(Path, PutMarkerPrefix + KazooNames.NewUuidHex());
+        var markerOp = Op.Create(marker, ReadOnlyMemory<byte>.Empty, _options.Acl, CreateMode.Ephemeral);
+        foreach (var group in TransactionSize.Split(creates, TransactionSize.Of(markerOp), 1))
+        {
+            await PutMarkedAsync([.. group, markerOp], marker, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The creates of a put, for a caller that writes them in a transaction of its own (after <see cref="EnsureAsync"/>).</summary>
+    public IReadOnlyList<Op> PutOps(IReadOnlyList<byte[]> values, int priority = KazooNames.DefaultPriority)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var prefix = KazooNames.Combine(_entriesPath, KazooNames.QueueEntryPrefix(priority));
+        return [.. values.Select(value => (Op)Op.Create(
+            prefix, value ?? throw new ArgumentException("Values must not be null.", nameof(values)), _options.Acl, CreateMode.PersistentSequential))];
+    }
+
+    /// <summary>Deletes of the given entries, for a caller that drains them in a transaction of its own.</summary>
+    public IReadOnlyList<Op> DeleteOps(IEnumerable<QueueItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return [.. items.Select(item => (Op)Op.Delete(KazooNames.Combine(_entriesPath, item.Name)))];
+    }
+
+    /// <summary>
+    /// Every entry with its data, in queue order, read with the listing's child watches armed (see
+    /// <see cref="ArmChangeSignal"/>); taken ones only with <paramref name="includeTaken"/>. Deletes nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueItem>> PeekAsync(bool includeTaken = false, CancellationToken cancellationToken = default)
+    {
+        await EnsureAsync(cancellationToken).ConfigureAwait(false);
         var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
         var names = listing.Entries.Where(name => includeTaken || !listing.Taken.Contains(name)).ToList();
-        const int Chunk = 512;
-        for (var start = 0; start < names.Count; start += Chunk)
+        var items = new List<QueueItem>(names.Count);
+        foreach (var chunk in names.Chunk(ReadChunk))
         {
-            var chunk = names.Skip(start).Take(Chunk).ToList();
-            var reads = await Task.WhenAll(chunk.Select(name => ReadQuietlyAsync(name, cancellationToken))).ConfigureAwait(false);
-            var present = reads.OfType<QueueItem>().ToList();
-            await Task.WhenAll(present.Select(item => DeleteQuietlyAsync(KazooNames.Combine(_entriesPath, item.Name), cancellationToken))).ConfigureAwait(false);
-            await Task.WhenAll(present.Where(item => listing.Taken.Contains(item.Name))
-                .Select(item => DeleteQuietlyAsync(KazooNames.Combine(_takenPath, item.Name), cancellationToken))).ConfigureAwait(false);
-            drained.AddRange(present);
+            var values = await Task.WhenAll(chunk.Select(name => ReadEntryAsync(name, cancellationToken))).ConfigureAwait(false);
+            items.AddRange(chunk.Zip(values).Where(pair => pair.Second is not null).Select(pair => new QueueItem(pair.First, pair.Second!)));
         }
 
-        return drained;
+        return items;
     }
 
-    /// <summary>Waits for the next change of the children armed by the last <see cref="TakeAsync"/>,
-    /// <see cref="DrainAsync"/> or <see cref="CountAsync"/> call.</summary>
-    public async Task WaitForChangeAsync(Task<WatchedEvent> armed, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(armed);
-        await armed.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Arms the change signal; pass the result to <see cref="WaitForChangeAsync"/> after the call that set watches.</summary>
+    /// <summary>Arms the change signal: the returned task completes on the next child event of <c>entries</c> or
+    /// <c>taken</c> after a call that lists them (<see cref="PeekAsync"/>, <see cref="CountAsync"/> with a watch).</summary>
     public Task<WatchedEvent> ArmChangeSignal() => _changed.Arm();
 
-    /// <summary>numChildren of <c>entries</c> (taken ones included, as kazoo's <c>len</c>), with a child watch armed.</summary>
+    /// <summary>numChildren of <c>entries</c> (taken ones included, as kazoo's <c>len</c>); with <paramref name="watch"/>
+    /// a child watch on <c>entries</c> is armed.</summary>
     public async Task<int> CountAsync(bool watch = false, CancellationToken cancellationToken = default)
     {
-        await EnsurePathsAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(cancellationToken).ConfigureAwait(false);
         if (watch)
         {
-            var children = await _options.RetryPolicy.ExecuteAsync(
+            var children = await _retry.ExecuteAsync(
                 token => _client.GetChildrenAsync(_entriesPath, _changed.Watcher, token), cancellationToken).ConfigureAwait(false);
             return children.Stat.NumChildren;
         }
 
-        var stat = await _options.RetryPolicy.ExecuteAsync(
-            token => _client.ExistsAsync(_entriesPath, null, token), cancellationToken).ConfigureAwait(false);
+        var stat = await _retry.ExecuteAsync(token => _client.ExistsAsync(_entriesPath, null, token), cancellationToken).ConfigureAwait(false);
         return stat?.NumChildren ?? 0;
     }
 
-    /// <summary>Adds entries with one priority, pipelined (each a sequential create, in order on the wire).</summary>
-    public async Task PutManyAsync(IReadOnlyList<byte[]> values, int priority = KazooNames.DefaultPriority, CancellationToken cancellationToken = default)
+    /// <summary>Creates <c>taken</c>, then <c>entries</c> (kazoo's order), once per instance (again after the queue was deleted).</summary>
+    public async Task EnsureAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        await EnsurePathsAsync(cancellationToken).ConfigureAwait(false);
-        var prefix = KazooNames.Combine(_entriesPath, KazooNames.QueueEntryPrefix(priority));
-        await Task.WhenAll(values.Select(value =>
-            _client.CreateAsync(prefix, value, _options.Acl, CreateMode.PersistentSequential, cancellationToken))).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Sorted (kazoo order) names in the order a taker should try them: priority bands in order, each band
-    /// rotated to start at a random name. Runs stay contiguous except where a band wraps. Pure.
-    /// </summary>
-    internal static List<string> SpreadWithinPriorities(IReadOnlyList<string> sortedNames, Random random)
-    {
-        ArgumentNullException.ThrowIfNull(sortedNames);
-        ArgumentNullException.ThrowIfNull(random);
-        var spread = new List<string>(sortedNames.Count);
-        for (var start = 0; start < sortedNames.Count;)
+        if (_pathsEnsured)
         {
-            var band = PriorityPrefix(sortedNames[start]);
-            var end = start + 1;
-            while (end < sortedNames.Count && PriorityPrefix(sortedNames[end]).SequenceEqual(band))
-            {
-                end++;
-            }
-
-            var first = random.Next(start, end);
-            for (var i = first; i < end; i++)
-            {
-                spread.Add(sortedNames[i]);
-            }
-
-            for (var i = start; i < first; i++)
-            {
-                spread.Add(sortedNames[i]);
-            }
-
-            start = end;
+            return;
         }
 
-        return spread;
+        await _client.EnsurePathAsync(_takenPath, _options.Acl, _retry, cancellationToken).ConfigureAwait(false);
+        await _client.EnsurePathAsync(_entriesPath, _options.Acl, _retry, cancellationToken).ConfigureAwait(false);
+        _pathsEnsured = true;
     }
 
     /// <summary>
-    /// Creates <c>taken/&lt;name&gt;</c> (our id, ephemeral) in one transaction with a check that
-    /// <c>entries/&lt;name&gt;</c> exists: an entry consumed since our listing costs one failed request and
-    /// leaves no taken node. False when someone else holds the entry or it is gone.
+    /// Creates <c>taken/&lt;name&gt;</c> (our id, ephemeral) in one transaction with a check that <c>entries/&lt;name&gt;</c>
+    /// exists, so an entry consumed since our listing costs one failed request and leaves no taken node; with
+    /// <paramref name="read"/> the entry's data is read in the same round trip.
     /// </summary>
-    internal async Task<bool> TryClaimAsync(string name, CancellationToken cancellationToken)
+    internal async Task<(ClaimOutcome Outcome, byte[]? Data)> ClaimAsync(string name, bool read, CancellationToken cancellationToken)
     {
         var takenNode = KazooNames.Combine(_takenPath, name);
         var entryNode = KazooNames.Combine(_entriesPath, name);
         var session = _client.SessionId;
-        try
-        {
-            await _client.MultiAsync(
-                [Op.Check(entryNode, -1), Op.Create(takenNode, _id, _options.Acl, CreateMode.Ephemeral)], cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is NodeExistsException or NoNodeException)
-        {
-            return false;
-        }
-        catch (ConnectionLossException)
-        {
-            // The transaction may have applied: then the taken node carries our id. The entry existed then; it must still.
-            if (await _options.RetryPolicy.ExecuteAsync(token => OurVersionAsync(takenNode, sync: true, token), cancellationToken).ConfigureAwait(false) is null)
+        var (outcome, data) = await _retry.ExecuteAsync(
+            async token =>
             {
-                return false;
-            }
+                var claim = _client.MultiAsync([Op.Check(entryNode, -1), Op.Create(takenNode, _id, _options.Acl, CreateMode.Ephemeral)], token);
 
-            if (await _options.RetryPolicy.ExecuteAsync(token => _client.ExistsAsync(entryNode, null, token), cancellationToken).ConfigureAwait(false) is null)
+                // The server answers a session's requests in order: this read sees the transaction's outcome.
+                var reading = read ? _client.GetDataAsync(entryNode, null, token) : null;
+                try
+                {
+                    await claim.ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is NodeExistsException or NoNodeException)
+                {
+                    await ObserveQuietlyAsync(reading).ConfigureAwait(false);
+                    return (exception is NodeExistsException ? ClaimOutcome.Held : ClaimOutcome.Gone, (byte[]?)null);
+                }
+                catch
+                {
+                    await ObserveQuietlyAsync(reading).ConfigureAwait(false);
+                    throw;
+                }
+
+                try
+                {
+                    return (ClaimOutcome.Claimed, reading is null ? null : (await reading.ConfigureAwait(false)).Data);
+                }
+                catch (NoNodeException)
+                {
+                    return (ClaimOutcome.Claimed, null);
+                }
+            },
+            async token =>
             {
-                await _options.RetryPolicy.ExecuteAsync(token => DeleteQuietlyAsync(takenNode, token), cancellationToken).ConfigureAwait(false);
-                return false;
-            }
+                // The taken node is ours exactly when it carries our id and belongs to our session.
+                var version = await OurVersionAsync(takenNode, sync: true, token).ConfigureAwait(false);
+                if (version is not null)
+                {
+                    return Settlement<(ClaimOutcome, byte[]?)>.Known((ClaimOutcome.Claimed, null));
+                }
+
+                return await _client.ExistsAsync(takenNode, null, token).ConfigureAwait(false) is null
+                    ? Settlement<(ClaimOutcome, byte[]?)>.NotApplied
+                    : Settlement<(ClaimOutcome, byte[]?)>.Known((ClaimOutcome.Held, null));
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (outcome != ClaimOutcome.Claimed)
+        {
+            return (outcome, null);
         }
 
         if (session != 0 && session == _client.SessionId)
@@ -302,130 +336,149 @@ public sealed class BulkLockingQueue
             }
         }
 
-        return true;
+        if (read && data is null)
+        {
+            // Claimed with the read's reply lost, or the entry deleted right after by someone not holding it.
+            data = await ReadEntryAsync(name, cancellationToken).ConfigureAwait(false);
+            if (data is null)
+            {
+                _logger.LogDebug("Queue {Path}: {Name} was deleted right after we claimed it", Path, name);
+                await ReleaseOneAsync(name, cancellationToken).ConfigureAwait(false);
+                return (ClaimOutcome.Gone, null);
+            }
+        }
+
+        return (ClaimOutcome.Claimed, data);
     }
 
     private async Task<List<QueueItem>> TakeFromCandidatesAsync(
         int maxItems, Func<QueueItem, QueueItem, bool>? belongsWith, Func<QueueItem, bool>? accept, CancellationToken cancellationToken)
     {
-        // Entry data never changes, so it can be read before taking, to pick a batch that belongs together.
-        // Read only as many as are still wanted, looking at most twice maxItems ahead for ones that belong.
-        var chosen = new List<QueueItem>();
-        var passedOver = new List<string>();
-        var lookAhead = maxItems > int.MaxValue / 2 ? int.MaxValue : maxItems * 2;
-        var looked = 0;
-        while (chosen.Count < maxItems && looked < lookAhead && _candidates.Count > 0)
+        var chosen = new List<(string Name, byte[]? Data)>();
+        var gone = 0;
+        var held = 0;
+        if (belongsWith is null && accept is null)
         {
-            var window = new List<string>();
-            var wanted = Math.Min(maxItems - chosen.Count, lookAhead - looked);
-            while (window.Count < wanted && _candidates.TryDequeue(out var name))
+            while (chosen.Count < maxItems && _candidates.TryNext(out var name))
             {
-                window.Add(name);
-            }
-
-            looked += window.Count;
-            var values = await Task.WhenAll(window.Select(name => PeekAsync(name, cancellationToken))).ConfigureAwait(false);
-            for (var i = 0; i < window.Count; i++)
-            {
-                if (values[i] is not { } value)
-                {
-                    // Consumed since the listing: the rest of it is likely out of date too.
-                    _stale = true;
-                    continue;
-                }
-
-                _peeked[window[i]] = value;
-                var item = new QueueItem(window[i], value);
-                if (accept is not null && !accept(item))
-                {
-                    // Not wanted by this caller: dropped from the candidates until the next listing.
-                    continue;
-                }
-
-                if (chosen.Count < maxItems && (chosen.Count == 0 || belongsWith is null || belongsWith(chosen[0], item)))
-                {
-                    chosen.Add(item);
-                }
-                else
-                {
-                    passedOver.Add(window[i]);
-                }
+                chosen.Add((name, _peeked.GetValueOrDefault(name)));
             }
         }
+        else
+        {
+            // Entry data never changes, so it can be read before taking, to pick a batch that belongs together.
+            var passedOver = new List<string>();
+            var lookAhead = maxItems > int.MaxValue / 2 ? int.MaxValue : maxItems * 2;
+            var looked = 0;
+            while (chosen.Count < maxItems && looked < lookAhead && _candidates.Count > 0)
+            {
+                var window = new List<string>();
+                var wanted = Math.Min(maxItems - chosen.Count, lookAhead - looked);
+                while (window.Count < wanted && _candidates.TryNext(out var name))
+                {
+                    window.Add(name);
+                }
 
-        // Put back what was looked at and not chosen, ahead of the rest, keeping its order.
-        RequeueCandidatesFirst(passedOver);
+                looked += window.Count;
+                var values = await Task.WhenAll(window.Select(name => PeekOneAsync(name, cancellationToken))).ConfigureAwait(false);
+                for (var i = 0; i < window.Count; i++)
+                {
+                    if (values[i] is not { } value)
+                    {
+                        gone++;
+                        continue;
+                    }
+
+                    _peeked[window[i]] = value;
+                    var item = new QueueItem(window[i], value);
+                    if (accept is not null && !accept(item))
+                    {
+                        // Not wanted by this caller: dropped from the candidates until the next listing.
+                        continue;
+                    }
+
+                    if (chosen.Count < maxItems && (chosen.Count == 0 || belongsWith is null || belongsWith(new QueueItem(chosen[0].Name, chosen[0].Data!), item)))
+                    {
+                        chosen.Add((window[i], value));
+                    }
+                    else
+                    {
+                        passedOver.Add(window[i]);
+                    }
+                }
+            }
+
+            _candidates.Return(passedOver);
+        }
 
         // A claim is one request: once sent it is seen through (a cancelled wait could leave a taken node nobody consumes).
-        var claims = await Task.WhenAll(chosen.Select(item => TryClaimAsync(item.Name, CancellationToken.None))).ConfigureAwait(false);
+        var claims = await Task.WhenAll(chosen.Select(c => ClaimAsync(c.Name, c.Data is null, CancellationToken.None))).ConfigureAwait(false);
         var taken = new List<QueueItem>();
         for (var i = 0; i < chosen.Count; i++)
         {
-            if (claims[i])
+            _peeked.Remove(chosen[i].Name);
+            if (claims[i].Outcome == ClaimOutcome.Claimed)
             {
-                _peeked.Remove(chosen[i].Name);
-                taken.Add(chosen[i]);
+                taken.Add(new QueueItem(chosen[i].Name, chosen[i].Data ?? claims[i].Data!));
             }
             else
             {
-                Misses++;
-                _stale = true;
-                _othersTaking = true;
+                if (claims[i].Outcome == ClaimOutcome.Held)
+                {
+                    held++;
+                }
+                else
+                {
+                    gone++;
+                }
             }
         }
 
+        OnClaims(taken.Count, gone, held);
         if (cancellationToken.IsCancellationRequested && taken.Count > 0)
         {
             await ReleaseAsync(taken, CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        if (taken.Count < chosen.Count)
-        {
-            _logger.LogDebug("Queue {Path}: claimed {Taken} of {Chosen} chosen entries; listing again next time", Path, taken.Count, chosen.Count);
-        }
-
         return taken;
     }
 
-    private void RequeueCandidatesFirst(List<string> names)
+    /// <summary>
+    /// After a round of claims. Names found gone mean the listing is out of date: after <see cref="StaleAfterMisses"/>
+    /// of them in a row (or four times as many misses of any kind) the rest is dropped and the next take lists again.
+    /// A claim lost to another taker means someone works right here (others listed when we did): go elsewhere, to a
+    /// random name of the same priority. A name merely gone leaves the order alone, so one taker behind another still
+    /// takes entries in queue order.
+    /// </summary>
+    private void OnClaims(int taken, int gone, int held)
     {
-        if (names.Count == 0)
+        Misses += gone + held;
+        _othersTaking |= held > 0;
+        _goneInARow = taken > 0 ? 0 : _goneInARow + gone;
+        _missesInARow = taken > 0 ? 0 : _missesInARow + gone + held;
+        if (_goneInARow >= StaleAfterMisses || _missesInARow >= 4 * StaleAfterMisses)
         {
-            return;
+            _logger.LogDebug("Queue {Path}: {Misses} claims in a row missed; listing again next time", Path, _missesInARow);
+            _candidates.Clear();
+            _goneInARow = 0;
+            _missesInARow = 0;
         }
-
-        var rest = _candidates.ToList();
-        _candidates.Clear();
-        foreach (var name in names.Concat(rest))
+        else if (held > 0)
         {
-            _candidates.Enqueue(name);
+            _candidates.Scatter();
         }
     }
 
-    /// <summary>The entry's data (from the cache when read before); runs concurrently with its siblings, so it only reads the cache.</summary>
-    private async Task<byte[]?> PeekAsync(string name, CancellationToken cancellationToken)
-    {
-        if (_peeked.TryGetValue(name, out var cached))
-        {
-            return cached;
-        }
+    /// <summary>The entry's data (from the cache when read before); null when it is gone. Runs alongside its
+    /// siblings, so it only reads the cache (the caller stores what it read).</summary>
+    private async Task<byte[]?> PeekOneAsync(string name, CancellationToken cancellationToken) =>
+        _peeked.TryGetValue(name, out var cached) ? cached : await ReadEntryAsync(name, cancellationToken).ConfigureAwait(false);
 
-        try
-        {
-            var data = await _options.RetryPolicy.ExecuteAsync(
-                token => _client.GetDataAsync(KazooNames.Combine(_entriesPath, name), null, token), cancellationToken).ConfigureAwait(false);
-            return data.Data;
-        }
-        catch (NoNodeException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Lists both children with watches (armed before by <paramref name="armed"/>), and makes the free
-    /// entries the candidates, spread within their priority bands. Keeps the data read of entries still listed.</summary>
-    private async Task RelistAsync(Task<WatchedEvent> armed, CancellationToken cancellationToken)
+    /// <summary>Lists both children with watches and makes the free entries the candidates, in queue order; for a
+    /// taker of many (<paramref name="spread"/>) once others take too, from a random name of the first priority, so
+    /// batch takers that list together do not all claim the same run. Keeps the data read of entries still listed.</summary>
+    private async Task RelistAsync(bool spread, CancellationToken cancellationToken)
     {
         var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
         if (listing.EntriesCzxid != _entriesCzxid)
@@ -442,35 +495,34 @@ public sealed class BulkLockingQueue
             }
         }
 
-        var free = listing.Entries.Where(name => !listing.Taken.Contains(name)).ToList();
+        var free = listing.Entries.Where(name => !listing.Taken.Contains(name)).ToArray();
+        _candidates.Reset(free);
         _othersTaking |= listing.Taken.Any(name => !ClaimedInThisSession(name));
-        _candidates.Clear();
-        foreach (var name in _othersTaking ? SpreadWithinPriorities(free, _random) : free)
+        if (spread && _othersTaking)
         {
-            _candidates.Enqueue(name);
+            _candidates.Scatter();
         }
 
-        _stale = false;
-        _changedSinceListing = armed;
+        _goneInARow = 0;
+        _missesInARow = 0;
         Listings++;
-        _logger.LogDebug("Queue {Path}: listed {Free} free of {Entries} entries", Path, free.Count, listing.Entries.Count);
+        _logger.LogDebug("Queue {Path}: listed {Free} free of {Entries} entries", Path, free.Length, listing.Entries.Count);
     }
 
-    /// <summary>Both child lists, with watches (so a change wakes a waiter), entries sorted as kazoo sorts them.
-    /// A queue deleted and rebuilt meanwhile (a new session's master does that) is ensured again.</summary>
+    /// <summary>Both child lists, with watches (so a change wakes a waiter), entries sorted as kazoo sorts them
+    /// (as strings: priority, then sequence). A queue deleted and rebuilt meanwhile is ensured again.</summary>
     private async Task<Listing> ListAsync(CancellationToken cancellationToken)
     {
-        var watcher = _changed.Watcher;
         ChildrenResult[] results;
         try
         {
-            results = await ListBothAsync(watcher, cancellationToken).ConfigureAwait(false);
+            results = await ListBothAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (NoNodeException)
         {
             _pathsEnsured = false;
-            await EnsurePathsAsync(cancellationToken).ConfigureAwait(false);
-            results = await ListBothAsync(watcher, cancellationToken).ConfigureAwait(false);
+            await EnsureAsync(cancellationToken).ConfigureAwait(false);
+            results = await ListBothAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var entries = results[0].Children.ToList();
@@ -478,17 +530,17 @@ public sealed class BulkLockingQueue
         return new Listing(entries, new HashSet<string>(results[1].Children, StringComparer.Ordinal), results[0].Stat.Czxid);
     }
 
-    private Task<ChildrenResult[]> ListBothAsync(Action<WatchedEvent> watcher, CancellationToken cancellationToken) =>
-        _options.RetryPolicy.ExecuteAsync(token => Task.WhenAll(
-            _client.GetChildrenAsync(_entriesPath, watcher, token),
-            _client.GetChildrenAsync(_takenPath, watcher, token)), cancellationToken);
+    private Task<ChildrenResult[]> ListBothAsync(CancellationToken cancellationToken) =>
+        _retry.ExecuteAsync(token => Task.WhenAll(
+            _client.GetChildrenAsync(_entriesPath, _changed.Watcher, token),
+            _client.GetChildrenAsync(_takenPath, _changed.Watcher, token)), cancellationToken);
 
-    private async Task<QueueItem?> ReadQuietlyAsync(string name, CancellationToken cancellationToken)
+    private async Task<byte[]?> ReadEntryAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            var data = await _client.GetDataAsync(KazooNames.Combine(_entriesPath, name), null, cancellationToken).ConfigureAwait(false);
-            return new QueueItem(name, data.Data);
+            return (await _retry.ExecuteAsync(
+                token => _client.GetDataAsync(KazooNames.Combine(_entriesPath, name), null, token), cancellationToken).ConfigureAwait(false)).Data;
         }
         catch (NoNodeException)
         {
@@ -496,23 +548,58 @@ public sealed class BulkLockingQueue
         }
     }
 
-    private async Task<bool> ConsumeOneAsync(QueueItem item, CancellationToken cancellationToken)
+    private async Task PutMarkedAsync(IReadOnlyList<Op> operations, string marker, CancellationToken cancellationToken)
     {
-        var claimedHere = ClaimedInThisSession(item.Name);
-        var sent = false;
         try
         {
-            return await _options.RetryPolicy.ExecuteAsync(async token =>
-            {
-                if (sent && await _client.ExistsAsync(KazooNames.Combine(_entriesPath, item.Name), null, token).ConfigureAwait(false) is null)
+            await _retry.ExecuteAsync(
+                async token =>
                 {
-                    // A lost reply: the transaction applied.
+                    await _client.MultiAsync(operations, token).ConfigureAwait(false);
                     return true;
-                }
+                },
+                async token =>
+                {
+                    await _client.SyncAsync(Path, token).ConfigureAwait(false);
+                    return await _client.ExistsAsync(marker, null, token).ConfigureAwait(false) is null
+                        ? Settlement<bool>.NotApplied
+                        : Settlement<bool>.Known(true);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (NoNodeException) when (_pathsEnsured)
+        {
+            // The queue was deleted since we ensured it (a new run rebuilds it): ensure it again, once.
+            _pathsEnsured = false;
+            await EnsureAsync(cancellationToken).ConfigureAwait(false);
+            await PutMarkedAsync(operations, marker, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
-                sent = true;
-                return await TryConsumeAsync(item.Name, claimedHere, token).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
+        // Once applied, the marker has done its job (and the queue looks as kazoo's would).
+        await _retry.ExecuteAsync(token => DeleteQuietlyAsync(marker, -1, token), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task<bool> ConsumeOneAsync(QueueItem item, IReadOnlyList<Op> alongside, CancellationToken cancellationToken)
+    {
+        var takenNode = KazooNames.Combine(_takenPath, item.Name);
+        var entryNode = KazooNames.Combine(_entriesPath, item.Name);
+        var claimedHere = ClaimedInThisSession(item.Name);
+        try
+        {
+            return await _retry.ExecuteAsync(
+                token => TryConsumeAsync(item.Name, claimedHere, alongside, token),
+                async token =>
+                {
+                    // Still ours: the transaction did not happen. Gone with the entry: it did. Anything else: no longer ours.
+                    if (await OurVersionAsync(takenNode, sync: true, token).ConfigureAwait(false) is not null)
+                    {
+                        return Settlement<bool>.NotApplied;
+                    }
+
+                    return Settlement<bool>.Known(await _client.ExistsAsync(entryNode, null, token).ConfigureAwait(false) is null);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -525,16 +612,16 @@ public sealed class BulkLockingQueue
     /// that atomic. A taken node this instance created in the current session is known to be ours at version 0
     /// (nobody modifies taken nodes), so it is not read first; a version found changed falls back to reading it.
     /// </summary>
-    private async Task<bool> TryConsumeAsync(string name, bool claimedHere, CancellationToken cancellationToken)
+    private async Task<bool> TryConsumeAsync(string name, bool claimedHere, IReadOnlyList<Op> alongside, CancellationToken cancellationToken)
     {
         var takenNode = KazooNames.Combine(_takenPath, name);
         if (claimedHere)
         {
             try
             {
-                return await DeleteEntryAndTakenAsync(name, CreatedVersion, cancellationToken).ConfigureAwait(false);
+                return await DeleteEntryAndTakenAsync(name, CreatedVersion, alongside, cancellationToken).ConfigureAwait(false);
             }
-            catch (BadVersionException)
+            catch (BadVersionException exception) when (exception.FailedOperationIndex == 0)
             {
                 // Modified by someone: decide by what it holds now.
             }
@@ -548,23 +635,25 @@ public sealed class BulkLockingQueue
 
         try
         {
-            return await DeleteEntryAndTakenAsync(name, version, cancellationToken).ConfigureAwait(false);
+            return await DeleteEntryAndTakenAsync(name, version, alongside, cancellationToken).ConfigureAwait(false);
         }
-        catch (BadVersionException)
+        catch (BadVersionException exception) when (exception.FailedOperationIndex == 0)
         {
             _logger.LogWarning("Queue {Path}: entry {Name} changed hands while being consumed; not consumed", Path, name);
             return false;
         }
     }
 
-    /// <summary>One transaction: check <c>taken/&lt;name&gt;</c> is at <paramref name="takenVersion"/>, delete the entry, delete the taken node.</summary>
-    private async Task<bool> DeleteEntryAndTakenAsync(string name, int takenVersion, CancellationToken cancellationToken)
+    /// <summary>One transaction: check <c>taken/&lt;name&gt;</c> is at <paramref name="takenVersion"/>, delete the entry,
+    /// delete the taken node, then <paramref name="alongside"/>.</summary>
+    private async Task<bool> DeleteEntryAndTakenAsync(string name, int takenVersion, IReadOnlyList<Op> alongside, CancellationToken cancellationToken)
     {
         var takenNode = KazooNames.Combine(_takenPath, name);
         var entryNode = KazooNames.Combine(_entriesPath, name);
         try
         {
-            await _client.MultiAsync([Op.Check(takenNode, takenVersion), Op.Delete(entryNode), Op.Delete(takenNode)], cancellationToken).ConfigureAwait(false);
+            await _client.MultiAsync([Op.Check(takenNode, takenVersion), Op.Delete(entryNode), Op.Delete(takenNode), .. alongside], cancellationToken)
+                .ConfigureAwait(false);
             return true;
         }
         catch (NoNodeException exception) when (exception.FailedOperationIndex == 1)
@@ -574,32 +663,32 @@ public sealed class BulkLockingQueue
             await DeleteQuietlyAsync(takenNode, takenVersion, cancellationToken).ConfigureAwait(false);
             return false;
         }
-        catch (NoNodeException)
+        catch (NoNodeException exception) when (exception.FailedOperationIndex == 0)
         {
             _logger.LogWarning("Queue {Path}: entry {Name} is no longer ours (its taken node is gone); not consumed", Path, name);
             return false;
         }
     }
 
-    private async Task ReleaseOneAsync(string name, CancellationToken cancellationToken)
+    private async Task<bool> ReleaseOneAsync(string name, CancellationToken cancellationToken)
     {
         var takenNode = KazooNames.Combine(_takenPath, name);
         var claimedHere = ClaimedInThisSession(name);
         try
         {
-            await _options.RetryPolicy.ExecuteAsync(async token =>
+            return await _retry.ExecuteAsync(async (attempt, token) =>
             {
                 if (claimedHere)
                 {
                     try
                     {
                         await _client.DeleteAsync(takenNode, CreatedVersion, token).ConfigureAwait(false);
-                        return;
+                        return true;
                     }
                     catch (NoNodeException)
                     {
-                        // Gone already (a retry after a lost reply, or deleted by someone else).
-                        return;
+                        // Gone already: deleted by an earlier attempt whose reply was lost, or by our session's end.
+                        return attempt.IsRetry;
                     }
                     catch (BadVersionException)
                     {
@@ -607,10 +696,13 @@ public sealed class BulkLockingQueue
                     }
                 }
 
-                if (await OurVersionAsync(takenNode, sync: false, token).ConfigureAwait(false) is { } version)
+                if (await OurVersionAsync(takenNode, sync: false, token).ConfigureAwait(false) is not { } version)
                 {
-                    await DeleteQuietlyAsync(takenNode, version, token).ConfigureAwait(false);
+                    return false;
                 }
+
+                await DeleteQuietlyAsync(takenNode, version, token).ConfigureAwait(false);
+                return true;
             }, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -635,8 +727,8 @@ public sealed class BulkLockingQueue
         }
     }
 
-    /// <summary>The taken node's version when it carries our id, else null. <paramref name="sync"/> first catches
-    /// up with the leader (after a lost reply our server may not have seen our own write yet).</summary>
+    /// <summary>The taken node's version when it carries our id and belongs to our session, else null. <paramref name="sync"/>
+    /// first catches up with the leader (after a lost reply our server may not have seen our own write yet).</summary>
     private async Task<int?> OurVersionAsync(string takenNode, bool sync, CancellationToken cancellationToken)
     {
         if (sync)
@@ -647,7 +739,7 @@ public sealed class BulkLockingQueue
         try
         {
             var data = await _client.GetDataAsync(takenNode, null, cancellationToken).ConfigureAwait(false);
-            return data.Data.AsSpan().SequenceEqual(_id) ? data.Stat.Version : null;
+            return data.Data.AsSpan().SequenceEqual(_id) && data.Stat.EphemeralOwner == _client.SessionId ? data.Stat.Version : null;
         }
         catch (NoNodeException)
         {
@@ -655,19 +747,7 @@ public sealed class BulkLockingQueue
         }
     }
 
-    private async Task DeleteQuietlyAsync(string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.DeleteAsync(path, -1, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NoNodeException)
-        {
-            // Already gone: that is what we wanted.
-        }
-    }
-
-    /// <summary>Deletes <paramref name="path"/> only at <paramref name="version"/>: a node recreated by someone else stays.</summary>
+    /// <summary>Deletes <paramref name="path"/> only at <paramref name="version"/> (-1: any): a node recreated by someone else stays.</summary>
     private async Task DeleteQuietlyAsync(string path, int version, CancellationToken cancellationToken)
     {
         try
@@ -680,21 +760,22 @@ public sealed class BulkLockingQueue
         }
     }
 
-    private async Task EnsurePathsAsync(CancellationToken cancellationToken)
+    private static async Task ObserveQuietlyAsync(Task? task)
     {
-        if (_pathsEnsured)
+        if (task is null)
         {
             return;
         }
 
-        // kazoo ensures "taken" before "entries".
-        await _client.EnsurePathAsync(_takenPath, _options.Acl, cancellationToken).ConfigureAwait(false);
-        await _client.EnsurePathAsync(_entriesPath, _options.Acl, cancellationToken).ConfigureAwait(false);
-        _pathsEnsured = true;
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is ZooKeeperException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Only its outcome mattered, and that came with the transaction's.
+        }
     }
-
-    /// <summary><c>entry-PPP-</c> of <c>entry-PPP-&lt;seq&gt;</c> (everything up to the last dash).</summary>
-    private static ReadOnlySpan<char> PriorityPrefix(string name) => name.AsSpan(0, name.LastIndexOf('-') + 1);
 
     private sealed record Listing(List<string> Entries, HashSet<string> Taken, long EntriesCzxid);
 }

@@ -7,7 +7,10 @@ namespace ZkSync.ZooKeeper.Recipes;
 /// <summary>
 /// kazoo's integer <c>Counter</c>: the node (ensured first, empty data) holds the value as ASCII
 /// decimal (Python's <c>repr</c> of an int; empty means <see cref="DefaultValue"/>). A change reads
-/// value and version, writes the sum with that version, and starts over on BadVersion.
+/// value and version, writes the sum with that version, and starts over on BadVersion. After a lost reply
+/// the write counts as applied when the node holds its bytes at the next version; when others changed the
+/// counter meanwhile that cannot be told, and the change is made again. Exact counts under concurrency need
+/// the write in a transaction with a <see cref="VersionMarker"/> (zkrsync's stats do that).
 /// </summary>
 public sealed class Counter
 {
@@ -52,21 +55,28 @@ public sealed class Counter
             var written = Encoding.ASCII.GetBytes(next.ToString(CultureInfo.InvariantCulture));
             try
             {
-                await _client.SetDataAsync(Path, written, current.Stat.Version, cancellationToken).ConfigureAwait(false);
-                return next;
+                // The write may apply with its reply lost: it did exactly when the node now holds our bytes at the next version.
+                var applied = await _options.RetryPolicy.ExecuteAsync(
+                    async token =>
+                    {
+                        await _client.SetDataAsync(Path, written, current.Stat.Version, token).ConfigureAwait(false);
+                        return true;
+                    },
+                    async token =>
+                    {
+                        await _client.SyncAsync(Path, token).ConfigureAwait(false);
+                        var now = await _client.GetDataAsync(Path, null, token).ConfigureAwait(false);
+                        return Settlement<bool>.Known(now.Stat.Version == current.Stat.Version + 1 && now.Data.AsSpan().SequenceEqual(written));
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                if (applied)
+                {
+                    return next;
+                }
             }
             catch (BadVersionException)
             {
                 _logger.LogDebug("Counter {Path}: concurrent change, retrying", Path);
-            }
-            catch (Exception exception) when (ZooKeeperRetryPolicy.IsRetryable(exception))
-            {
-                // The write may have applied with its reply lost: if the node now holds exactly our
-                // write (next version, our bytes), it did; otherwise start over.
-                if (await WasAppliedAsync(current.Stat.Version + 1, written, cancellationToken).ConfigureAwait(false))
-                {
-                    return next;
-                }
             }
         }
     }
@@ -74,13 +84,6 @@ public sealed class Counter
     /// <summary>Subtracts <paramref name="delta"/> atomically and returns the new value.</summary>
     public Task<long> SubtractAsync(long delta, CancellationToken cancellationToken = default) =>
         AddAsync(checked(-delta), cancellationToken);
-
-    private async Task<bool> WasAppliedAsync(int version, byte[] written, CancellationToken cancellationToken)
-    {
-        var now = await _options.RetryPolicy.ExecuteAsync(
-            token => _client.GetDataAsync(Path, null, token), cancellationToken).ConfigureAwait(false);
-        return now.Stat.Version == version && now.Data.AsSpan().SequenceEqual(written);
-    }
 
     /// <summary>Python's <c>int(data.decode("ascii"))</c> for the decimals kazoo writes; empty is the default.</summary>
     private long Parse(byte[] data)
@@ -101,8 +104,7 @@ public sealed class Counter
     {
         if (!_pathEnsured)
         {
-            await _options.RetryPolicy.ExecuteAsync(
-                token => _client.EnsurePathAsync(Path, _options.Acl, token), cancellationToken).ConfigureAwait(false);
+            await _client.EnsurePathAsync(Path, _options.Acl, _options.RetryPolicy, cancellationToken).ConfigureAwait(false);
             _pathEnsured = true;
         }
     }

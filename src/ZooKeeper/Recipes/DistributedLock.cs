@@ -34,7 +34,7 @@ public sealed class DistributedLock
         Path = path;
         Identifier = identifier ?? string.Empty;
         _data = Encoding.UTF8.GetBytes(Identifier);
-        _prefix = KazooNames.NewUuidHex() + KazooNames.LockMarker;
+        _prefix = KazooNames.LockContenderPrefix(KazooNames.NewUuidHex());
     }
 
     public string Path { get; }
@@ -251,16 +251,27 @@ public sealed class DistributedLock
     }
 
     /// <summary>After a failed, timed-out or cancelled attempt: delete our node, even one whose create
-    /// reply never arrived (requests are ordered, so a listing sent now sees it).</summary>
+    /// reply never arrived (requests are ordered, so a listing sent now sees it), riding through connection
+    /// loss: a contender node left behind would block every other contender until our session ends.</summary>
     private async Task DeleteOwnNodeBestEffortAsync()
     {
         try
         {
-            var node = _node ?? await FindOwnNodeAsync(CancellationToken.None).ConfigureAwait(false);
-            if (node is not null)
+            await _options.RetryPolicy.ExecuteAsync(async token =>
             {
-                await _client.DeleteAsync(KazooNames.Combine(Path, node), -1, CancellationToken.None).ConfigureAwait(false);
-            }
+                var node = _node ?? await FindOwnNodeAsync(token).ConfigureAwait(false);
+                if (node is not null)
+                {
+                    try
+                    {
+                        await _client.DeleteAsync(KazooNames.Combine(Path, node), -1, token).ConfigureAwait(false);
+                    }
+                    catch (NoNodeException)
+                    {
+                        // Deleted by an earlier attempt whose reply was lost.
+                    }
+                }
+            }, CancellationToken.None).ConfigureAwait(false);
         }
         catch (ZooKeeperException exception)
         {
@@ -280,8 +291,7 @@ public sealed class DistributedLock
     {
         if (!_pathEnsured)
         {
-            await _options.RetryPolicy.ExecuteAsync(
-                token => _client.EnsurePathAsync(Path, _options.Acl, token), cancellationToken).ConfigureAwait(false);
+            await _client.EnsurePathAsync(Path, _options.Acl, _options.RetryPolicy, cancellationToken).ConfigureAwait(false);
             _pathEnsured = true;
         }
     }

@@ -29,7 +29,7 @@ public sealed class Party
         Path = path;
         Identifier = identifier ?? string.Empty;
         _data = Encoding.UTF8.GetBytes(Identifier);
-        NodeName = KazooNames.NewUuidHex() + KazooNames.PartyMarker;
+        NodeName = KazooNames.PartyMemberName(KazooNames.NewUuidHex());
         _nodePath = KazooNames.Combine(path, NodeName);
     }
 
@@ -65,10 +65,8 @@ public sealed class Party
     public async Task<bool> LeaveAsync(CancellationToken cancellationToken = default)
     {
         IsParticipating = false;
-        var attempts = 0;
-        return await _options.RetryPolicy.ExecuteAsync(async token =>
+        return await _options.RetryPolicy.ExecuteAsync(async (attempt, token) =>
         {
-            attempts++;
             try
             {
                 await _client.DeleteAsync(_nodePath, -1, token).ConfigureAwait(false);
@@ -77,7 +75,7 @@ public sealed class Party
             catch (NoNodeException)
             {
                 // After a lost reply our own delete may have done it.
-                return attempts > 1;
+                return attempt.IsRetry;
             }
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -146,7 +144,7 @@ public sealed class Party
     {
         var children = await _options.RetryPolicy.ExecuteAsync(
             token => _client.GetChildrenAsync(Path, watcher, token), cancellationToken).ConfigureAwait(false);
-        return children.Children.Where(child => child.Contains(KazooNames.PartyMarker, StringComparison.Ordinal)).ToList();
+        return children.Children.Where(KazooNames.IsPartyMember).ToList();
     }
 
     /// <summary>The members' data, read all in flight at once, in listing order.</summary>
@@ -173,8 +171,7 @@ public sealed class Party
     {
         if (!_pathEnsured)
         {
-            await _options.RetryPolicy.ExecuteAsync(
-                token => _client.EnsurePathAsync(Path, _options.Acl, token), cancellationToken).ConfigureAwait(false);
+            await _client.EnsurePathAsync(Path, _options.Acl, _options.RetryPolicy, cancellationToken).ConfigureAwait(false);
             _pathEnsured = true;
         }
     }

@@ -12,6 +12,7 @@ namespace ZkSync.ZooKeeper.Recipes;
 internal sealed class QueueCandidates(Random random)
 {
     private string[] _names = [];
+    private Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private bool[] _tried = [];
     private int[] _priorityEnd = [];
     private int _head;
@@ -25,6 +26,12 @@ internal sealed class QueueCandidates(Random random)
     {
         ArgumentNullException.ThrowIfNull(sortedNames);
         _names = sortedNames;
+        _index = new Dictionary<string, int>(sortedNames.Length, StringComparer.Ordinal);
+        for (var i = 0; i < sortedNames.Length; i++)
+        {
+            _index[sortedNames[i]] = i;
+        }
+
         _tried = new bool[sortedNames.Length];
         _priorityEnd = new int[sortedNames.Length];
         for (var end = sortedNames.Length; end > 0;)
@@ -78,6 +85,23 @@ internal sealed class QueueCandidates(Random random)
         Count--;
         name = _names[index];
         return true;
+    }
+
+    /// <summary>Names handed out but not used (looked at, then left for a later take): they are handed out
+    /// again, first.</summary>
+    public void Return(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var name in names)
+        {
+            if (_index.TryGetValue(name, out var index) && _tried[index])
+            {
+                _tried[index] = false;
+                Count++;
+                _head = Math.Min(_head, index);
+                _cursor = Math.Min(_cursor, index);
+            }
+        }
     }
 
     /// <summary>Someone else works where we are: continue at a random untried name of the current priority.</summary>

@@ -1,6 +1,7 @@
 namespace ZkSync.ZooKeeper.Recipes;
 
-/// <summary>kazoo's <c>ensure_path</c> and <c>delete(recursive=True)</c>, safe against concurrent clients.</summary>
+/// <summary>kazoo's <c>ensure_path</c> and <c>delete(recursive=True)</c>, safe against concurrent clients and
+/// lost connections: every step is idempotent and goes through a <see cref="ZooKeeperRetryPolicy"/>.</summary>
 public static class ZooKeeperClientRecipeExtensions
 {
     /// <summary>
@@ -8,13 +9,23 @@ public static class ZooKeeperClientRecipeExtensions
     /// (open when null), as kazoo does: an existing node ends the walk up, a node created meanwhile by
     /// someone else (NodeExists) counts as done. Existing nodes keep their data and ACL.
     /// </summary>
-    public static async Task EnsurePathAsync(
+    public static Task EnsurePathAsync(
         this ZooKeeperClient client,
         string path,
         IReadOnlyList<Acl>? acl = null,
+        CancellationToken cancellationToken = default) =>
+        client.EnsurePathAsync(path, acl, ZooKeeperRetryPolicy.Default, cancellationToken);
+
+    /// <inheritdoc cref="EnsurePathAsync(ZooKeeperClient, string, IReadOnlyList{Acl}?, CancellationToken)"/>
+    public static async Task EnsurePathAsync(
+        this ZooKeeperClient client,
+        string path,
+        IReadOnlyList<Acl>? acl,
+        ZooKeeperRetryPolicy retryPolicy,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(retryPolicy);
         PathValidation.ValidatePath(path);
         acl ??= Acl.OpenUnsafe;
 
@@ -22,24 +33,28 @@ public static class ZooKeeperClientRecipeExtensions
         var missing = new Stack<string>();
         for (var current = path; ; current = ParentOf(current))
         {
-            if (current == "/" || await client.ExistsAsync(current, null, cancellationToken).ConfigureAwait(false) is not null)
+            var node = current;
+            if (node == "/" || await retryPolicy.ExecuteAsync(token => client.ExistsAsync(node, null, token), cancellationToken).ConfigureAwait(false) is not null)
             {
                 break;
             }
 
-            missing.Push(current);
+            missing.Push(node);
         }
 
         while (missing.TryPop(out var next))
         {
-            try
+            await retryPolicy.ExecuteAsync(async token =>
             {
-                await client.CreateAsync(next, ReadOnlyMemory<byte>.Empty, acl, CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
-            }
-            catch (NodeExistsException)
-            {
-                // Created concurrently by another client (or by our own retried request).
-            }
+                try
+                {
+                    await client.CreateAsync(next, ReadOnlyMemory<byte>.Empty, acl, CreateMode.Persistent, token).ConfigureAwait(false);
+                }
+                catch (NodeExistsException)
+                {
+                    // Created concurrently by another client (or by our own request whose reply was lost).
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -48,16 +63,22 @@ public static class ZooKeeperClientRecipeExtensions
     /// concurrently are ignored; a node that gains a child meanwhile (NotEmpty) is listed again.
     /// A missing <paramref name="path"/> is not an error.
     /// </summary>
-    public static async Task DeleteRecursiveAsync(this ZooKeeperClient client, string path, CancellationToken cancellationToken = default)
+    public static Task DeleteRecursiveAsync(this ZooKeeperClient client, string path, CancellationToken cancellationToken = default) =>
+        client.DeleteRecursiveAsync(path, ZooKeeperRetryPolicy.Default, cancellationToken);
+
+    /// <inheritdoc cref="DeleteRecursiveAsync(ZooKeeperClient, string, CancellationToken)"/>
+    public static async Task DeleteRecursiveAsync(
+        this ZooKeeperClient client, string path, ZooKeeperRetryPolicy retryPolicy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(retryPolicy);
         PathValidation.ValidatePath(path);
         while (true)
         {
             IReadOnlyList<string> children;
             try
             {
-                children = (await client.GetChildrenAsync(path, null, cancellationToken).ConfigureAwait(false)).Children;
+                children = (await retryPolicy.ExecuteAsync(token => client.GetChildrenAsync(path, null, token), cancellationToken).ConfigureAwait(false)).Children;
             }
             catch (NoNodeException)
             {
@@ -66,7 +87,7 @@ public static class ZooKeeperClientRecipeExtensions
 
             foreach (var child in children)
             {
-                await client.DeleteRecursiveAsync(KazooNames.Combine(path, child), cancellationToken).ConfigureAwait(false);
+                await client.DeleteRecursiveAsync(KazooNames.Combine(path, child), retryPolicy, cancellationToken).ConfigureAwait(false);
             }
 
             if (path == "/")
@@ -76,11 +97,12 @@ public static class ZooKeeperClientRecipeExtensions
 
             try
             {
-                await client.DeleteAsync(path, -1, cancellationToken).ConfigureAwait(false);
+                await retryPolicy.ExecuteAsync(token => client.DeleteAsync(path, -1, token), cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (NoNodeException)
             {
+                // Gone: deleted concurrently, or by our own request whose reply was lost.
                 return;
             }
             catch (NotEmptyException)

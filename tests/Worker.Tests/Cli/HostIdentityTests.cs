@@ -37,4 +37,24 @@ public sealed class HostIdentityTests
     {
         Assert.False(string.IsNullOrWhiteSpace(HostIdentity.Fqdn()));
     }
+
+    [Fact]
+    public void Fqdn_TakesTheFirstNameWithADot_TheCanonicalNameFirst()
+    {
+        Assert.Equal("node7.cluster.local", HostIdentity.Fqdn("node7", _ => ("node7.cluster.local", ["node7"])));
+        Assert.Equal("node7.example.org", HostIdentity.Fqdn("node7", _ => ("node7", ["n7", "node7.example.org", "x.y"])));
+    }
+
+    [Fact]
+    public void Fqdn_WithoutAnyDottedName_IsTheCanonicalName_NotTheHostName()
+    {
+        // Python: gethostbyaddr("vm") on a host whose /etc/hosts maps 127.0.0.1 to "localhost" first gives "localhost".
+        Assert.Equal("localhost", HostIdentity.Fqdn("vm", _ => ("localhost", [])));
+    }
+
+    [Fact]
+    public void Fqdn_WhenTheLookupFails_IsTheHostName()
+    {
+        Assert.Equal("vm", HostIdentity.Fqdn("vm", _ => null));
+    }
 }

@@ -42,7 +42,7 @@ public sealed class ZkRsyncOptionsParserTests : IDisposable
         Assert.Equal("root", o.ExclUsr);
         Assert.Equal(0u, o.ExclUid);
         Assert.True(o.VerifyPath);
-        Assert.False(o.Delete || o.Checksum || o.HardLinks || o.InPlace || o.DropCache || o.Verbose || o.DryRun || o.Netcat || o.Daemon);
+        Assert.False(o.Delete || o.Checksum || o.HardLinks || o.InPlace || o.DropCache || o.Verbose || o.DryRun || o.Netcat || o.Daemon || o.KeepSessionOnStop);
         Assert.Equal(0, o.Timeout);
         Assert.Null(o.RsyncPort);
         Assert.Equal(4444, o.StartPort);
@@ -73,10 +73,10 @@ public sealed class ZkRsyncOptionsParserTests : IDisposable
             "--backup_count", "2", "--timeout", "60", "--verbose", "--rsyncport", "5000", "--startport", "6000",
             "--arbitopts", "bwlimit:1000,sparse", "--host", "10.0.0.7", "--bind", "0.0.0.0", "--rsync-secret-file", secret,
             "--slots", "4", "--tmpdir", "/var/tmp/z", "--json-summary", "/tmp/s.json", "--window", "50",
-            "--connect-timeout", "7", "-d");
+            "--connect-timeout", "7", "--keep-session-on-stop", "-d");
         Assert.Equal(WorkerRole.Destination, o.Role);
         Assert.Equal(("bob", "pw", "sess", "/dst"), (o.User, o.Passwd, o.Session, o.RsyncPath));
-        Assert.True(o.Netcat && o.DryRun && o.Delete && o.Checksum && o.HardLinks && o.InPlace && o.Daemon && o.DropCache && o.Verbose);
+        Assert.True(o.Netcat && o.DryRun && o.Delete && o.Checksum && o.HardLinks && o.InPlace && o.Daemon && o.DropCache && o.Verbose && o.KeepSessionOnStop);
         Assert.False(o.VerifyPath);
         Assert.Equal(["3_a", "4_a/b"], o.RSubPaths.Select(s => s.ToString()));
         Assert.Equal("^x$", o.ExcludeRe!.ToString());

@@ -1,3 +1,4 @@
+using ZkSync.ZooKeeper.Recipes;
 using ZkSync.Contracts;
 
 namespace ZkSync.Worker.Tests.Contracts;
@@ -30,16 +31,11 @@ public sealed class ZnodeLayoutTests
     }
 
     [Fact]
-    public void Names_MatchKazooRecipes()
+    public void QueueChildren_AreKazoosLockingQueueChildren_AndARequeuedPathGetsPriority50()
     {
-        var id = Guid.Parse("0123456789abcdef0123456789abcdef");
-        Assert.Equal("0123456789abcdef0123456789abcdef__party__", ZnodeLayout.PartyMemberName(id));
-        Assert.Equal("0123456789abcdef0123456789abcdef__lock__", ZnodeLayout.LockContenderPrefix(id));
-        Assert.Equal("entry-100-", ZnodeLayout.QueueEntryPrefix(ZnodeLayout.DefaultPriority));
-        Assert.Equal("entry-050-", ZnodeLayout.QueueEntryPrefix(ZnodeLayout.RequeuePriority));
-        var m = ZnodeLayout.LockContenderPattern().Match("0123__lock__0000000042");
-        Assert.Equal("0000000042", m.Groups[1].Value);
-        Assert.DoesNotMatch(ZnodeLayout.LockContenderPattern(), "x__party__");
+        Assert.Equal("/admin/rsync/sess/pathQueue/entries", ZnodeLayout.QueueEntriesPath(ZnodeLayout.PathQueue("sess")));
+        Assert.Equal("/admin/rsync/sess/pathQueue/taken", ZnodeLayout.QueueTakenPath(ZnodeLayout.PathQueue("sess")));
+        Assert.Equal("entry-050-", KazooNames.QueueEntryPrefix(ZnodeLayout.RequeuePriority));
     }
 
     [Fact]

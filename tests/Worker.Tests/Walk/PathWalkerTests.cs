@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using ZkSync.Worker.Tests.Support;
+using ZkSync.Testing;
 using ZkSync.Worker.Walk;
 
 namespace ZkSync.Worker.Tests.Walk;
@@ -234,7 +234,7 @@ public sealed class PathWalkerTests : IDisposable
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var unused in Walker.WalkAsync(Options(3), cts.Token))
+            await foreach (var unused in Walker.WalkAsync(Options(3), cancellationToken: cts.Token))
             {
             }
         });
@@ -264,5 +264,45 @@ public sealed class PathWalkerTests : IDisposable
     {
         var options = new PathWalkOptions(RawPath.FromString(_tree.Root + "///"), 1, Snapshots);
         Assert.Equal(Encoding.UTF8.GetBytes(_tree.Root), Walker.Walk(options).First().Path.ToArray());
+    }
+
+    public static TheoryData<int, string[]> ResumeCases() => new()
+    {
+        { 3, [] },
+        { 5, [] },
+        { 4, ["4_a1/ab2/aa3"] },
+        { 3, ["5_a1/ab2/aa3", "7_a1/ab2/aa3/sub2"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(ResumeCases))]
+    public void Walk_ResumedAfterAnyEntry_YieldsExactlyTheEntriesThatFollowIt(int depth, string[] subPaths)
+    {
+        var options = Options(depth, [.. subPaths.Select(text => RSubPath.TryParse(text, out var sub) ? sub : throw new ArgumentException(text))]);
+        var full = Walker.Walk(options).ToList();
+        Assert.True(full.Count > 5);
+
+        for (var i = 0; i < full.Count; i++)
+        {
+            var resumed = Walker.Walk(options, full[i]).ToList();
+            Assert.Equal(full.Skip(i + 1), resumed);
+        }
+    }
+
+    [Fact]
+    public void Walk_ResumedAfterAnEntryThatNoLongerExists_ContinuesWhereItWouldHaveBeen()
+    {
+        var options = Options(3);
+        var full = Walker.Walk(options).ToList();
+        var cursor = full.Single(e => Relative(e.Path) == "/tree/a1/ab2");
+
+        // Gone since the first walk (and a new sibling before it): the walk still continues after its place.
+        Directory.Move(Path.Combine(_tree.Root, "a1/ab2"), Path.Combine(_tree.Root, "gone-ab2"));
+        _tree.MakeDirectories("a1/aa1");
+        var resumed = Walker.Walk(options, cursor).Select(e => Relative(e.Path)).ToList();
+
+        Assert.Equal(
+            ["/tree/a1/ac2", "/tree/b1/ba2", "/tree/b1/bb2"],
+            resumed.Where(p => !p.Contains(".snapshots", StringComparison.Ordinal) && !p.Contains("gone", StringComparison.Ordinal)));
     }
 }

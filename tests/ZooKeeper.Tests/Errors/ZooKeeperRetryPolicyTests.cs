@@ -84,4 +84,96 @@ public sealed class ZooKeeperRetryPolicyTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
         Assert.Equal(1, attempts);
     }
+
+    [Fact]
+    public async Task ExecuteAsync_ByDefault_RetriesUntilTheSessionIsLost()
+    {
+        var untilLost = new ZooKeeperRetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(2) };
+        Assert.Null(untilLost.MaxAttempts);
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<SessionExpiredException>(() => untilLost.ExecuteAsync(_ =>
+        {
+            attempts++;
+            return attempts < 50 ? Task.FromException(new ConnectionLossException("/x")) : Task.FromException(new SessionExpiredException("/x"));
+        }));
+
+        Assert.Equal(50, attempts);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_TellsTheOperationWhetherAnEarlierAttemptMayHaveBeenApplied()
+    {
+        var seen = new List<bool>();
+
+        await Fast.ExecuteAsync((attempt, _) =>
+        {
+            seen.Add(attempt.IsRetry);
+            return seen.Count < 3 ? Task.FromException(new OperationTimeoutException("/x")) : Task.CompletedTask;
+        });
+
+        Assert.Equal([false, true, true], seen);
+    }
+
+    [Fact]
+    public async Task ExecuteSettled_WhenTheProbeFindsTheWriteApplied_DoesNotWriteAgain()
+    {
+        var writes = 0;
+        var probes = 0;
+
+        var result = await Fast.ExecuteAsync(
+            _ =>
+            {
+                writes++;
+                return Task.FromException<string>(new ConnectionLossException("/x"));
+            },
+            _ =>
+            {
+                probes++;
+                return Task.FromResult(Settlement<string>.Known("applied"));
+            });
+
+        Assert.Equal("applied", result);
+        Assert.Equal(1, writes);
+        Assert.Equal(1, probes);
+    }
+
+    [Fact]
+    public async Task ExecuteSettled_WhenTheProbeFindsNothing_WritesAgain_AndRetriesTheProbeItself()
+    {
+        var writes = 0;
+        var probes = 0;
+
+        var result = await Fast.ExecuteAsync(
+            _ =>
+            {
+                writes++;
+                return writes == 1 ? Task.FromException<int>(new ConnectionLossException("/x")) : Task.FromResult(writes);
+            },
+            _ =>
+            {
+                probes++;
+                return probes == 1 ? Task.FromException<Settlement<int>>(new ConnectionLossException("/x")) : Task.FromResult(Settlement<int>.NotApplied);
+            });
+
+        Assert.Equal(2, result);
+        Assert.Equal(2, writes);
+        Assert.Equal(2, probes);
+    }
+
+    [Fact]
+    public async Task ExecuteSettled_WhenTheWriteFailsWithAnAnswer_NeitherProbesNorRetries()
+    {
+        var probes = 0;
+
+        await Assert.ThrowsAsync<NodeExistsException>(() => Fast.ExecuteAsync(
+            _ => Task.FromException<bool>(new NodeExistsException("/x")),
+            _ =>
+            {
+                probes++;
+                return Task.FromResult(Settlement<bool>.Known(true));
+            }));
+
+        Assert.Equal(0, probes);
+    }
 }

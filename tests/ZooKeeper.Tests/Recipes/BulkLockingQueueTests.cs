@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -19,9 +20,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
             Assert.Equal(3, await queue.CountAsync(false, timeout.Token));
 
@@ -49,8 +50,8 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options, new FirstRandom());
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions, new FirstRandom());
             await queue.PutManyAsync([Bytes("1_a"), Bytes("1_b"), Bytes("0_c"), Bytes("1_d"), Bytes("0_e"), Bytes("1_f")], cancellationToken: timeout.Token);
 
             Assert.Equal(["1_a", "1_b", "1_d"], await TakeAndConsumeAsync(queue, 3, SameKind, timeout.Token));
@@ -64,8 +65,8 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([.. Enumerable.Range(0, 5).Select(i => Bytes($"unwanted{i}"))], cancellationToken: timeout.Token);
 
             // More unwanted entries than one look-ahead (2 x maxItems) covers: one listing, then a wait until the timeout.
@@ -86,8 +87,8 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             for (var i = 0; i < 4; i++)
             {
                 await queue.PutManyAsync([Bytes($"normal{i}")], 100, timeout.Token);
@@ -112,43 +113,15 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         });
 
     [Fact]
-    public void SpreadWithinPriorities_RotatesEachBandToARandomStart_AndKeepsBandsInKazooOrder()
-    {
-        string[] sorted = ["entry-050-0000000003", "entry-050-0000000004", "entry-100-0000000000", "entry-100-0000000001", "entry-100-0000000002", "entry-200-0000000005"];
-
-        Assert.Equal(sorted, BulkLockingQueue.SpreadWithinPriorities(sorted, new FirstRandom()));
-        Assert.Equal(
-            ["entry-050-0000000004", "entry-050-0000000003", "entry-100-0000000001", "entry-100-0000000002", "entry-100-0000000000", "entry-200-0000000005"],
-            BulkLockingQueue.SpreadWithinPriorities(sorted, new SecondRandom()));
-        Assert.Empty(BulkLockingQueue.SpreadWithinPriorities([], new FirstRandom()));
-
-        var random = new Random(7);
-        var starts = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < 50; i++)
-        {
-            var spread = BulkLockingQueue.SpreadWithinPriorities(sorted, random);
-            Assert.Equal(sorted, spread.Order(StringComparer.Ordinal));
-            Assert.All(spread.Take(2), name => Assert.StartsWith("entry-050-", name, StringComparison.Ordinal));
-            Assert.All(spread.Skip(2).Take(3), name => Assert.StartsWith("entry-100-", name, StringComparison.Ordinal));
-            var band = spread.Skip(2).Take(3).ToList();
-            var start = Array.IndexOf(sorted, band[0]);
-            Assert.Equal(sorted.Skip(2).Take(3).Concat(sorted.Skip(2).Take(3)).Skip(start - 2).Take(3), band);
-            starts.Add(band[0]);
-        }
-
-        Assert.Equal(3, starts.Count);
-    }
-
-    [Fact]
     public Task Take_With8ConcurrentTakersOn2000Entries_TakesEachExactlyOnce_AndLeavesTheQueueEmpty() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             const int Entries = 2000;
             const int Takers = 8;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsync(timeout.Token)));
-            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
+            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions)).ToArray();
             await queues[0].PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
 
             using var consumption = new Consumption(Entries);
@@ -164,10 +137,10 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
-            var other = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var other = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a"), Bytes("b"), Bytes("c"), Bytes("d")], cancellationToken: timeout.Token);
             var mine = Assert.Single(await queue.TakeAsync(1, cancellationToken: timeout.Token));
             Assert.Equal(1, queue.Listings);
@@ -175,20 +148,45 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
             Assert.Equal(3, (await other.ConsumeAsync(theirs, timeout.Token)).Count);
             var before = await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token);
 
-            Assert.False(await queue.TryClaimAsync(theirs[0].Name, timeout.Token));
+            Assert.Equal(ClaimOutcome.Gone, (await queue.ClaimAsync(theirs[0].Name, read: false, timeout.Token)).Outcome);
 
             // One failed transaction: no taken node came and went.
             var after = await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token);
             Assert.Equal([mine.Name], after.Children);
             Assert.Equal(before.Stat.Cversion, after.Stat.Cversion);
 
-            // The listing is out of date (child events came): the next take lists again instead of trying the gone entries.
-            await queue.ListingOutdated.WaitAsync(timeout.Token);
+            // Our listed names are all gone now: the next take misses them, lists again, and finds nothing free.
             Assert.Empty(await queue.TakeAsync(3, timeout: TimeSpan.Zero, cancellationToken: timeout.Token));
             Assert.Equal(2, queue.Listings);
-            Assert.Equal(0, queue.Misses);
+            Assert.Equal(3, queue.Misses);
             Assert.Equal([mine], await queue.ConsumeAsync([mine], timeout.Token));
             await AssertEmptyAsync(client, timeout.Token);
+        });
+
+    [Fact]
+    public Task Take_AfterOurOwnClaimsAndConsumes_WorksThroughOneListingWithoutListingAgain() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            const int Entries = 200;
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
+            await queue.PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
+
+            // Each claim and consume of ours fires the watches of our own listing; that alone must not make us list again.
+            var values = new List<string>();
+            for (var i = 0; i < Entries; i++)
+            {
+                var item = Assert.Single(await queue.TakeAsync(1, timeout: TimeSpan.Zero, cancellationToken: timeout.Token));
+                Assert.Equal([item], await queue.ConsumeAsync([item], timeout.Token));
+                values.Add(Text(item.Value));
+            }
+
+            Assert.Equal(Enumerable.Range(0, Entries).Select(i => Text(PathEntry(i))), values);
+            Assert.Equal(1, queue.Listings);
+            Assert.Empty(await queue.TakeAsync(1, timeout: TimeSpan.Zero, cancellationToken: timeout.Token));
+            Assert.Equal(2, queue.Listings);
         });
 
     [Fact]
@@ -196,16 +194,16 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a")], cancellationToken: timeout.Token);
             const string Name = "entry-100-0000000000";
             await client.SetDataAsync($"{QueuePath}/entries/{Name}", Bytes("a"), -1, timeout.Token);
             Assert.Equal(2, (await client.SetDataAsync($"{QueuePath}/entries/{Name}", Bytes("a"), -1, timeout.Token)).Version);
 
             // The server takes version -1 in a check operation as "any version".
-            Assert.True(await queue.TryClaimAsync(Name, timeout.Token));
+            Assert.Equal(ClaimOutcome.Claimed, (await queue.ClaimAsync(Name, read: false, timeout.Token)).Outcome);
 
             Assert.Equal(queue.Id, Text((await client.GetDataAsync($"{QueuePath}/taken/{Name}", null, timeout.Token)).Data));
         });
@@ -215,14 +213,14 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
-            var other = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var other = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a")], cancellationToken: timeout.Token);
             var theirs = Assert.Single(await other.TakeAsync(1, cancellationToken: timeout.Token));
 
-            Assert.False(await queue.TryClaimAsync(theirs.Name, timeout.Token));
+            Assert.Equal(ClaimOutcome.Held, (await queue.ClaimAsync(theirs.Name, read: false, timeout.Token)).Outcome);
 
             var taken = await client.GetDataAsync($"{QueuePath}/taken/{theirs.Name}", null, timeout.Token);
             Assert.Equal(other.Id, Text(taken.Data));
@@ -233,10 +231,10 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
-            var other = new BulkLockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var other = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
             var mine = await queue.TakeAsync(2, cancellationToken: timeout.Token);
             Assert.Equal(2, mine.Count);
@@ -261,9 +259,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
             var mine = await queue.TakeAsync(2, cancellationToken: timeout.Token);
             var takenNode = $"{QueuePath}/taken/{mine[0].Name}";
@@ -279,11 +277,11 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var departing = await chroot.ConnectAsync(timeout.Token);
-            var queue = new BulkLockingQueue(departing, QueuePath, chroot.Options);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var other = new BulkLockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var departing = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new BulkLockingQueue(departing, QueuePath, chroot.RecipeOptions);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var other = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutManyAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
             var lost = await queue.TakeAsync(3, cancellationToken: timeout.Token);
             Assert.Equal(3, lost.Count);
@@ -305,10 +303,10 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
             const int Entries = 300;
             const int Takers = 3;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
             await using var kazoo = await KazooActor.StartAsync("kazoo", chroot, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsync(timeout.Token)));
-            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
+            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions)).ToArray();
             await queues[0].PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
             using var consumption = new Consumption(Entries);
 
@@ -347,9 +345,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
             const int Entries = 1000;
             const int Takers = 8;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsync(timeout.Token)));
-            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, Takers).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
+            var queues = clients.Select(client => new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions)).ToArray();
             await queues[0].PutManyAsync([.. Enumerable.Range(0, Entries).Select(PathEntry)], cancellationToken: timeout.Token);
             foreach (var queue in queues)
             {
@@ -455,15 +453,9 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         public void Dispose() => _done.Dispose();
     }
 
-    /// <summary>Starts every priority band at its first entry: kazoo's order.</summary>
+    /// <summary>Scatters to the first untried name of a priority: kazoo's order.</summary>
     private sealed class FirstRandom : Random
     {
         public override int Next(int minValue, int maxValue) => minValue;
-    }
-
-    /// <summary>Starts every priority band of two or more entries at its second entry.</summary>
-    private sealed class SecondRandom : Random
-    {
-        public override int Next(int minValue, int maxValue) => maxValue - minValue > 1 ? minValue + 1 : minValue;
     }
 }

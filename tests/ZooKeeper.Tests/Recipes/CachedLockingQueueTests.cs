@@ -4,11 +4,12 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
-/// <summary>What <see cref="LockingQueueStrategy.Cached"/> (the default) adds to kazoo's LockingQueue:
-/// listings only when the cache runs dry, and contenders that move on instead of waiting.</summary>
+/// <summary>What our queue (<see cref="BulkLockingQueue"/>, also behind <see cref="LockingQueue"/>) adds to kazoo's
+/// LockingQueue: listings only when the listed names run dry, and contenders that move on instead of waiting.</summary>
 [Collection(RecipesServerCollection.Name)]
 public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITestOutputHelper output)
 {
@@ -20,10 +21,9 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
-            var view = Assert.IsType<CachedQueueEntryView>(queue.View);
-            Assert.Equal(LockingQueueStrategy.Cached, queue.Strategy);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
+            var view = queue.Queue;
             await queue.PutAllAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
 
             Assert.Equal(["a", "b", "c"], await TakeAllAsync(queue, 3, timeout.Token));
@@ -34,7 +34,7 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             await queue.PutAsync(Bytes("later"), 100, timeout.Token);
             Assert.Equal(["late", "later"], await TakeAllAsync(queue, 2, timeout.Token));
             Assert.Equal(2, view.Listings);
-            Assert.Equal(0, queue.Misses);
+            Assert.Equal(0, queue.Queue.Misses);
         });
 
     [Fact]
@@ -42,20 +42,20 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
-            var other = await chroot.ConnectAsync(timeout.Token);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var other = await chroot.ConnectAsUserAsync(timeout.Token);
             await queue.PutAllAsync([Bytes("a"), Bytes("b"), Bytes("c")], cancellationToken: timeout.Token);
             Assert.Equal("a", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
             Assert.True(await queue.ConsumeAsync(timeout.Token));
 
             // Someone else (a kazoo consumer, say) takes "b" after our listing.
-            await other.CreateAsync($"{QueuePath}/taken/entry-100-0000000001", Bytes("f".PadLeft(32, '0')), chroot.Options.Acl, CreateMode.Ephemeral, timeout.Token);
+            await other.CreateAsync($"{QueuePath}/taken/entry-100-0000000001", Bytes("f".PadLeft(32, '0')), chroot.RecipeOptions.Acl, CreateMode.Ephemeral, timeout.Token);
 
             Assert.Equal("c", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
-            Assert.Equal(1, queue.Misses);
-            Assert.Equal(1, ((CachedQueueEntryView)queue.View).Listings);
+            Assert.Equal(1, queue.Queue.Misses);
+            Assert.Equal(1, queue.Queue.Listings);
             var taken = await client.GetDataAsync($"{QueuePath}/taken/{queue.Current!.Name}", null, timeout.Token);
             Assert.Equal(queue.Id, Text(taken.Data));
             Assert.True(taken.Stat.IsEphemeral);
@@ -66,10 +66,10 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
-            var other = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options, LockingQueueStrategy.KazooListing);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var other = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutAllAsync([Bytes("a"), Bytes("b"), Bytes("c"), Bytes("d")], cancellationToken: timeout.Token);
             Assert.Equal("a", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
             Assert.Equal("b", Text(await other.GetAsync(TimeSpan.Zero, timeout.Token)));
@@ -80,7 +80,7 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             Assert.Equal("c", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
 
             // The gone "b" cost one failed transaction: no taken node came and went for it (kazoo's way: three child changes).
-            Assert.Equal(1, queue.Misses);
+            Assert.Equal(1, queue.Queue.Misses);
             var after = await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token);
             Assert.Equal([queue.Current!.Name], after.Children);
             Assert.Equal(before.Stat.Cversion + 1, after.Stat.Cversion);
@@ -91,9 +91,9 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
-            var other = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
+            var other = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutAllAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
             Assert.Equal("a", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
             Assert.True(await queue.ConsumeAsync(timeout.Token));
@@ -101,11 +101,11 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             Assert.True(await other.ConsumeAsync(timeout.Token));
 
             // Our cache still holds "b": trying it empties the cache, and the wait must have a fresh watch behind it.
-            var view = (CachedQueueEntryView)queue.View;
-            Assert.Equal(1, view.Cached);
+            var view = queue.Queue;
+            Assert.Equal(1, view.CandidatesLeft);
             Assert.Null(await queue.GetAsync(TimeSpan.FromMilliseconds(200), timeout.Token));
             Assert.Equal(2, view.Listings);
-            Assert.Equal(1, queue.Misses);
+            Assert.Equal(1, queue.Queue.Misses);
 
             var get = queue.GetAsync(null, timeout.Token);
             await other.PutAsync(Bytes("c"), cancellationToken: timeout.Token);
@@ -119,17 +119,17 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             const int Items = 400;
             const int Consumers = 8;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, Consumers).Select(_ => chroot.ConnectAsync(timeout.Token)));
-            var producer = new LockingQueue(clients[0], QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, Consumers).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
+            var producer = new LockingQueue(clients[0], QueuePath, chroot.RecipeOptions);
             await producer.PutAllAsync([.. Enumerable.Range(0, Items).Select(i => Bytes(i.ToString("D4", null)))], cancellationToken: timeout.Token);
-            var queues = clients.Select(client => new LockingQueue(client, QueuePath, chroot.Options)).ToArray();
+            var queues = clients.Select(client => new LockingQueue(client, QueuePath, chroot.RecipeOptions)).ToArray();
             var consumed = new ConcurrentBag<string>();
 
             // All take their first entry from the same listing.
             var first = await Task.WhenAll(queues.Select(queue => Task.Run(() => queue.GetAsync(TimeSpan.Zero, timeout.Token))));
             Assert.Equal(Consumers, first.Select(Text).Distinct().Count());
-            Assert.All(queues, queue => Assert.Equal(1, ((CachedQueueEntryView)queue.View).Listings));
+            Assert.All(queues, queue => Assert.Equal(1, queue.Queue.Listings));
 
             await Task.WhenAll(queues.Select(queue => Task.Run(async () =>
             {
@@ -147,8 +147,8 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
                 }
             })));
 
-            var misses = queues.Sum(queue => queue.Misses);
-            var listings = queues.Sum(queue => ((CachedQueueEntryView)queue.View).Listings);
+            var misses = queues.Sum(queue => queue.Queue.Misses);
+            var listings = queues.Sum(queue => queue.Queue.Listings);
             output.WriteLine($"{Consumers} consumers, {Items} items: {misses} misses, {listings} listings");
             Assert.Equal(Enumerable.Range(0, Items).Select(i => i.ToString("D4", null)), consumed.Order(StringComparer.Ordinal));
 
@@ -157,22 +157,20 @@ public sealed class CachedLockingQueueTests(ZooKeeperServerFixture fixture, ITes
             Assert.InRange(listings, Consumers, Items / 4);
         });
 
-    [Theory]
-    [InlineData(LockingQueueStrategy.Cached, "b")]
-    [InlineData(LockingQueueStrategy.KazooListing, "urgent")]
-    public Task Get_AnEntryPutAfterTheLastListing_IsSeenAtOnceOnlyByTheKazooListingStrategy(LockingQueueStrategy strategy, string expected) =>
+    [Fact]
+    public Task Get_AnEntryPutAfterTheLastListing_IsSeenOnlyOnceTheListedNamesRunDry() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options, strategy);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await queue.PutAllAsync([Bytes("a"), Bytes("b")], cancellationToken: timeout.Token);
             Assert.Equal(["a"], await TakeAllAsync(queue, 1, timeout.Token));
 
             await queue.PutAsync(Bytes("urgent"), 0, timeout.Token);
 
-            Assert.Equal(expected, Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
-            Assert.Equal(strategy == LockingQueueStrategy.Cached ? typeof(CachedQueueEntryView) : typeof(ListingQueueEntryView), queue.View.GetType());
+            Assert.Equal(["b", "urgent"], await TakeAllAsync(queue, 2, timeout.Token));
+            Assert.Equal(2, queue.Queue.Listings);
         });
 
     private static async Task<List<string>> TakeAllAsync(LockingQueue queue, int count, CancellationToken cancellationToken)

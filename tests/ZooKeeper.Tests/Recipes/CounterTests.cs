@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -17,9 +18,9 @@ public sealed class CounterTests(ZooKeeperServerFixture fixture, ITestOutputHelp
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var counter = new Counter(client, CounterPath, 0, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var counter = new Counter(client, CounterPath, 0, chroot.RecipeOptions);
 
             Assert.Equal(0, await counter.GetValueAsync(timeout.Token));
             Assert.Empty((await client.GetDataAsync(CounterPath, null, timeout.Token)).Data);
@@ -35,10 +36,10 @@ public sealed class CounterTests(ZooKeeperServerFixture fixture, ITestOutputHelp
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            await client.EnsurePathAsync(CounterPath, chroot.Options.Acl, timeout.Token);
-            var counter = new Counter(client, CounterPath, 40, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            await client.EnsurePathAsync(CounterPath, chroot.RecipeOptions.Acl, timeout.Token);
+            var counter = new Counter(client, CounterPath, 40, chroot.RecipeOptions);
 
             Assert.Equal(40, await counter.GetValueAsync(timeout.Token));
             Assert.Equal(42, await counter.AddAsync(2, timeout.Token));
@@ -49,18 +50,18 @@ public sealed class CounterTests(ZooKeeperServerFixture fixture, ITestOutputHelp
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => chroot.ConnectAsync(timeout.Token)));
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
 
             await Task.WhenAll(clients.Select(client => Task.Run(async () =>
             {
-                var counter = new Counter(client, CounterPath, 0, chroot.Options);
+                var counter = new Counter(client, CounterPath, 0, chroot.RecipeOptions);
                 for (var i = 0; i < 25; i++)
                 {
                     await counter.AddAsync(1, timeout.Token);
                 }
             })));
 
-            Assert.Equal(200, await new Counter(clients[0], CounterPath, 0, chroot.Options).GetValueAsync(timeout.Token));
+            Assert.Equal(200, await new Counter(clients[0], CounterPath, 0, chroot.RecipeOptions).GetValueAsync(timeout.Token));
         });
 }

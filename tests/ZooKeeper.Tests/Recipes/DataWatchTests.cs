@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -17,17 +18,17 @@ public sealed class DataWatchTests(ZooKeeperServerFixture fixture, ITestOutputHe
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var writer = await chroot.ConnectAsync(timeout.Token);
-            var watch = new DataWatch(await chroot.ConnectAsync(timeout.Token), WatchedPath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var writer = await chroot.ConnectAsUserAsync(timeout.Token);
+            var watch = new DataWatch(await chroot.ConnectAsUserAsync(timeout.Token), WatchedPath, chroot.RecipeOptions);
             await using var updates = watch.WatchAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
 
             Assert.True(await updates.MoveNextAsync());
             Assert.False(updates.Current.Exists);
             Assert.Null(updates.Current.Data);
 
-            await writer.EnsurePathAsync("/app/watch", chroot.Options.Acl, timeout.Token);
-            await writer.CreateAsync(WatchedPath, Encoding.ASCII.GetBytes("start"), chroot.Options.Acl, CreateMode.Persistent, timeout.Token);
+            await writer.EnsurePathAsync("/app/watch", chroot.RecipeOptions.Acl, timeout.Token);
+            await writer.CreateAsync(WatchedPath, Encoding.ASCII.GetBytes("start"), chroot.RecipeOptions.Acl, CreateMode.Persistent, timeout.Token);
             Assert.True(await updates.MoveNextAsync());
             Assert.Equal("start", Encoding.ASCII.GetString(updates.Current.Data!));
 
@@ -46,12 +47,12 @@ public sealed class DataWatchTests(ZooKeeperServerFixture fixture, ITestOutputHe
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            await client.EnsurePathAsync(WatchedPath, chroot.Options.Acl, timeout.Token);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            await client.EnsurePathAsync(WatchedPath, chroot.RecipeOptions.Acl, timeout.Token);
             var seen = new List<string>();
 
-            var run = new DataWatch(client, WatchedPath, chroot.Options).RunAsync((snapshot, _) =>
+            var run = new DataWatch(client, WatchedPath, chroot.RecipeOptions).RunAsync((snapshot, _) =>
             {
                 var text = Encoding.ASCII.GetString(snapshot.Data!);
                 seen.Add(text);
@@ -68,11 +69,11 @@ public sealed class DataWatchTests(ZooKeeperServerFixture fixture, ITestOutputHe
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-            await using var cancelled = new DataWatch(client, WatchedPath, chroot.Options).WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
-            await using var closed = new DataWatch(client, WatchedPath, chroot.Options).WatchAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+            await using var cancelled = new DataWatch(client, WatchedPath, chroot.RecipeOptions).WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+            await using var closed = new DataWatch(client, WatchedPath, chroot.RecipeOptions).WatchAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
             Assert.True(await cancelled.MoveNextAsync());
             Assert.True(await closed.MoveNextAsync());
 

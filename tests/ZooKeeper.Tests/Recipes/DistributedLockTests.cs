@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -17,9 +18,9 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var recipe = new DistributedLock(client, LockPath, "node7:9561", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var recipe = new DistributedLock(client, LockPath, "node7:9561", chroot.RecipeOptions);
 
             Assert.True(await recipe.TryAcquireAsync(timeout.Token));
 
@@ -42,10 +43,10 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var holder = new DistributedLock(await chroot.ConnectAsync(timeout.Token), LockPath, "holder", chroot.Options);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var other = new DistributedLock(client, LockPath, "other", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var holder = new DistributedLock(await chroot.ConnectAsUserAsync(timeout.Token), LockPath, "holder", chroot.RecipeOptions);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var other = new DistributedLock(client, LockPath, "other", chroot.RecipeOptions);
             Assert.True(await holder.TryAcquireAsync(timeout.Token));
 
             Assert.False(await other.TryAcquireAsync(timeout.Token));
@@ -60,13 +61,13 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var observer = await chroot.ConnectAsync(timeout.Token);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var observer = await chroot.ConnectAsUserAsync(timeout.Token);
             var locks = new List<DistributedLock>();
             var waits = new List<Task<bool>>();
             for (var i = 0; i < 4; i++)
             {
-                var recipe = new DistributedLock(await chroot.ConnectAsync(timeout.Token), LockPath, $"c{i}", chroot.Options);
+                var recipe = new DistributedLock(await chroot.ConnectAsUserAsync(timeout.Token), LockPath, $"c{i}", chroot.RecipeOptions);
                 locks.Add(recipe);
                 waits.Add(recipe.AcquireAsync(null, timeout.Token));
                 var expected = i + 1;
@@ -87,10 +88,10 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var holder = new DistributedLock(await chroot.ConnectAsync(timeout.Token), LockPath, "holder", chroot.Options);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var waiter = new DistributedLock(client, LockPath, "waiter", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var holder = new DistributedLock(await chroot.ConnectAsUserAsync(timeout.Token), LockPath, "holder", chroot.RecipeOptions);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var waiter = new DistributedLock(client, LockPath, "waiter", chroot.RecipeOptions);
             Assert.True(await holder.TryAcquireAsync(timeout.Token));
 
             Assert.False(await waiter.AcquireAsync(TimeSpan.FromMilliseconds(300), timeout.Token));
@@ -104,10 +105,10 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var holder = new DistributedLock(await chroot.ConnectAsync(timeout.Token), LockPath, "holder", chroot.Options);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var waiter = new DistributedLock(client, LockPath, "waiter", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var holder = new DistributedLock(await chroot.ConnectAsUserAsync(timeout.Token), LockPath, "holder", chroot.RecipeOptions);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var waiter = new DistributedLock(client, LockPath, "waiter", chroot.RecipeOptions);
             Assert.True(await holder.TryAcquireAsync(timeout.Token));
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
 
@@ -124,11 +125,11 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var holderClient = await chroot.ConnectAsync(timeout.Token);
-            var holder = new DistributedLock(holderClient, LockPath, "holder", chroot.Options);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var waiter = new DistributedLock(client, LockPath, "waiter", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var holderClient = await chroot.ConnectAsUserAsync(timeout.Token);
+            var holder = new DistributedLock(holderClient, LockPath, "holder", chroot.RecipeOptions);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var waiter = new DistributedLock(client, LockPath, "waiter", chroot.RecipeOptions);
             Assert.True(await holder.TryAcquireAsync(timeout.Token));
             var wait = waiter.AcquireAsync(null, timeout.Token);
             await Watches.WaitForChildrenAsync(client, LockPath, children => children.Count == 2, timeout.Token);
@@ -144,10 +145,10 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var holderClient = await chroot.ConnectAsync(timeout.Token);
-            var holder = new DistributedLock(holderClient, LockPath, "holder", chroot.Options);
-            var waiter = new DistributedLock(await chroot.ConnectAsync(timeout.Token), LockPath, "waiter", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var holderClient = await chroot.ConnectAsUserAsync(timeout.Token);
+            var holder = new DistributedLock(holderClient, LockPath, "holder", chroot.RecipeOptions);
+            var waiter = new DistributedLock(await chroot.ConnectAsUserAsync(timeout.Token), LockPath, "waiter", chroot.RecipeOptions);
             Assert.True(await holder.TryAcquireAsync(timeout.Token));
             var wait = waiter.AcquireAsync(null, timeout.Token);
 
@@ -161,15 +162,15 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => chroot.ConnectAsync(timeout.Token)));
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
             var holders = 0;
             var maxHolders = 0;
             var grants = 0;
 
             async Task ContendAsync(ZooKeeperClient client, int id)
             {
-                var recipe = new DistributedLock(client, LockPath, $"c{id}", chroot.Options);
+                var recipe = new DistributedLock(client, LockPath, $"c{id}", chroot.RecipeOptions);
                 for (var round = 0; round < 3; round++)
                 {
                     Assert.True(await recipe.AcquireAsync(null, timeout.Token));

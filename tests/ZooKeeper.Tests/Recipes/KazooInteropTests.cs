@@ -1,6 +1,7 @@
 using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -15,7 +16,7 @@ public sealed class KazooInteropTests(ZooKeeperServerFixture fixture, ITestOutpu
 {
     private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(90);
 
-    private delegate Task Scenario(Chroot chroot, ZooKeeperClient observer, IRecipeActor a, IRecipeActor b, Func<Task> dump, CancellationToken cancellationToken);
+    private delegate Task Scenario(TestChroot chroot, ZooKeeperClient observer, IRecipeActor a, IRecipeActor b, Func<Task> dump, CancellationToken cancellationToken);
 
     [Fact]
     public Task Lock_KazooAndOurs_ExcludeEachOtherInBothOrders_AndLeaveKazoosTree() =>
@@ -118,8 +119,8 @@ public sealed class KazooInteropTests(ZooKeeperServerFixture fixture, ITestOutpu
 
     private async Task<IReadOnlyList<string>> RunOnceAsync(Scenario scenario, string? ours, CancellationToken token)
     {
-        await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, token);
-        var observer = await chroot.ConnectAsync(token);
+        await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, token);
+        var observer = await chroot.ConnectAsUserAsync(token);
         await using var a = ours == "a" ? await OurActor.StartAsync("a", chroot, token) : (IRecipeActor)await KazooActor.StartAsync("a", chroot, token);
         await using var b = ours == "b" ? await OurActor.StartAsync("b", chroot, token) : (IRecipeActor)await KazooActor.StartAsync("b", chroot, token);
         IReadOnlyList<string>? dumped = null;

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -18,18 +19,21 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
 
-            Assert.Equal("entry-100-0000000000", await queue.PutAsync(Bytes("a"), cancellationToken: timeout.Token));
-            Assert.Equal("entry-007-0000000001", await queue.PutAsync(Bytes("b"), 7, timeout.Token));
+            await queue.PutAsync(Bytes("a"), cancellationToken: timeout.Token);
+            await queue.PutAsync(Bytes("b"), 7, timeout.Token);
             await queue.PutAllAsync([Bytes("c"), Bytes("d")], 50, timeout.Token);
 
             var taken = await client.ExistsAsync(QueuePath + "/taken", null, timeout.Token);
             var entries = await client.ExistsAsync(QueuePath + "/entries", null, timeout.Token);
             Assert.True(taken!.Czxid < entries!.Czxid);
             var names = (await client.GetChildrenAsync(QueuePath + "/entries", null, timeout.Token)).Children.Order(StringComparer.Ordinal);
+
+            // The put marker of our transactions is gone: the queue node holds kazoo's two children only.
+            Assert.Equal(["entries", "taken"], (await client.GetChildrenAsync(QueuePath, null, timeout.Token)).Children.Order(StringComparer.Ordinal));
             Assert.Equal(["entry-007-0000000001", "entry-050-0000000002", "entry-050-0000000003", "entry-100-0000000000"], names);
             var entry = await client.GetDataAsync(QueuePath + "/entries/entry-050-0000000002", null, timeout.Token);
             Assert.Equal("c", Text(entry.Data));
@@ -44,9 +48,9 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutAsync(Bytes("late"), 200, timeout.Token);
             await queue.PutAsync(Bytes("first"), 100, timeout.Token);
             await queue.PutAsync(Bytes("urgent"), 0, timeout.Token);
@@ -76,8 +80,8 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             var started = TimeProvider.System.GetTimestamp();
 
             Assert.Null(await queue.GetAsync(TimeSpan.FromMilliseconds(300), timeout.Token));
@@ -90,8 +94,8 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var queue = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var queue = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
 
             var get = queue.GetAsync(null, cancel.Token);
@@ -105,10 +109,10 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var consumerClient = await chroot.ConnectAsync(timeout.Token);
-            var consumer = new LockingQueue(consumerClient, QueuePath, chroot.Options);
-            var producer = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var consumerClient = await chroot.ConnectAsUserAsync(timeout.Token);
+            var consumer = new LockingQueue(consumerClient, QueuePath, chroot.RecipeOptions);
+            var producer = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await producer.CountAsync(timeout.Token);
 
             var get = consumer.GetAsync(null, timeout.Token);
@@ -123,9 +127,9 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var first = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
-            var second = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var first = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
+            var second = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await first.PutAsync(Bytes("one"), cancellationToken: timeout.Token);
             await first.PutAsync(Bytes("two"), cancellationToken: timeout.Token);
 
@@ -145,10 +149,10 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var takerClient = await chroot.ConnectAsync(timeout.Token);
-            var taker = new LockingQueue(takerClient, QueuePath, chroot.Options);
-            var other = new LockingQueue(await chroot.ConnectAsync(timeout.Token), QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var takerClient = await chroot.ConnectAsUserAsync(timeout.Token);
+            var taker = new LockingQueue(takerClient, QueuePath, chroot.RecipeOptions);
+            var other = new LockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await taker.PutAsync(Bytes("job"), cancellationToken: timeout.Token);
             Assert.Equal("job", Text(await taker.GetAsync(TimeSpan.Zero, timeout.Token)));
             var waiting = other.GetAsync(null, timeout.Token);
@@ -164,9 +168,9 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.PutAsync(Bytes("job"), cancellationToken: timeout.Token);
             Assert.Equal("job", Text(await queue.GetAsync(TimeSpan.Zero, timeout.Token)));
             await client.DeleteAsync($"{QueuePath}/taken/{queue.Current!.Name}", -1, timeout.Token);
@@ -178,31 +182,29 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
         });
 
     [Fact]
-    public Task TryTake_WhenTheEntryVanished_DeletesItsTakenNode() =>
+    public Task Claim_WhenTheEntryVanished_LeavesNoTakenNode() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var queue = new LockingQueue(client, QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
             await queue.CountAsync(timeout.Token);
 
-            Assert.Null(await queue.TryTakeAsync("entry-100-0000000042", timeout.Token));
+            Assert.Equal(ClaimOutcome.Gone, (await queue.Queue.ClaimAsync("entry-100-0000000042", read: true, timeout.Token)).Outcome);
 
             Assert.Empty((await client.GetChildrenAsync(QueuePath + "/taken", null, timeout.Token)).Children);
         });
 
-    [Theory]
-    [InlineData(LockingQueueStrategy.Cached)]
-    [InlineData(LockingQueueStrategy.KazooListing)]
-    public Task GetAndConsume_With16ClientsAnd1000Items_ConsumeEveryItemExactlyOnce(LockingQueueStrategy strategy) =>
+    [Fact]
+    public Task GetAndConsume_With16ClientsAnd1000Items_ConsumeEveryItemExactlyOnce() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             const int Items = 1000;
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => chroot.ConnectAsync(timeout.Token)));
-            var producer = new LockingQueue(clients[0], QueuePath, chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
+            var producer = new LockingQueue(clients[0], QueuePath, chroot.RecipeOptions);
             for (var batch = 0; batch < Items; batch += 100)
             {
                 await producer.PutAllAsync([.. Enumerable.Range(batch, 100).Select(i => Bytes(i.ToString("D4", null)))], 100, timeout.Token);
@@ -213,7 +215,7 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
 
             async Task ConsumeAsync(ZooKeeperClient client)
             {
-                var queue = new LockingQueue(client, QueuePath, chroot.Options, strategy);
+                var queue = new LockingQueue(client, QueuePath, chroot.RecipeOptions);
                 while (true)
                 {
                     if (await queue.GetAsync(TimeSpan.FromMilliseconds(500), timeout.Token) is { } value)
@@ -229,7 +231,7 @@ public sealed class LockingQueueTests(ZooKeeperServerFixture fixture, ITestOutpu
             }
 
             await Task.WhenAll(clients.Select(client => Task.Run(() => ConsumeAsync(client))));
-            output.WriteLine($"16 consumers ({strategy}) took {TimeProvider.System.GetElapsedTime(started)} for {Items} items");
+            output.WriteLine($"16 consumers took {TimeProvider.System.GetElapsedTime(started)} for {Items} items");
 
             Assert.Equal(Items, consumed.Count);
             Assert.Equal(Enumerable.Range(0, Items).Select(i => i.ToString("D4", null)), consumed.Order(StringComparer.Ordinal));

@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -17,15 +18,15 @@ public sealed class PartyTests(ZooKeeperServerFixture fixture, ITestOutputHelper
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var alpha = new Party(client, PartyPath, "node1:100", chroot.Options);
-            var beta = new Party(await chroot.ConnectAsync(timeout.Token), PartyPath, "node2:200", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var alpha = new Party(client, PartyPath, "node1:100", chroot.RecipeOptions);
+            var beta = new Party(await chroot.ConnectAsUserAsync(timeout.Token), PartyPath, "node2:200", chroot.RecipeOptions);
 
             await alpha.JoinAsync(timeout.Token);
             await alpha.JoinAsync(timeout.Token);
             await beta.JoinAsync(timeout.Token);
-            await client.CreateAsync(PartyPath + "/not-a-member", ReadOnlyMemory<byte>.Empty, chroot.Options.Acl, CreateMode.Persistent, timeout.Token);
+            await client.CreateAsync(PartyPath + "/not-a-member", ReadOnlyMemory<byte>.Empty, chroot.RecipeOptions.Acl, CreateMode.Persistent, timeout.Token);
 
             Assert.Matches("^[0-9a-f]{32}__party__$", alpha.NodeName);
             var node = await client.GetDataAsync(PartyPath + "/" + alpha.NodeName, null, timeout.Token);
@@ -44,11 +45,11 @@ public sealed class PartyTests(ZooKeeperServerFixture fixture, ITestOutputHelper
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var watcher = new Party(await chroot.ConnectAsync(timeout.Token), PartyPath, "watcher", chroot.Options);
-            var memberClient = await chroot.ConnectAsync(timeout.Token);
-            var member = new Party(memberClient, PartyPath, "member", chroot.Options);
-            var other = new Party(await chroot.ConnectAsync(timeout.Token), PartyPath, "other", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var watcher = new Party(await chroot.ConnectAsUserAsync(timeout.Token), PartyPath, "watcher", chroot.RecipeOptions);
+            var memberClient = await chroot.ConnectAsUserAsync(timeout.Token);
+            var member = new Party(memberClient, PartyPath, "member", chroot.RecipeOptions);
+            var other = new Party(await chroot.ConnectAsUserAsync(timeout.Token), PartyPath, "other", chroot.RecipeOptions);
             await using var updates = watcher.WatchMembersAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
 
             Assert.True(await updates.MoveNextAsync());
@@ -74,11 +75,11 @@ public sealed class PartyTests(ZooKeeperServerFixture fixture, ITestOutputHelper
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var reader = new Party(client, PartyPath, "reader", chroot.Options);
-            var first = new Party(await chroot.ConnectAsync(timeout.Token), PartyPath, "first", chroot.Options);
-            var second = new Party(await chroot.ConnectAsync(timeout.Token), PartyPath, "second", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var reader = new Party(client, PartyPath, "reader", chroot.RecipeOptions);
+            var first = new Party(await chroot.ConnectAsUserAsync(timeout.Token), PartyPath, "first", chroot.RecipeOptions);
+            var second = new Party(await chroot.ConnectAsUserAsync(timeout.Token), PartyPath, "second", chroot.RecipeOptions);
             await first.JoinAsync(timeout.Token);
 
             var (members, changed) = await reader.GetMembersWithChangeAsync(timeout.Token);
@@ -89,7 +90,7 @@ public sealed class PartyTests(ZooKeeperServerFixture fixture, ITestOutputHelper
             await client.SetDataAsync(PartyPath, "x"u8.ToArray(), -1, timeout.Token);
             var probe = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await client.ExistsAsync(PartyPath + "-probe", _ => probe.TrySetResult(), timeout.Token);
-            await client.CreateAsync(PartyPath + "-probe", ReadOnlyMemory<byte>.Empty, chroot.Options.Acl, CreateMode.Persistent, timeout.Token);
+            await client.CreateAsync(PartyPath + "-probe", ReadOnlyMemory<byte>.Empty, chroot.RecipeOptions.Acl, CreateMode.Persistent, timeout.Token);
             await probe.Task.WaitAsync(timeout.Token);
             Assert.False(changed.IsCompleted);
 

@@ -2,6 +2,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -15,9 +16,9 @@ public sealed class PathExtensionsTests(ZooKeeperServerFixture fixture, ITestOut
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
-            var acl = chroot.Options.Acl;
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var acl = chroot.RecipeOptions.Acl;
 
             await client.EnsurePathAsync("/a/b/c", acl, timeout.Token);
             await client.EnsurePathAsync("/a/b/c", acl, timeout.Token);
@@ -36,10 +37,10 @@ public sealed class PathExtensionsTests(ZooKeeperServerFixture fixture, ITestOut
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var clients = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => chroot.ConnectAsync(timeout.Token)));
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var clients = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => chroot.ConnectAsUserAsync(timeout.Token)));
 
-            await Task.WhenAll(clients.Select(client => client.EnsurePathAsync("/x/y/z/w", chroot.Options.Acl, timeout.Token)));
+            await Task.WhenAll(clients.Select(client => client.EnsurePathAsync("/x/y/z/w", chroot.RecipeOptions.Acl, timeout.Token)));
 
             Assert.NotNull(await clients[0].ExistsAsync("/x/y/z/w", null, timeout.Token));
         });
@@ -49,14 +50,14 @@ public sealed class PathExtensionsTests(ZooKeeperServerFixture fixture, ITestOut
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var client = await chroot.ConnectAsync(timeout.Token);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
             foreach (var path in new[] { "/r/a/1", "/r/a/2", "/r/b", "/keep" })
             {
-                await client.EnsurePathAsync(path, chroot.Options.Acl, timeout.Token);
+                await client.EnsurePathAsync(path, chroot.RecipeOptions.Acl, timeout.Token);
             }
 
-            await client.CreateAsync("/r/b/e", ReadOnlyMemory<byte>.Empty, chroot.Options.Acl, CreateMode.Ephemeral, timeout.Token);
+            await client.CreateAsync("/r/b/e", ReadOnlyMemory<byte>.Empty, chroot.RecipeOptions.Acl, CreateMode.Ephemeral, timeout.Token);
 
             await client.DeleteRecursiveAsync("/r", timeout.Token);
             await client.DeleteRecursiveAsync("/r", timeout.Token);
@@ -71,12 +72,12 @@ public sealed class PathExtensionsTests(ZooKeeperServerFixture fixture, ITestOut
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var first = await chroot.ConnectAsync(timeout.Token);
-            var second = await chroot.ConnectAsync(timeout.Token);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var first = await chroot.ConnectAsUserAsync(timeout.Token);
+            var second = await chroot.ConnectAsUserAsync(timeout.Token);
             for (var i = 0; i < 20; i++)
             {
-                await first.EnsurePathAsync($"/r/n{i}/c", chroot.Options.Acl, timeout.Token);
+                await first.EnsurePathAsync($"/r/n{i}/c", chroot.RecipeOptions.Acl, timeout.Token);
             }
 
             await Task.WhenAll(first.DeleteRecursiveAsync("/r", timeout.Token), second.DeleteRecursiveAsync("/r", timeout.Token));

@@ -79,6 +79,24 @@ public sealed class QueueCandidatesTests
         Assert.False(candidates.TryNext(out _));
     }
 
+    [Fact]
+    public void Return_HandsTheReturnedNamesOutAgainFirst_InQueueOrder()
+    {
+        var candidates = new QueueCandidates(new Random(1));
+        candidates.Reset(Sorted);
+        var first = Drain(candidates).Take(3).ToList();
+        candidates.Reset(Sorted);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(candidates.TryNext(out _));
+        }
+
+        candidates.Return([first[2], first[0], "entry-999-0000000099"]);
+
+        Assert.Equal(Sorted.Length - 3, candidates.Count);
+        Assert.Equal([first[0], first[2], .. Sorted[5..]], Drain(candidates));
+    }
+
     private static List<string> Drain(QueueCandidates candidates)
     {
         var names = new List<string>();

@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 using ZkSync.Testing;
 using ZkSync.ZooKeeper.Recipes;
 using ZkSync.ZooKeeper.Tests.Recipes.Support;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
 
@@ -16,11 +17,11 @@ public sealed class RecipeFaultTests(ZooKeeperServerFixture fixture, ITestOutput
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var consumerClient = await chroot.ConnectAsync(timeout.Token, TimeSpan.FromSeconds(30));
-            var producerClient = await chroot.ConnectAsync(timeout.Token, TimeSpan.FromSeconds(30));
-            var consumer = new LockingQueue(consumerClient, "/q", chroot.Options);
-            var producer = new LockingQueue(producerClient, "/q", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var consumerClient = await chroot.ConnectAsUserAsync(timeout.Token, TimeSpan.FromSeconds(30));
+            var producerClient = await chroot.ConnectAsUserAsync(timeout.Token, TimeSpan.FromSeconds(30));
+            var consumer = new LockingQueue(consumerClient, "/q", chroot.RecipeOptions);
+            var producer = new LockingQueue(producerClient, "/q", chroot.RecipeOptions);
             Assert.Equal(0, await consumer.CountAsync(timeout.Token));
             var get = consumer.GetAsync(null, timeout.Token);
             var reconnected = Reconnected(consumerClient);
@@ -41,14 +42,14 @@ public sealed class RecipeFaultTests(ZooKeeperServerFixture fixture, ITestOutput
         {
             const string path = "/lock";
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var observer = await chroot.ConnectAsync(timeout.Token);
-            var holder = new DistributedLock(await chroot.ConnectAsync(timeout.Token), path, "holder", chroot.Options);
-            var contenderClient = await chroot.ConnectAsync(timeout.Token);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var observer = await chroot.ConnectAsUserAsync(timeout.Token);
+            var holder = new DistributedLock(await chroot.ConnectAsUserAsync(timeout.Token), path, "holder", chroot.RecipeOptions);
+            var contenderClient = await chroot.ConnectAsUserAsync(timeout.Token);
             for (var round = 0; round < 5; round++)
             {
                 Assert.True(await holder.AcquireAsync(null, timeout.Token));
-                var contender = new DistributedLock(contenderClient, path, $"contender{round}", chroot.Options);
+                var contender = new DistributedLock(contenderClient, path, $"contender{round}", chroot.RecipeOptions);
 
                 // Drop the connection while the create may be in flight (its reply then never arrives),
                 // then again while the contender waits on its predecessor.
@@ -73,13 +74,13 @@ public sealed class RecipeFaultTests(ZooKeeperServerFixture fixture, ITestOutput
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
-            await using var chroot = await Chroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var observer = await chroot.ConnectAsync(timeout.Token);
-            var consumerClient = await chroot.ConnectAsync(timeout.Token);
-            var producer = new LockingQueue(observer, "/q", chroot.Options);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var observer = await chroot.ConnectAsUserAsync(timeout.Token);
+            var consumerClient = await chroot.ConnectAsUserAsync(timeout.Token);
+            var producer = new LockingQueue(observer, "/q", chroot.RecipeOptions);
             for (var round = 0; round < 5; round++)
             {
-                var consumer = new LockingQueue(consumerClient, "/q", chroot.Options);
+                var consumer = new LockingQueue(consumerClient, "/q", chroot.RecipeOptions);
                 await producer.PutAsync(Encoding.UTF8.GetBytes($"item{round}"), cancellationToken: timeout.Token);
 
                 var get = consumer.GetAsync(TimeSpan.FromSeconds(30), timeout.Token);

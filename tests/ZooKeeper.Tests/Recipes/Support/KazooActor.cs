@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using ZkSync.Testing;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes.Support;
 
@@ -26,7 +27,7 @@ internal sealed class KazooActor : IRecipeActor
 
     public string Name { get; }
 
-    public static async Task<KazooActor> StartAsync(string name, Chroot chroot, CancellationToken cancellationToken)
+    public static async Task<KazooActor> StartAsync(string name, TestChroot chroot, CancellationToken cancellationToken)
     {
         await KazooScript.EnsureInstalledAsync(cancellationToken);
         var startInfo = new ProcessStartInfo(KazooScript.Python)
@@ -36,7 +37,7 @@ internal sealed class KazooActor : IRecipeActor
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { ScriptPath, chroot.ConnectionString, Chroot.User, Chroot.Password })
+        foreach (var argument in new[] { ScriptPath, chroot.ConnectionString, TestChroot.User, TestChroot.Password })
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using ZkSync.ZooKeeper.Recipes;
+using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes.Support;
 
@@ -14,8 +15,8 @@ internal sealed class OurActor(string name, ZooKeeperClient client, RecipeOption
 
     public string Name { get; } = name;
 
-    public static async Task<OurActor> StartAsync(string name, Chroot chroot, CancellationToken cancellationToken) =>
-        new(name, await chroot.ConnectAsync(cancellationToken), chroot.Options);
+    public static async Task<OurActor> StartAsync(string name, TestChroot chroot, CancellationToken cancellationToken) =>
+        new(name, await chroot.ConnectAsUserAsync(cancellationToken), chroot.RecipeOptions);
 
     public Task<bool> LockAcquireAsync(string path, string identifier, bool blocking, TimeSpan? timeout, CancellationToken cancellationToken)
     {

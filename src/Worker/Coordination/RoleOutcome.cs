@@ -1,0 +1,32 @@
+using ZkSync.Contracts;
+
+namespace ZkSync.Worker.Coordination;
+
+/// <summary>
+/// How a role's run ended, and the one place that turns that into the process's exit code (and, for the master,
+/// the session's end reason): a lost ZooKeeper session or a fault is a crash whatever else happened (a crashed
+/// worker must never look like a finished Job); then failed or unfinished paths; else success, also after a
+/// signal (a worker stopped in order is not a failure).
+/// </summary>
+/// <param name="SessionLost">The ZooKeeper session expired or its authentication failed: the worker was fenced.</param>
+/// <param name="Stop">Why it stopped.</param>
+/// <param name="FailedPaths">Paths that failed every attempt (the master's count; 0 for other roles).</param>
+/// <param name="UnfinishedPaths">Paths still queued when the session ended (the master's count; 0 for other roles).</param>
+internal readonly record struct RoleOutcome(bool SessionLost, StopCause Stop, long FailedPaths = 0, long UnfinishedPaths = 0)
+{
+    public static RoleOutcome Lost => new(true, StopCause.Fault);
+
+    public static RoleOutcome Finished => new(false, StopCause.Finished);
+
+    public int ExitCode =>
+        SessionLost || Stop == StopCause.Fault ? ExitCodes.Crash
+        : FailedPaths + UnfinishedPaths > 0 ? ExitCodes.PathsFailed
+        : ExitCodes.Success;
+
+    /// <summary>The <see cref="SessionEndReason"/> of a session whose master ended this way.</summary>
+    public string Reason =>
+        SessionLost ? SessionEndReason.SessionLost
+        : Stop == StopCause.Signal && UnfinishedPaths > 0 ? SessionEndReason.Interrupted
+        : ExitCode == ExitCodes.Success ? SessionEndReason.Completed
+        : SessionEndReason.PathsFailed;
+}

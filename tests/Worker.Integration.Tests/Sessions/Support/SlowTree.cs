@@ -1,0 +1,56 @@
+namespace ZkSync.Worker.IntegrationTests.Sessions.Support;
+
+/// <summary>
+/// A small tree with one path that takes a while: <c>slow/big.bin</c>, sent by a source started with
+/// <see cref="SlowSourceArguments"/> (one path per rsync, <c>--bwlimit</c>), so a fault test can hit a worker
+/// while that path is being transferred. At depth 1 the walk queues the base, then <c>a</c>, <c>b</c>,
+/// <c>c-empty</c> and <c>slow</c>, in that order.
+/// </summary>
+public static class SlowTree
+{
+    /// <summary>Relative directory of the slow path.</summary>
+    public const string SlowDirectory = "slow";
+
+    /// <summary>The big file's name inside <see cref="SlowDirectory"/>.</summary>
+    public const string BigFile = "big.bin";
+
+    public const int Depth = 1;
+
+    /// <summary>Builds the tree; <paramref name="bigFileBytes"/> and the slow source's bandwidth set how long the slow path takes.</summary>
+    public static void Build(string root, int bigFileBytes)
+    {
+        new TreeBuilder(root)
+            .File("top.txt", 10)
+            .File("a/f1", 11)
+            .File("a/sub/f2", 12)
+            .File("b/f3", 13)
+            .Directory("c-empty")
+            .File($"{SlowDirectory}/{BigFile}", bigFileBytes)
+            .File($"{SlowDirectory}/small.txt", 14)
+            .Seal();
+    }
+
+    /// <summary>Source arguments that make the transfer slow: one path per rsync run and a bandwidth limit in KiB/s.</summary>
+    public static IReadOnlyList<string> SlowSourceArguments(int bandwidthKiBPerSecond) =>
+        ["--batch", "1", "--arbitopts", $"bwlimit:{bandwidthKiBPerSecond}"];
+
+    /// <summary>The "is sending" log line of a source that started the slow path.</summary>
+    public static Func<string, bool> SendingSlowPath(string sourceRoot) =>
+        line => line.Contains("is sending", StringComparison.Ordinal)
+            && line.Contains($"_{sourceRoot}/{SlowDirectory} to", StringComparison.Ordinal);
+
+    /// <summary>True once rsync's temp file for the big file exists in the destination: data is flowing.</summary>
+    public static bool TransferInProgress(string destinationRoot)
+    {
+        var directory = Path.Combine(destinationRoot, SlowDirectory);
+        return Directory.Exists(directory) && Directory.EnumerateFiles(directory, $".{BigFile}.*").Any();
+    }
+
+    /// <summary>rsync's temp files (<c>.name.XXXXXX</c>), which a receiver killed by SIGKILL leaves behind.</summary>
+    public static bool IsRsyncTempFile(byte[] relative)
+    {
+        ArgumentNullException.ThrowIfNull(relative);
+        var name = RawName.Key(relative).Split('/')[^1];
+        return name.StartsWith('.') && name.Length > 8 && name[^7] == '.';
+    }
+}

@@ -1,4 +1,0 @@
-namespace ZkSync.Worker.Tests.Sessions.Support;
-
-/// <summary>One znode as <see cref="ZooKeeperInspector.ListAsync"/> saw it.</summary>
-public sealed record Znode(string Path, bool Ephemeral);

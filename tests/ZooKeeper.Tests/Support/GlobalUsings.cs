@@ -1,0 +1,2 @@
+// What every test project shares (TcpProxy, TestOutputLoggerProvider, the server fixtures) is in TestSupport.
+global using ZkSync.Testing;
