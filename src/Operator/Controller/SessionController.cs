@@ -36,7 +36,7 @@ public sealed partial class SessionController(
         var jobs = new ResourceCache<V1Job>(SessionReconciler.OwnerKey);
         var pods = new ResourceCache<V1Pod>(SessionReconciler.OwnerKey);
         await using var tracker = new ProgressTracker(connections, queue.Add, time, loggerFactory.CreateLogger<ProgressTracker>());
-        var znodes = new SessionZnodes(connections, loggerFactory.CreateLogger<SessionZnodes>());
+        var znodes = new SessionZnodes(connections, connections.Settings.SessionTimeout, time, loggerFactory.CreateLogger<SessionZnodes>());
         var reconciler = new SessionReconciler(cluster, sessions, jobs, pods, tracker, znodes, settings, metrics, time, loggerFactory.CreateLogger<SessionReconciler>());
 
         void EnqueueOwner(IKubernetesObject<V1ObjectMeta> item)

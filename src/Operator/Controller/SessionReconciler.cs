@@ -6,6 +6,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using ZkSync.Contracts;
 using ZkSync.Operator.Entities;
 using ZkSync.Operator.Progress;
 using ZkSync.Operator.Reconciliation;
@@ -160,6 +161,13 @@ public sealed partial class SessionReconciler(
 
         var observation = tracker.Observation(key);
         var outcome = StatusBuilder.Outcome(pass, observation, session.Spec.IsSuspended);
+        if (outcome is not null && observation?.Summary is null or { Reason: SessionEndReason.Interrupted } && tracker.IsFollowing(key, zkSession))
+        {
+            // Ended by its Jobs: the summary written just before the master exited may not have arrived yet.
+            observation = await tracker.ReadSummaryAsync(key, cancellationToken).ConfigureAwait(false) ?? observation;
+            outcome = StatusBuilder.Outcome(pass, observation, session.Spec.IsSuspended);
+        }
+
         if (outcome is not null)
         {
             // The pass has ended: stop what still runs (a failed Job ends it; the rest would wait forever).

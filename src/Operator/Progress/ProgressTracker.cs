@@ -57,6 +57,46 @@ public sealed partial class ProgressTracker : IAsyncDisposable
     /// <summary>Whether it follows <paramref name="session"/> for <paramref name="key"/>.</summary>
     public bool IsFollowing(string key, string session) => _followed.TryGetValue(key, out var followed) && followed.Session == session;
 
+    /// <summary>Reads the followed session's <c>S/summary</c> now, when the observation has none yet (or an interrupted
+    /// master's, which a later master of the pass replaces). Our master writes
+    /// it just before it exits, so its Job's end can reach the operator before the summary's watch does; the pass's
+    /// record must come from the summary. Returns the observation after the read; ZooKeeper away or slow (beyond the
+    /// session timeout): the observation as it was.</summary>
+    public async Task<ZooKeeperObservation?> ReadSummaryAsync(string key, CancellationToken cancellationToken)
+    {
+        if (!_followed.TryGetValue(key, out var followed))
+        {
+            return null;
+        }
+
+        if (followed.Observation.Summary is { Reason: not SessionEndReason.Interrupted })
+        {
+            return followed.Observation;
+        }
+
+        using var deadline = new CancellationTokenSource(_connections.Settings.SessionTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            var client = await _connections.GetAsync(followed.Servers, followed.Credentials, linked.Token).ConfigureAwait(false);
+            var data = await client.GetDataAsync(ZnodeLayout.Summary(followed.Session), null, linked.Token).ConfigureAwait(false);
+            if (SessionSummaryDocument.FromJson(data.Data) is { } summary)
+            {
+                Publish(key, followed, o => o with { Summary = summary });
+            }
+        }
+        catch (NoNodeException)
+        {
+            // An original master, or ours ended without one (killed): the Jobs decide.
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogSummaryReadFailed(_logger, followed.Session, e.Message);
+        }
+
+        return followed.Observation;
+    }
+
     public async Task StopAsync(string key)
     {
         if (_followed.TryRemove(key, out var followed))
@@ -207,6 +247,9 @@ public sealed partial class ProgressTracker : IAsyncDisposable
         ConnectionLossException => $"cannot reach ZooKeeper ({e.Message})",
         _ => e.Message,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the summary of ZooKeeper session {Session} failed: {Error}; the Jobs decide how the pass ended")]
+    private static partial void LogSummaryReadFailed(ILogger logger, string session, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Following ZooKeeper session {Session} failed ({Failures} in a row): {Error}")]
     private static partial void LogFollowFailed(ILogger logger, string session, int failures, string error);

@@ -47,7 +47,7 @@ public static class StatusBuilder
             }
             else
             {
-                ApplyNumbers(status, input.ZooKeeper, old.Pass == pass.Number ? old : null, spec.IsSuspended);
+                ApplyNumbers(status, pass, input.ZooKeeper, old.Pass == pass.Number ? old : null, spec.IsSuspended);
                 outcome = Outcome(pass, input.ZooKeeper, spec.IsSuspended);
                 if (outcome is not null)
                 {
@@ -139,8 +139,7 @@ public static class StatusBuilder
     {
         ArgumentNullException.ThrowIfNull(pass);
 
-        // A master stopped by the suspension reports itself interrupted: the pass goes on when resumed.
-        if (zooKeeper?.Summary is { } summary && !(suspended && summary.Reason == SessionEndReason.Interrupted))
+        if (FinalSummary(pass, zooKeeper, suspended) is { } summary)
         {
             var ok = summary.Reason == SessionEndReason.Completed && summary.PathsFailed == 0 && summary.PathsUnfinished == 0;
             return new PassOutcome(ok, ok ? ConditionReasons.Completed : ReasonOf(summary.Reason), summary.Message, summary.FinishedAt.UtcDateTime);
@@ -164,6 +163,14 @@ public static class StatusBuilder
 
         return null;
     }
+
+    /// <summary>The summary that ends the pass, if any. A master stopped while its Job goes on (suspended, or a pod
+    /// deleted or evicted: the Job starts another master, which resumes the kept queue) reports itself interrupted;
+    /// that summary ends nothing, and its numbers are older than the next master's progress.</summary>
+    private static SessionSummaryDocument? FinalSummary(PassView pass, ZooKeeperObservation? zooKeeper, bool suspended) =>
+        zooKeeper?.Summary is { } summary && !(summary.Reason == SessionEndReason.Interrupted && (suspended || !JobStates.IsFinished(pass.Master)))
+            ? summary
+            : null;
 
     /// <summary>A summary's <see cref="SessionEndReason"/> as a condition reason.</summary>
     public static string ReasonOf(string endReason) => endReason switch
@@ -251,9 +258,10 @@ public static class StatusBuilder
         };
     }
 
-    private static void ApplyNumbers(V1Alpha1ZkRsyncSessionStatus status, ZooKeeperObservation? zooKeeper, V1Alpha1ZkRsyncSessionStatus? samePass, bool suspended)
+    private static void ApplyNumbers(
+        V1Alpha1ZkRsyncSessionStatus status, PassView pass, ZooKeeperObservation? zooKeeper, V1Alpha1ZkRsyncSessionStatus? samePass, bool suspended)
     {
-        if (zooKeeper?.Summary is { } summary && !(suspended && summary.Reason == SessionEndReason.Interrupted))
+        if (FinalSummary(pass, zooKeeper, suspended) is { } summary)
         {
             var total = summary.PathsCompleted + summary.PathsFailed + summary.PathsUnfinished;
             SetNumbers(status, total, summary.PathsCompleted, summary.PathsFailed, summary.PathsUnfinished, summary.Stats,

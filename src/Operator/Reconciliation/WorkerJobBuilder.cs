@@ -153,6 +153,12 @@ public static class WorkerJobBuilder
         }
 
         args.AddRange(["--progress-interval", Invariant(spec.ProgressIntervalOrDefault)]);
+
+        // A stopped master (a suspension, an evicted or deleted pod: SIGTERM) keeps the session's queue for the master
+        // that comes next, in this pass's resumed Jobs; the operator removes the znodes when it is done with the pass.
+        // Every source gets it, since any of them may become the master. The pod template is fixed at creation, so
+        // it is there from the start, suspended or not.
+        args.Add("--keep-session-on-stop");
         AddFlag(args, rsync.Delete, "--delete");
         AddFlag(args, rsync.Checksum, "--checksum");
         AddFlag(args, rsync.HardLinks, "--hardlinks");

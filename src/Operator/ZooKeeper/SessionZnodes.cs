@@ -9,20 +9,60 @@ namespace ZkSync.Operator.ZooKeeper;
 /// What the operator does to the session tree as its admin: <c>/admin/rsync</c> made once with the admin's digest
 /// ACL (so only the operator creates session nodes), each pass's session node made with rights for that session's
 /// credentials (and the admin) only, and a resource's session nodes removed when it is done with them.
+/// Each call ends within the deadline: the client queues requests while ZooKeeper is away, and a reconcile waiting
+/// on them would hold its key (a deletion could not even say it is blocked).
 /// </summary>
 public sealed partial class SessionZnodes
 {
     private readonly ZooKeeperConnections _connections;
+    private readonly TimeSpan _deadline;
+    private readonly TimeProvider _time;
     private readonly ILogger<SessionZnodes> _logger;
 
-    public SessionZnodes(ZooKeeperConnections connections, ILogger<SessionZnodes> logger)
+    public SessionZnodes(ZooKeeperConnections connections, TimeSpan deadline, TimeProvider time, ILogger<SessionZnodes> logger)
     {
         _connections = connections;
+        _deadline = deadline;
+        _time = time;
         _logger = logger;
     }
 
     /// <summary>Creates <c>/admin/rsync/&lt;session&gt;</c> (and <c>/admin/rsync</c> if missing); an existing node is kept.</summary>
-    public async Task EnsureSessionAsync(string servers, string session, ZooKeeperCredentials credentials, CancellationToken cancellationToken)
+    public Task EnsureSessionAsync(string servers, string session, ZooKeeperCredentials credentials, CancellationToken cancellationToken) =>
+        WithinDeadlineAsync(servers, async token =>
+        {
+            await EnsureSessionCoreAsync(servers, session, credentials, token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Removes every session node whose name starts with <paramref name="prefix"/> (all passes of a resource);
+    /// returns how many. Nodes below were made by the workers with the session's ACL: its credentials delete them.</summary>
+    public Task<int> DeleteSessionsAsync(string servers, string prefix, ZooKeeperCredentials credentials, CancellationToken cancellationToken) =>
+        WithinDeadlineAsync(servers, token => DeleteSessionsCoreAsync(servers, prefix, credentials, token), cancellationToken);
+
+    /// <summary>Removes one pass's session node.</summary>
+    public Task DeleteSessionAsync(string servers, string session, ZooKeeperCredentials credentials, CancellationToken cancellationToken) =>
+        WithinDeadlineAsync(servers, async token =>
+        {
+            await DeleteSessionCoreAsync(servers, session, credentials, token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private async Task<T> WithinDeadlineAsync<T>(string servers, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(_deadline, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await operation(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ConnectionLossException(message: $"no answer from ZooKeeper at {servers} within {_deadline.TotalSeconds:0.#} s");
+        }
+    }
+
+    private async Task EnsureSessionCoreAsync(string servers, string session, ZooKeeperCredentials credentials, CancellationToken cancellationToken)
     {
         var client = await _connections.GetAsync(servers, credentials, cancellationToken).ConfigureAwait(false);
         var admin = _connections.Admin;
@@ -43,9 +83,7 @@ public sealed partial class SessionZnodes
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Removes every session node whose name starts with <paramref name="prefix"/> (all passes of a resource);
-    /// returns how many. Nodes below were made by the workers with the session's ACL: its credentials delete them.</summary>
-    public async Task<int> DeleteSessionsAsync(string servers, string prefix, ZooKeeperCredentials credentials, CancellationToken cancellationToken)
+    private async Task<int> DeleteSessionsCoreAsync(string servers, string prefix, ZooKeeperCredentials credentials, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         var client = await _connections.GetAsync(servers, credentials, cancellationToken).ConfigureAwait(false);
@@ -73,8 +111,7 @@ public sealed partial class SessionZnodes
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Removes one pass's session node.</summary>
-    public async Task DeleteSessionAsync(string servers, string session, ZooKeeperCredentials credentials, CancellationToken cancellationToken)
+    private async Task DeleteSessionCoreAsync(string servers, string session, ZooKeeperCredentials credentials, CancellationToken cancellationToken)
     {
         var client = await _connections.GetAsync(servers, credentials, cancellationToken).ConfigureAwait(false);
         await ZooKeeperRetryPolicy.Default.ExecuteAsync(

@@ -27,6 +27,8 @@ public sealed partial class ZooKeeperConnections : IAsyncDisposable
 
     public ZooKeeperCredentials Admin => _admin;
 
+    public ZooKeeperConnectionSettings Settings => _settings;
+
     /// <summary>Raised with the ensemble's connection string when one of its clients changes state.</summary>
     public event Action<string, ZooKeeperState>? StateChanged;
 

@@ -35,7 +35,7 @@ public sealed class ProgressTrackerTests : IClassFixture<ZooKeeperServerFixture>
         _zk = zk;
         _output = output;
         _connections = new ZooKeeperConnections(Admin, new ZooKeeperConnectionSettings(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3)), NullLoggerFactory.Instance);
-        _znodes = new SessionZnodes(_connections, NullLogger<SessionZnodes>.Instance);
+        _znodes = new SessionZnodes(_connections, TimeSpan.FromSeconds(10), TimeProvider.System, NullLogger<SessionZnodes>.Instance);
         _tracker = new ProgressTracker(_connections, _ => _changed.Release(), TimeProvider.System, NullLogger<ProgressTracker>.Instance);
     }
 

@@ -164,7 +164,9 @@ public sealed class StatusBuilderTests
         var session = TestSessions.New();
         var failures = new[] { new FailedPath("/data/source/x", "No space left on device (28)") };
 
-        var status = Build(session, [TestSessions.Job(session, WorkerRole.Master)],
+        // The master exits after its summary (exit code 3 fails its Job at once); the summary names the cause.
+        var master = TestSessions.Job(session, WorkerRole.Master).WithCondition("Failed", "PodFailurePolicy", "Container zkrsync exited with 3");
+        var status = Build(session, [master],
             zk: Zk(summary: Summary(endReason, completed: 90, failed: 1, unfinished: 9, failures, message: "destination full: 10 paths not synced")));
 
         Assert.Equal(SessionPhase.Failed, status.Phase);
@@ -374,21 +376,28 @@ public sealed class StatusBuilderTests
     }
 
     [Fact]
-    public void MasterInterruptedBySuspension_DoesNotEndThePass_ButInterruptedOtherwiseFailsIt()
+    public void MasterInterrupted_WhileItsJobGoesOn_DoesNotEndThePass_ButEndsItOnceTheJobHasEnded()
     {
         var session = TestSessions.New(configure: s => s.Suspend = true);
         var master = TestSessions.Job(session, WorkerRole.Master);
         var interrupted = Summary(SessionEndReason.Interrupted, completed: 40, unfinished: 60, message: "stopped by SIGTERM");
 
+        // Suspended: the stopped master kept its queue; the numbers are the last ones it reported.
         var suspended = Build(session, [master], zk: Zk(Progress(), interrupted));
         Assert.Equal(SessionPhase.Suspended, suspended.Phase);
         Assert.Null(suspended.CompletionTime);
         Assert.Equal(40, suspended.Paths!.Completed);
 
+        // Resumed (or its pod deleted and replaced): the next master carries on.
         session.Spec.Suspend = false;
         var running = Build(session, [master], zk: Zk(Progress(), interrupted));
-        Assert.Equal(SessionPhase.Failed, running.Phase);
-        Assert.Equal(ConditionReasons.Interrupted, Condition(running, ConditionTypes.Failed).Reason);
+        Assert.Equal(SessionPhase.Running, running.Phase);
+        Assert.Null(running.CompletionTime);
+
+        // The Job gave up after the interruption: that is how the pass ended.
+        var ended = Build(session, [master.WithCondition("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit")], zk: Zk(Progress(), interrupted));
+        Assert.Equal(SessionPhase.Failed, ended.Phase);
+        Assert.Equal(ConditionReasons.Interrupted, Condition(ended, ConditionTypes.Failed).Reason);
     }
 
     [Fact]

@@ -54,6 +54,15 @@ public sealed class WorkerJobBuilderTests
     }
 
     [Fact]
+    public void EverySource_KeepsTheSessionWhenStopped_SoASuspendedPassResumesFromItsQueue()
+    {
+        var session = TestSessions.New();
+        Assert.Contains("--keep-session-on-stop", Args(TestSessions.Job(session, WorkerRole.Master)));
+        Assert.Contains("--keep-session-on-stop", Args(TestSessions.Job(session, WorkerRole.Sources)));
+        Assert.DoesNotContain("--keep-session-on-stop", Args(TestSessions.Job(session, WorkerRole.Destinations)));
+    }
+
+    [Fact]
     public void WorkerJobs_AreIndexed_WithOnePodPerWorker()
     {
         var session = TestSessions.New(configure: s => { s.Sources = 7; s.Destinations = 3; });
