@@ -87,7 +87,7 @@ public sealed class ZkRsyncProcess : IAsyncDisposable
     /// <summary>stderr alone.</summary>
     public IReadOnlyList<string> StandardErrorLines => _standardError.Lines;
 
-    /// <summary>Path of the executable the harness runs (the apphost next to the test assembly, else <c>dotnet zkrsync.dll</c>).</summary>
+    /// <summary>Path of the executable the harness runs: <c>ZKRSYNC_EXECUTABLE</c> when set (test.sh: the NativeAOT build), else the apphost next to the test assembly, else <c>dotnet zkrsync.dll</c>.</summary>
     public static string ExecutablePath => Executable().FileName;
 
     /// <summary>Starts <c>zkrsync</c> with exactly <paramref name="arguments"/>.</summary>
@@ -201,6 +201,14 @@ public sealed class ZkRsyncProcess : IAsyncDisposable
 
     private static (string FileName, string[] Prefix) Executable()
     {
+        // test.sh sets it to the NativeAOT build that ./zkrsync makes: what ships is what is tested.
+        if (Environment.GetEnvironmentVariable("ZKRSYNC_EXECUTABLE") is { Length: > 0 } shipped)
+        {
+            return File.Exists(shipped)
+                ? (shipped, [])
+                : throw new FileNotFoundException($"ZKRSYNC_EXECUTABLE names {shipped}, which does not exist: run ./zkrsync -H to build it");
+        }
+
         var directory = AppContext.BaseDirectory;
         var apphost = Path.Combine(directory, "zkrsync");
         if (File.Exists(apphost))
