@@ -268,14 +268,14 @@ public sealed class JobTests(RunningClusterFixture cluster, ITestOutputHelper ou
             kind: Job
             metadata: {name: brief}
             spec:
-              ttlSecondsAfterFinished: 1
+              ttlSecondsAfterFinished: 5
               template:
                 spec:
                   restartPolicy: Never
                   containers:
                   - {name: work, image: {{Image}}, args: ["echo done"]}
             """);
-        await kubectl.WaitAsync("condition=Complete", "job/brief");
+        await kubectl.WaitAsync("condition=Complete", "job/brief"); // kept for 5 s after that (enough for kubectl to see it)
 
         await kubectl.WaitAsync("delete", "job/brief");
         await Eventually.ValueAsync(() => kubectl.RunAsync("get", "pods", "-l", "job-name=brief", "-o", "name"), pods => pods.Trim().Length == 0);

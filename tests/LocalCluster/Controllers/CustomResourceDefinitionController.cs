@@ -42,7 +42,8 @@ public sealed partial class CustomResourceDefinitionController : BackgroundServi
         }
 
         var name = Metadata.Name(change.Object);
-        if (change.Change == WatchEventType.Deleted)
+        if (change.Change == WatchEventType.Deleted ||
+            (Metadata.IsDeleting(change.Object) && !Metadata.Finalizers(change.Object).Contains(CustomResourceDefinitions.CleanupFinalizer)))
         {
             _resources.Registry.RemoveCustomResource(name);
             LogUnserved(name);
@@ -178,6 +179,8 @@ public sealed partial class CustomResourceDefinitionController : BackgroundServi
 
             if (remaining == 0)
             {
+                // Unserved before the finalizer goes, so that once a client sees the CRD gone its resource is gone too.
+                _resources.Registry.RemoveCustomResource(name);
                 _resources.Mutate(CrdType, null, name, current =>
                 {
                     Metadata.SetFinalizers(current, Metadata.Finalizers(current).Where(f => f != CustomResourceDefinitions.CleanupFinalizer).ToList());
