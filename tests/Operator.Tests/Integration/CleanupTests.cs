@@ -19,7 +19,7 @@ public sealed class CleanupTests(OperatorClusterFixture cluster, ITestOutputHelp
         var ns = await cluster.CreateNamespaceAsync();
         await cluster.StartOperatorAsync(ns);
         var kubectl = cluster.Kubectl(ns);
-        var (zkSession, played) = await StartPassAsync(ns, kubectl, "blocked");
+        var (zkSession, played) = await StartPassAsync(ns, "blocked");
         await using (played)
         {
             await cluster.ZooKeeper.StopAsync(CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class CleanupTests(OperatorClusterFixture cluster, ITestOutputHelp
         var ns = await cluster.CreateNamespaceAsync();
         await cluster.StartOperatorAsync(ns);
         var kubectl = cluster.Kubectl(ns);
-        var (_, played) = await StartPassAsync(ns, kubectl, "skipped");
+        var (_, played) = await StartPassAsync(ns, "skipped");
         await played.DisposeAsync();
         await cluster.ZooKeeper.StopAsync(CancellationToken.None);
         try
@@ -65,15 +65,9 @@ public sealed class CleanupTests(OperatorClusterFixture cluster, ITestOutputHelp
         }
     });
 
-    private async Task<(string ZkSession, PlayedMaster Played)> StartPassAsync(TestNamespace ns, LocalCluster.Tests.Support.Kubectl kubectl, string name)
+    private async Task<(string ZkSession, PlayedMaster Played)> StartPassAsync(TestNamespace ns, string name)
     {
-        await kubectl.ApplyAsync(Manifests.Session(name, "  sources: 1\n", source: Manifests.Nfs("/a"), destination: Manifests.Nfs("/b")));
-        await cluster.WaitForJobAsync(ns, $"{name}-master");
-        var session = await cluster.WaitForSessionAsync(ns, name, s => s.Status?.Pass == 1, "pass 1");
-        var zkSession = SessionNames.ZooKeeperSession(ns.Name, name, session.Metadata.Uid, 1);
-        var played = await PlayedMaster.ConnectAsync(cluster.ZooKeeper.ConnectionString, zkSession, cluster.SessionCredentials(ns, name));
-        await played.OwnSessionAsync();
-        await cluster.WaitForJobAsync(ns, $"{name}-sources");
-        return (zkSession, played);
+        var pass = await cluster.StartOwnedPassAsync(ns, name, Manifests.Session(name, "  sources: 1\n", source: Manifests.Nfs("/a"), destination: Manifests.Nfs("/b")));
+        return (pass.ZkSession, pass.Played);
     }
 }

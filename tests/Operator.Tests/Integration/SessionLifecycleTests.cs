@@ -128,14 +128,8 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         var ns = await cluster.CreateNamespaceAsync();
         await cluster.StartOperatorAsync(ns);
         var kubectl = cluster.Kubectl(ns);
-        await kubectl.ApplyAsync(Manifests.Session("db", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
-        await cluster.WaitForJobAsync(ns, "db-master");
-        var session = await cluster.WaitForSessionAsync(ns, "db", s => s.Status?.Pass == 1, "pass 1");
-        var zkSession = SessionNames.ZooKeeperSession(ns.Name, "db", session.Metadata.Uid, 1);
-        await using var played = await PlayedMaster.ConnectAsync(cluster.ZooKeeper.ConnectionString, zkSession, cluster.SessionCredentials(ns, "db"));
-        await played.OwnSessionAsync();
-        await cluster.WaitForJobAsync(ns, "db-sources");
-        await cluster.WaitForJobAsync(ns, "db-destinations");
+        await using var pass = await cluster.StartOwnedPassAsync(ns, "db", Manifests.Session("db", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
+        var (session, zkSession, played) = (pass.Session, pass.ZkSession, pass.Played);
 
         await kubectl.RunAsync("patch", "zkrs", "db", "--type=merge", "-p", """{"spec":{"suspend":true}}""");
         foreach (var job in new[] { "db-master", "db-sources", "db-destinations" })
@@ -225,14 +219,8 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         var ns = await cluster.CreateNamespaceAsync();
         await cluster.StartOperatorAsync(ns);
         var kubectl = cluster.Kubectl(ns);
-        await kubectl.ApplyAsync(Manifests.Session("gone", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
-        await cluster.WaitForJobAsync(ns, "gone-master");
-        var session = await cluster.WaitForSessionAsync(ns, "gone", s => s.Status?.Pass == 1, "pass 1");
-        var zkSession = SessionNames.ZooKeeperSession(ns.Name, "gone", session.Metadata.Uid, 1);
-        await using var played = await PlayedMaster.ConnectAsync(cluster.ZooKeeper.ConnectionString, zkSession, cluster.SessionCredentials(ns, "gone"));
-        await played.OwnSessionAsync();
-        await cluster.WaitForJobAsync(ns, "gone-sources");
-        await cluster.WaitForJobAsync(ns, "gone-destinations");
+        await using var pass = await cluster.StartOwnedPassAsync(ns, "gone", Manifests.Session("gone", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
+        var (zkSession, played) = (pass.ZkSession, pass.Played);
 
         (await kubectl.TryAsync("delete", "zkrs", "gone", "--timeout=60s")).EnsureSuccess();
         Assert.Null(cluster.Session(ns, "gone"));
@@ -251,14 +239,9 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         await cluster.StartOperatorAsync(ns);
         var kubectl = cluster.Kubectl(ns);
         var kubelet = new PlayedKubelet(cluster.Admin, TimeProvider.System);
-        await kubectl.ApplyAsync(Manifests.Session("media", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
-        var master = await cluster.WaitForJobAsync(ns, "media-master");
-        var session = await cluster.WaitForSessionAsync(ns, "media", s => s.Status?.Pass == 1, "pass 1");
-        var zkSession = SessionNames.ZooKeeperSession(ns.Name, "media", session.Metadata.Uid, 1);
-        await using var played = await PlayedMaster.ConnectAsync(cluster.ZooKeeper.ConnectionString, zkSession, cluster.SessionCredentials(ns, "media"));
-        await played.OwnSessionAsync();
-        await cluster.WaitForJobAsync(ns, "media-sources");
-        await cluster.WaitForJobAsync(ns, "media-destinations");
+        await using var pass = await cluster.StartOwnedPassAsync(ns, "media", Manifests.Session("media", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
+        var (session, zkSession, played) = (pass.Session, pass.ZkSession, pass.Played);
+        var master = pass.Master;
 
         // While it runs: paths done, left and failed, bytes, the failed paths relative to the source with their errors.
         FailedPath[] failures =

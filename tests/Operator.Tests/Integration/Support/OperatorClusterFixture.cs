@@ -237,6 +237,30 @@ public class OperatorClusterFixture : IAsyncLifetime
             () => Session(ns, name) is { } s ? KubernetesJson.Serialize(new { s.Metadata.Generation, s.Metadata.Finalizers, s.Metadata.DeletionTimestamp, s.Status }) : "gone",
             timeout);
 
+    /// <summary>Applies <paramref name="manifest"/> (the session <paramref name="name"/>), waits for pass 1's master Job,
+    /// plays the master owning the ZooKeeper session, and returns once the worker Jobs exist.</summary>
+    public async Task<OwnedPass> StartOwnedPassAsync(TestNamespace ns, string name, string manifest)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        await Kubectl(ns).ApplyAsync(manifest).ConfigureAwait(false);
+        var master = await WaitForJobAsync(ns, SessionNames.Job(name, WorkerRole.Master)).ConfigureAwait(false);
+        var session = await WaitForSessionAsync(ns, name, s => s.Status?.Pass == 1, "pass 1").ConfigureAwait(false);
+        var zkSession = SessionNames.ZooKeeperSession(ns.Name, name, session.Metadata.Uid, 1);
+        var played = await PlayedMaster.ConnectAsync(ZooKeeper.ConnectionString, zkSession, SessionCredentials(ns, name)).ConfigureAwait(false);
+        try
+        {
+            await played.OwnSessionAsync().ConfigureAwait(false);
+            var sources = await WaitForJobAsync(ns, SessionNames.Job(name, WorkerRole.Sources)).ConfigureAwait(false);
+            var destinations = await WaitForJobAsync(ns, SessionNames.Job(name, WorkerRole.Destinations)).ConfigureAwait(false);
+            return new OwnedPass(session, zkSession, master, sources, destinations, played);
+        }
+        catch
+        {
+            await played.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public Task<V1Job> WaitForJobAsync(TestNamespace ns, string name, Func<V1Job, bool>? condition = null, TimeSpan? timeout = null) =>
         Changes.WaitAsync(
             () => Job(ns, name) is { } j && (condition?.Invoke(j) ?? true) ? j : null,
