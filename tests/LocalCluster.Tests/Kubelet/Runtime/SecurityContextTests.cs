@@ -12,6 +12,14 @@ public sealed class SecurityContextTests
         "root:x:0:\napp:x:1001:\ndocker:x:999:app,other\nwheel:x:10:root\n");
 
     [Fact]
+    public void HomeOf_IsThePasswdEntrysDirectory_ElseRoot_AsRuncSetsHome()
+    {
+        Assert.Equal("/home/app", Users.HomeOf(1000));
+        Assert.Equal("/root", Users.HomeOf(0));
+        Assert.Equal("/", Users.HomeOf(10001));
+    }
+
+    [Fact]
     public void Determine_ContainerFieldsOverridePodFields()
     {
         var effective = EffectiveSecurityContext.Determine(

@@ -213,6 +213,12 @@ public sealed class PodSandbox : IAsyncDisposable
             .GroupBy(pair => pair.Key, StringComparer.Ordinal)
             .Select(group => group.Last())
             .ToList();
+        if (environment.All(pair => pair.Key != "HOME"))
+        {
+            // As runc: a process always has a HOME (.NET, for one, cannot build a TLS chain without it).
+            environment.Add(new("HOME", _users.HomeOf(identity.Uid)));
+        }
+
         var workingDir = container.WorkingDir ?? container.ImageConfig.WorkingDir ?? "/";
         var searchPath = environment.LastOrDefault(pair => pair.Key == "PATH").Value;
         var executable = ExecutableLookup.Find(container.Argv[0], container.ImageDirectory, searchPath, workingDir, ExecutableLookup.IsExecutableFile);

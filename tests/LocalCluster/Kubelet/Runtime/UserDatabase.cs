@@ -8,7 +8,7 @@ namespace ZkSync.LocalCluster.Kubelet.Runtime;
 /// </summary>
 public sealed class UserDatabase
 {
-    private readonly List<(string Name, long Uid, long Gid)> _users;
+    private readonly List<(string Name, long Uid, long Gid, string Home)> _users;
     private readonly List<(string Name, long Gid, string[] Members)> _groups;
 
     public UserDatabase(string passwd, string group)
@@ -17,8 +17,8 @@ public sealed class UserDatabase
         ArgumentNullException.ThrowIfNull(group);
         _users = Lines(passwd)
             .Select(fields => fields.Length >= 4 && TryId(fields[2], out var uid) && TryId(fields[3], out var gid)
-                ? (fields[0], uid, gid) : default((string, long, long)?))
-            .OfType<(string, long, long)>()
+                ? (fields[0], uid, gid, fields.Length >= 6 && fields[5].Length > 0 ? fields[5] : "/") : default((string, long, long, string)?))
+            .OfType<(string, long, long, string)>()
             .ToList();
         _groups = Lines(group)
             .Select(fields => fields.Length >= 3 && TryId(fields[2], out var gid)
@@ -44,6 +44,10 @@ public sealed class UserDatabase
 
         return null;
     }
+
+    /// <summary>The <c>HOME</c> runc gives a process of <paramref name="uid"/> that has none: the passwd entry's
+    /// directory, else <c>/</c>.</summary>
+    public string HomeOf(long uid) => _users.FirstOrDefault(user => user.Uid == uid).Home ?? "/";
 
     public (string Name, long Gid)? FindUser(long uid)
     {
