@@ -51,7 +51,9 @@ public sealed partial class CustomResourceDefinitionController : BackgroundServi
         }
 
         var conflict = NameConflict(change.Object);
-        if (conflict is null)
+        // A CRD being deleted keeps what it serves until its cleanup ends, but never serves anew: a write of it on
+        // another thread (a status update during the cleanup) could otherwise serve it again after the removal.
+        if (conflict is null && !Metadata.IsDeleting(change.Object))
         {
             _resources.Registry.SetCustomResource(name, CustomResourceDefinitions.ToResourceTypes(change.Object));
         }

@@ -59,6 +59,38 @@ public sealed class LocalLifecycleTests(ZooKeeperServerFixture zooKeeper, ITestO
     }
 
     /// <summary>
+    /// A destination worker is killed (SIGKILL, the worker alone: its rsync daemon is orphaned, as after an
+    /// OOM kill) while the big file is being received. The launcher says which worker died and starts it
+    /// again with the same command line, as a Job restarts its pod; the session completes, the copy is
+    /// exact, the summary line says so, and the orphans are cleaned up too.
+    /// </summary>
+    [Fact]
+    public async Task Local_WhenADestinationWorkerIsKilledMidTransfer_RestartsItAndTheSessionCompletes()
+    {
+        using var scratch = new ScratchDirectory("zkrsync-local-");
+        var source = scratch.Subdirectory("source");
+        var destination = scratch.Subdirectory("destination");
+        SlowTree.Build(source, BigFileBytes);
+        await using var launch = LocalLaunch.Start(scratch.Path, [source, destination, .. SlowArguments]);
+
+        await launch.RunAsync(output, async () =>
+        {
+            await Eventually.WaitUntilAsync(() => SlowTree.TransferInProgress(destination), TransferTimeout, "the big file being received");
+            var worker = Assert.Single(launch.Processes(), p => p.CommandLine.Contains(" --destination ", StringComparison.Ordinal));
+            Assert.True(PosixFs.Signal(worker.ProcessId, 9), $"cannot kill destination worker {worker.ProcessId}");
+
+            Assert.Equal(ExitCodes.Success, await launch.WaitForExitAsync());
+
+            Assert.Contains(launch.Process.StandardErrorLines, line => line.Contains("destination 1 exited with code 137; restarting it", StringComparison.Ordinal));
+            var done = Assert.Single(launch.Process.StandardOutputLines, line => line.StartsWith("Done: ", StringComparison.Ordinal));
+            Assert.Contains(", 0 failed, 0 unfinished;", done, StringComparison.Ordinal);
+            Assert.EndsWith("; destination 1 restarted 1x", done, StringComparison.Ordinal);
+            TreeVerifier.AssertIdentical(source, destination);
+            await launch.AssertNothingLeftAsync();
+        });
+    }
+
+    /// <summary>
     /// SIGTERM to the launcher while the big file is being sent: it asks every worker to stop, the master
     /// ends the session reporting the slow path unfinished, and the launcher exits 3 (unfinished) with an
     /// "Interrupted" summary line.
