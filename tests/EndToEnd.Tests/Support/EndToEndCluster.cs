@@ -77,7 +77,7 @@ public sealed partial class EndToEndCluster : IAsyncLifetime
         }
 
         var (repository, tag) = (Image[..Image.IndexOf(':', StringComparison.Ordinal)], Image[(Image.IndexOf(':', StringComparison.Ordinal) + 1)..]);
-        InstallOutput = await Helm(ReleaseNamespace).RunAsync(
+        var install = await Helm(ReleaseNamespace).TryAsync(
             "install", Release, Repository.Chart,
             "--set", "image.repository=" + repository,
             "--set", "image.tag=" + tag,
@@ -86,6 +86,13 @@ public sealed partial class EndToEndCluster : IAsyncLifetime
             "--set", "zookeeper.auth.adminPassword=" + AdminPassword,
             "--set", $"watchNamespaces={{{string.Join(',', ScenarioNamespaces)}}}",
             "--wait", "--timeout", "110s").ConfigureAwait(false);
+        if (!install.Succeeded)
+        {
+            // What a CI log needs to say why the release never became ready.
+            throw new InvalidOperationException($"{install}\n{await DiagnosticsAsync(ReleaseNamespace).ConfigureAwait(false)}");
+        }
+
+        InstallOutput = install.Output;
     }
 
     public async Task DisposeAsync()
@@ -124,13 +131,59 @@ public sealed partial class EndToEndCluster : IAsyncLifetime
         catch
         {
             output.WriteLine($"scenario failed after {watch.Elapsed.TotalSeconds:F1} s");
-            var logs = await Kubectl(ReleaseNamespace).TryAsync("logs", "deployment/" + Fullname, "--tail=300").ConfigureAwait(false);
-            output.WriteLine("----- operator log -----");
-            output.WriteLine(logs.Output + logs.Error);
-            output.WriteLine("----- local cluster log (tail) -----");
-            output.WriteLine(string.Join('\n', _log.ToString().Split('\n').TakeLast(300)));
+            output.WriteLine(await DiagnosticsAsync(ReleaseNamespace).ConfigureAwait(false));
             throw;
         }
+    }
+
+    /// <summary>Why pods in <paramref name="ns"/> (the operator's, by default) are not running or ready: every pod's
+    /// phase, conditions and container statuses, the namespace's events, each container's log through kubectl (current
+    /// and previous instance), the kubelet's own log files of every container of the cluster (what a container
+    /// printed before kubectl could serve it), and the tail of the cluster's log.</summary>
+    public async Task<string> DiagnosticsAsync(string ns)
+    {
+        var report = new System.Text.StringBuilder();
+        void Section(string title, string text) => report.Append("----- ").Append(title).Append(" -----\n").Append(text.TrimEnd()).Append('\n');
+        try
+        {
+            var kubectl = Kubectl(ns);
+            var pods = await kubectl.TryAsync("get", "pods", "-o", "wide").ConfigureAwait(false);
+            Section($"kubectl -n {ns} get pods", pods.Output + pods.Error);
+            var describe = await kubectl.TryAsync("describe", "pods").ConfigureAwait(false);
+            Section($"kubectl -n {ns} describe pods (phase, conditions, container statuses, events)", describe.Output + describe.Error);
+            var events = await kubectl.TryAsync("get", "events", "--sort-by=.lastTimestamp").ConfigureAwait(false);
+            Section($"kubectl -n {ns} get events", events.Output + events.Error);
+            var names = await kubectl.TryAsync("get", "pods", "-o", "name").ConfigureAwait(false);
+            foreach (var pod in names.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                foreach (var previous in new[] { false, true })
+                {
+                    string[] arguments = ["logs", pod, "--all-containers", "--tail=200", .. previous ? new[] { "--previous" } : []];
+                    var logs = await kubectl.TryAsync(arguments).ConfigureAwait(false);
+                    Section($"kubectl -n {ns} {string.Join(' ', arguments)}", logs.Output + logs.Error);
+                }
+            }
+        }
+#pragma warning disable CA1031 // a diagnostic that fails must not hide the failure it was called for
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Section("kubectl failed", e.Message);
+        }
+
+        var clusterData = Path.Combine(Directory, "cluster");
+        if (System.IO.Directory.Exists(clusterData))
+        {
+            foreach (var file in System.IO.Directory.EnumerateFiles(clusterData, "*", SearchOption.AllDirectories)
+                         .Where(f => f.Contains($"{Path.DirectorySeparatorChar}logs{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                         .Order(StringComparer.Ordinal))
+            {
+                Section("kubelet log file " + Path.GetRelativePath(clusterData, file), string.Join('\n', File.ReadLines(file).TakeLast(60)));
+            }
+        }
+
+        Section("local cluster log (tail)", string.Join('\n', _log.ToString().Split('\n').TakeLast(200)));
+        return report.ToString();
     }
 
     /// <summary>kubectl as the cluster's admin (a user), with a fresh discovery cache.</summary>

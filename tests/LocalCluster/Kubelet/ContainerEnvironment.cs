@@ -24,7 +24,7 @@ internal sealed partial class ContainerEnvironment
 
     /// <exception cref="ContainerConfigException">A missing Secret, ConfigMap or key that is not optional.</exception>
     public List<KeyValuePair<string, string>> Build(
-        V1Pod pod, V1Container container, string imageDirectory, string hostname, IPAddress? podIP, string hostIP,
+        V1Pod pod, V1Container container, string imageSearchDirectory, string hostname, IPAddress? podIP, string hostIP,
         IReadOnlyList<KeyValuePair<string, string>> serviceEnv, IReadOnlyDictionary<string, string> allocatable, ICollection<string> warnings)
     {
         var ns = pod.Metadata.NamespaceProperty;
@@ -110,7 +110,7 @@ internal sealed partial class ContainerEnvironment
             }
         }
 
-        var result = new List<KeyValuePair<string, string>> { new("PATH", $"{imageDirectory}:{ExecutableLookup.DefaultSearchPath}"), new("HOSTNAME", hostname) };
+        var result = new List<KeyValuePair<string, string>> { new("PATH", $"{imageSearchDirectory}:{ExecutableLookup.DefaultSearchPath}"), new("HOSTNAME", hostname) };
         result.AddRange(defined);
         result.AddRange(serviceEnv.Where(s => defined.All(d => d.Key != s.Key)));
         return result;

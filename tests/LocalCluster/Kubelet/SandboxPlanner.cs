@@ -67,7 +67,7 @@ internal sealed class SandboxPlanner
             var warnings = new List<string>();
             try
             {
-                environment = _environment.Build(pod, container, image.Directory, hostname, podIP, hostIP, serviceEnv, allocatable, warnings);
+                environment = _environment.Build(pod, container, ImageFiles.SearchDirectory(image.Directory, image.Config), hostname, podIP, hostIP, serviceEnv, allocatable, warnings);
             }
             catch (ContainerConfigException e)
             {

@@ -363,7 +363,7 @@ internal sealed class ContainerSupervisor : IProbeOwner
     private List<ProbeWorker> CreateProbes(PreparedLaunch prepared, int pid)
     {
         var target = new Probes.ProbeTarget(_pod.Spec.PodIP, _spec.Ports, pid, prepared.Identity!, prepared.NoNewPrivileges,
-            prepared.Environment, _spec.ImageDirectory, prepared.WorkingDir);
+            prepared.Environment, _spec.ImageDirectory, _spec.ImageConfig, prepared.WorkingDir);
         var probes = new List<ProbeWorker>();
         foreach (var (kind, probe) in new[]
                  {

@@ -221,7 +221,9 @@ public sealed class PodSandbox : IAsyncDisposable
 
         var workingDir = container.WorkingDir ?? container.ImageConfig.WorkingDir ?? "/";
         var searchPath = environment.LastOrDefault(pair => pair.Key == "PATH").Value;
-        var executable = ExecutableLookup.Find(container.Argv[0], container.ImageDirectory, searchPath, workingDir, ExecutableLookup.IsExecutableFile);
+        var executable = ImageFiles.ContainerPath(
+            ExecutableLookup.Find(container.Argv[0], container.ImageDirectory, searchPath, workingDir, ExecutableLookup.IsExecutableFile),
+            container.ImageDirectory, container.ImageConfig);
         return new PreparedLaunch(null, identity, securityContext.NoNewPrivileges, securityContext.ReadOnlyRootFilesystem, executable,
             workingDir, environment, mounts);
     }
@@ -268,6 +270,15 @@ public sealed class PodSandbox : IAsyncDisposable
         if (!targets.Contains("/etc/hostname"))
         {
             mounts.Add(new ContainerMount(Path.Combine(Directory, HostnameFileName), "/etc/hostname", File: true, ReadOnly: false));
+        }
+
+        // The image's files at the image's paths, read-only, as its layers are (unless a volume is mounted there).
+        foreach (var (source, target, file) in ImageFiles.Binds(container.ImageDirectory, container.ImageConfig))
+        {
+            if (!targets.Contains(target.TrimEnd('/')))
+            {
+                mounts.Add(new ContainerMount(source, target, file, ReadOnly: true));
+            }
         }
 
         foreach (var mount in container.VolumeMounts)

@@ -14,4 +14,5 @@ internal sealed record ProbeTarget(
     bool NoNewPrivileges,
     IReadOnlyList<KeyValuePair<string, string>> Environment,
     string? ImageDirectory,
+    ImageConfig ImageConfig,
     string WorkingDir);

@@ -149,7 +149,9 @@ internal sealed class Prober : IDisposable
         var searchPath = target.Environment.LastOrDefault(pair => pair.Key == "PATH").Value;
         // Found in the image directory (or on the host PATH) as the container's program is; otherwise setpriv
         // looks it up on the container's PATH inside its root.
-        var program = ExecutableLookup.Find(command[0], target.ImageDirectory, searchPath, target.WorkingDir, ExecutableLookup.IsExecutableFile)
+        var program = ImageFiles.ContainerPath(
+                ExecutableLookup.Find(command[0], target.ImageDirectory, searchPath, target.WorkingDir, ExecutableLookup.IsExecutableFile),
+                target.ImageDirectory, target.ImageConfig)
             ?? command[0];
         var arguments = new List<string>
         {
