@@ -27,14 +27,16 @@ public sealed class RunningSession
     public Kubectl Kubectl { get; }
 
     /// <summary>Creates the tree, the claims and the session: 3 sources and 3 destinations, depth 2, 13 paths whose
-    /// rsyncs each take about <paramref name="secondsPerPath"/> s.</summary>
+    /// rsyncs each take about <paramref name="secondsPerPath"/> s. <paramref name="prepare"/> may change the tree before
+    /// the session sees it.</summary>
     public static async Task<RunningSession> StartAsync(EndToEndCluster cluster, string ns, string name, double secondsPerPath = 2,
-        Action<JsonObject>? change = null)
+        Action<JsonObject>? change = null, Action<DataTree>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var volumes = Path.Combine(cluster.Directory, "volumes", ns);
         const int fileBytes = 32 * 1024;
         var tree = DataTree.Create(Path.Combine(volumes, name + "-old"), fanOut: 3, levels: 2, filesPerDirectory: 3, fileBytes: fileBytes);
+        prepare?.Invoke(tree);
         var destination = Path.Combine(volumes, name + "-new");
         var kubectl = cluster.Kubectl(ns);
         await Volumes.CreateClaimAsync(kubectl, ns, name + "-old", tree.Root);

@@ -4,10 +4,11 @@ namespace ZkSync.EndToEnd.Tests.Support;
 /// permission bits, the same symbolic link targets.</summary>
 public static class TreeAssert
 {
-    public static void Identical(string source, string destination)
+    /// <param name="excluded">A relative path left out of the comparison on both sides, with everything under it.</param>
+    public static void Identical(string source, string destination, string? excluded = null)
     {
-        var expected = Entries(source);
-        var actual = Entries(destination);
+        var expected = Entries(source, excluded);
+        var actual = Entries(destination, excluded);
         var missing = expected.Keys.Except(actual.Keys, StringComparer.Ordinal).Take(10).ToList();
         var extra = actual.Keys.Except(expected.Keys, StringComparer.Ordinal).Take(10).ToList();
         Assert.True(missing.Count == 0 && extra.Count == 0,
@@ -33,10 +34,14 @@ public static class TreeAssert
         }
     }
 
-    private static Dictionary<string, string> Entries(string root) =>
+    private static Dictionary<string, string> Entries(string root, string? excluded) =>
         new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Where(e => excluded is null || !IsUnder(Path.GetRelativePath(root, e.FullName), excluded))
             .ToDictionary(
                 e => Path.GetRelativePath(root, e.FullName),
                 e => e.LinkTarget is not null ? "symlink" : e is DirectoryInfo ? "directory" : "file",
                 StringComparer.Ordinal);
+
+    private static bool IsUnder(string relative, string excluded) =>
+        relative == excluded || relative.StartsWith(excluded + "/", StringComparison.Ordinal);
 }
