@@ -32,7 +32,7 @@ public sealed partial class EndToEndCluster : IAsyncLifetime
     public const string AdminPassword = "e2e-operator-admin-password";
 
     /// <summary>One namespace per scenario class, each watched by the operator (the chart's watchNamespaces).</summary>
-    public static readonly IReadOnlyList<string> ScenarioNamespaces = ["e2e-basic", "e2e-progress", "e2e-invalid", "e2e-faults", "e2e-suspend", "e2e-delete", "e2e-operator", "e2e-unreadable"];
+    public static readonly IReadOnlyList<string> ScenarioNamespaces = ["e2e-basic", "e2e-progress", "e2e-invalid", "e2e-faults", "e2e-suspend", "e2e-delete", "e2e-operator", "e2e-unreadable", "e2e-ensemble"];
 
     private readonly CapturedLog _log = new();
     private LocalClusterHost? _cluster;
