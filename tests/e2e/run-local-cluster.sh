@@ -5,7 +5,8 @@
 #                                          session, and leaves it up for you: it prints the KUBECONFIG to export;
 #                                          Ctrl-C stops the cluster and removes everything it made.
 # The scenarios build the image directory themselves (cached under .build/e2e-image, keyed on the sources); --keep
-# builds a fresh one. --keep's bundled ZooKeeper on the stand-in image is scenario 11's set-up, not yet checked by a test.
+# builds a fresh one. Both take zkrsync from ./zkrsync's NativeAOT build (built first when missing or stale), as
+# test.sh does. --keep's bundled ZooKeeper on the stand-in image is scenario 11's set-up (BundledZooKeeperTests).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 say() { printf 'run-local-cluster: %s\n' "$*" >&2; }
@@ -29,6 +30,12 @@ export LOCAL_CLUSTER_HELM=${LOCAL_CLUSTER_HELM:-$(command -v helm || echo "$root
 for tool in "$LOCAL_CLUSTER_KUBECTL" "$LOCAL_CLUSTER_HELM"; do
   [[ -x $tool ]] || { say "$tool not found: run ./test.sh once (it installs kubectl and helm into .build/kube-clients)"; exit 2; }
 done
+
+# The image's zkrsync: ./zkrsync's NativeAOT build, as test.sh hands it over (build-image-dir.sh reuses it).
+if [[ -z ${ZKRSYNC_EXECUTABLE:-} ]]; then
+  "$root/zkrsync" -H >/dev/null
+  export ZKRSYNC_EXECUTABLE=$root/.build/zkrsync/zkrsync
+fi
 
 if ! $keep; then
   [[ -f $E2E_PROJECT ]] || { say "the scenarios' project ${E2E_PROJECT#"$root"/} does not exist yet (it needs the process kubelet)"; exit 1; }
