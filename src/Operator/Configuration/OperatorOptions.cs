@@ -34,6 +34,8 @@ public sealed class OperatorOptions
 
     public HttpOptions Http { get; set; } = new();
 
+    public NetworkPolicyOptions NetworkPolicy { get; set; } = new();
+
     /// <summary>Every problem with the configuration, one line each (the operator refuses to start with any).</summary>
     public List<string> Validate()
     {

@@ -29,6 +29,9 @@ public interface ISessionCluster
 
     Task CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken);
 
+    /// <summary>Creates the session's NetworkPolicy; one that exists already is left as it is.</summary>
+    Task CreateNetworkPolicyAsync(V1NetworkPolicy policy, CancellationToken cancellationToken);
+
     Task<V1Secret?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken);
 
     Task<V1PersistentVolumeClaim?> GetClaimAsync(string @namespace, string name, CancellationToken cancellationToken);

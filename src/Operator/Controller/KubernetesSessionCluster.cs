@@ -60,6 +60,18 @@ public sealed class KubernetesSessionCluster(IKubernetes kubernetes, TimeProvide
         }
     }
 
+    public async Task CreateNetworkPolicyAsync(V1NetworkPolicy policy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await kubernetes.NetworkingV1.CreateNamespacedNetworkPolicyAsync(policy, policy.Metadata.NamespaceProperty, fieldManager: SessionNames.ManagedBy, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // AlreadyExists: made in an earlier pass or leadership term.
+        }
+    }
+
     public Task<V1Secret?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         OrNullIfNotFound(kubernetes.CoreV1.ReadNamespacedSecretAsync(name, @namespace, cancellationToken: cancellationToken));
 

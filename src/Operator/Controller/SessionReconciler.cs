@@ -36,12 +36,15 @@ public sealed partial class SessionReconciler(
 {
     private static readonly TimeSpan PathFailedEventInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan PodCreationGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RunningResync = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastStatusWrite = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string BaseResourceVersion, string Json)> _written = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastPathFailedEvent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _zooKeeperFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Secret, ZooKeeperCredentials Credentials)> _credentials = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _cleanedPass = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _networkPolicies = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The session's status as this reconcile should see it: the cached one, unless we wrote a newer one on top of
@@ -136,9 +139,11 @@ public sealed partial class SessionReconciler(
         var written = await WriteStatusAsync(key, session, status, cancellationToken).ConfigureAwait(false);
         result = ReconcileResult.Sooner(result, written);
 
-        if (status.CompletionTime is not null && pass.Number > 0 && tracker.IsFollowing(key, ZooKeeperSessionOf(session, pass)) && written.RequeueAfter is null)
+        if (status.CompletionTime is not null && pass.Number > 0 && written.RequeueAfter is null
+            && !(_cleanedPass.TryGetValue(key, out var cleaned) && cleaned == pass.Number))
         {
-            // The pass's record is written: its znodes can go.
+            // The pass's record is written: its Jobs are stopped and its znodes can go. Once per pass and leadership
+            // term: a new leader makes sure of it too (its predecessor may have stopped between record and cleanup).
             result = ReconcileResult.Sooner(result, await CleanUpPassAsync(key, session, pass, cancellationToken).ConfigureAwait(false));
         }
 
@@ -154,6 +159,11 @@ public sealed partial class SessionReconciler(
         var credentials = await CredentialsAsync(key, session, problems, cancellationToken).ConfigureAwait(false);
         var servers = ServersOf(session, problems);
         var zkSession = ZooKeeperSessionOf(session, pass);
+        if (servers is not null)
+        {
+            await EnsureNetworkPolicyAsync(key, session, servers, cancellationToken).ConfigureAwait(false);
+        }
+
         if (credentials is not null && servers is not null)
         {
             tracker.Follow(key, servers, zkSession, credentials, TimeSpan.FromSeconds(session.Spec.ProgressIntervalOrDefault));
@@ -201,6 +211,9 @@ public sealed partial class SessionReconciler(
         }
 
         result = ReconcileResult.Sooner(result, await PodCreationProblemsAsync(pass, suspend, problems, cancellationToken).ConfigureAwait(false));
+
+        // Events drive a running pass; this resync is the net under them (a change lost anywhere cannot stall a pass).
+        result = ReconcileResult.Sooner(result, ReconcileResult.RequeueIn(RunningResync));
         return (observation, result);
     }
 
@@ -254,6 +267,7 @@ public sealed partial class SessionReconciler(
             return (pass, ReconcileResult.RequeueIn(BackoffPolicy.Watch.Delay(failures)));
         }
 
+        await EnsureNetworkPolicyAsync(key, session, servers, cancellationToken).ConfigureAwait(false);
         var master = await CreateMasterAsync(session, number, zkSession, servers, volumes, cancellationToken).ConfigureAwait(false);
         LogPassStarted(logger, key, number, trigger, zkSession);
         tracker.Follow(key, servers, zkSession, credentials, TimeSpan.FromSeconds(session.Spec.ProgressIntervalOrDefault));
@@ -272,6 +286,19 @@ public sealed partial class SessionReconciler(
         annotations[SessionNames.PinnedNodeAnnotation] = volumes.Master.Node ?? (volumes.WorkersFollowMaster ? FollowMaster : string.Empty);
         await cluster.CreateJobAsync(master, cancellationToken).ConfigureAwait(false);
         return master;
+    }
+
+    /// <summary>With network policies on, the session's own NetworkPolicy (owned by it, so it goes with it); made once
+    /// per leadership term, before the pass's first pod.</summary>
+    private async Task EnsureNetworkPolicyAsync(string key, V1Alpha1ZkRsyncSession session, string servers, CancellationToken cancellationToken)
+    {
+        if (!settings.NetworkPolicies || _networkPolicies.ContainsKey(key))
+        {
+            return;
+        }
+
+        await cluster.CreateNetworkPolicyAsync(SessionNetworkPolicyBuilder.Build(session, servers), cancellationToken).ConfigureAwait(false);
+        _networkPolicies[key] = 0;
     }
 
     /// <summary>The pinned-node annotation's value when the workers go where the master pod runs.</summary>
@@ -432,6 +459,11 @@ public sealed partial class SessionReconciler(
         var zkSession = ZooKeeperSessionOf(session, pass);
         if (!SkipsCleanup(session))
         {
+            if (await StopPassJobsAsync(pass, cancellationToken).ConfigureAwait(false))
+            {
+                return ReconcileResult.RequeueIn(TimeSpan.FromSeconds(5)); // their pods' changes bring us back sooner
+            }
+
             var problems = new List<SessionProblem>();
             var credentials = await CredentialsAsync(key, session, problems, cancellationToken).ConfigureAwait(false);
             var servers = ServersOf(session, problems);
@@ -452,7 +484,32 @@ public sealed partial class SessionReconciler(
         }
 
         await tracker.StopAsync(key).ConfigureAwait(false);
+        _cleanedPass[key] = pass.Number;
         return ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// Before a recorded pass's znodes go, none of its Jobs may start a pod again: a master pod replaced by the Job
+    /// controller (deleted or evicted before its Job counted it, or retried) would find the session's node gone and
+    /// fail on re-creating it (only the operator may create under the root) until its Job fails. So every Job that
+    /// has not finished is suspended (the record no longer needs it), and the znodes wait until its pods have stopped.
+    /// Returns whether a pod of such a Job still runs.
+    /// </summary>
+    private async Task<bool> StopPassJobsAsync(PassView pass, CancellationToken cancellationToken)
+    {
+        var running = false;
+        foreach (var job in pass.Jobs.Where(j => !JobStates.IsFinished(j)))
+        {
+            if (job.Spec?.Suspend != true)
+            {
+                await cluster.SetJobSuspendedAsync(job.Metadata.NamespaceProperty, job.Metadata.Name, true, cancellationToken).ConfigureAwait(false);
+            }
+
+            var role = SessionNames.RoleOf(job.Metadata.Labels);
+            running |= pass.Pods.Any(p => SessionNames.RoleOf(p.Metadata.Labels) == role && p.Status?.Phase is not ("Succeeded" or "Failed"));
+        }
+
+        return running;
     }
 
     private async Task<ReconcileResult> FinalizeAsync(string key, V1Alpha1ZkRsyncSession session, CancellationToken cancellationToken)
@@ -636,6 +693,8 @@ public sealed partial class SessionReconciler(
         _lastPathFailedEvent.TryRemove(key, out _);
         _zooKeeperFailures.TryRemove(key, out _);
         _credentials.TryRemove(key, out _);
+        _cleanedPass.TryRemove(key, out _);
+        _networkPolicies.TryRemove(key, out _);
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         metrics.ForgetSession(key[..slash], key[(slash + 1)..]);
     }

@@ -219,6 +219,8 @@ public class OperatorClusterFixture : IAsyncLifetime
 
     public IReadOnlyList<Corev1Event> Events(TestNamespace ns) => List<Corev1Event>(Type("", "v1", "events"), ns);
 
+    public V1NetworkPolicy? NetworkPolicy(TestNamespace ns, string name) => Read<V1NetworkPolicy>(Type("networking.k8s.io", "v1", "networkpolicies"), ns, name);
+
     public V1Lease? Lease(TestNamespace ns, string name) => Read<V1Lease>(Type("coordination.k8s.io", "v1", "leases"), ns, name);
 
     /// <summary>The session's ZooKeeper credentials, from the Secret the operator made.</summary>
