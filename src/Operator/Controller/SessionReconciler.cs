@@ -238,7 +238,13 @@ public sealed partial class SessionReconciler(
             return (pass, ReconcileResult.RequeueIn(TimeSpan.FromSeconds(30)));
         }
 
-        await cluster.CreateSecretAsync(SessionSecretBuilder.Build(session, SessionSecretBuilder.RandomHex), cancellationToken).ConfigureAwait(false);
+        var secret = SessionSecretBuilder.Build(session, SessionSecretBuilder.RandomHex);
+        if (await cluster.CreateSecretAsync(secret, cancellationToken).ConfigureAwait(false) && CredentialsIn(secret) is { } made
+            && secret.Metadata.Name == SessionSecretBuilder.CredentialsSecretName(session))
+        {
+            _credentials[key] = (secret.Metadata.Name, made); // just made: no need to read it back
+        }
+
         var credentials = await CredentialsAsync(key, session, problems, cancellationToken).ConfigureAwait(false);
         if (credentials is null)
         {
@@ -639,9 +645,8 @@ public sealed partial class SessionReconciler(
         }
 
         var secret = await cluster.GetSecretAsync(session.Metadata.NamespaceProperty, secretName, cancellationToken).ConfigureAwait(false);
-        var user = secret?.Data?.TryGetValue(WorkerDefaults.UserKey, out var u) == true ? Encoding.UTF8.GetString(u).Trim() : null;
-        var password = secret?.Data?.TryGetValue(WorkerDefaults.PasswordKey, out var p) == true ? Encoding.UTF8.GetString(p).Trim() : null;
-        if (string.IsNullOrEmpty(user) || password is null)
+        var credentials = CredentialsIn(secret);
+        if (credentials is null)
         {
             var field = session.Spec.ZooKeeper?.CredentialsSecretRef is null ? "the session's Secret" : "spec.zookeeper.credentialsSecretRef";
             problems.Add(SessionProblem.Stalled(ConditionReasons.SecretNotFound,
@@ -649,9 +654,16 @@ public sealed partial class SessionReconciler(
             return null;
         }
 
-        var credentials = new ZooKeeperCredentials(user, password);
         _credentials[key] = (secretName, credentials);
         return credentials;
+    }
+
+    /// <summary>The ZooKeeper credentials a Secret holds (keys user and password), or null.</summary>
+    private static ZooKeeperCredentials? CredentialsIn(V1Secret? secret)
+    {
+        var user = secret?.Data?.TryGetValue(WorkerDefaults.UserKey, out var u) == true ? Encoding.UTF8.GetString(u).Trim() : null;
+        var password = secret?.Data?.TryGetValue(WorkerDefaults.PasswordKey, out var p) == true ? Encoding.UTF8.GetString(p).Trim() : null;
+        return string.IsNullOrEmpty(user) || password is null ? null : new ZooKeeperCredentials(user, password);
     }
 
     private string? ServersOf(V1Alpha1ZkRsyncSession session, List<SessionProblem> problems)
