@@ -144,7 +144,7 @@ public sealed partial class SessionReconciler(
         {
             // The pass's record is written: its Jobs are stopped and its znodes can go. Once per pass and leadership
             // term: a new leader makes sure of it too (its predecessor may have stopped between record and cleanup).
-            result = ReconcileResult.Sooner(result, await CleanUpPassAsync(key, session, pass, cancellationToken).ConfigureAwait(false));
+            result = ReconcileResult.Sooner(result, await CleanUpPassAsync(key, session, pass, status.CompletionTime.Value, cancellationToken).ConfigureAwait(false));
         }
 
         metrics.SetSession(session.Metadata.NamespaceProperty, session.Metadata.Name,
@@ -460,14 +460,14 @@ public sealed partial class SessionReconciler(
         || (before.Conditions?.Count ?? 0) != (after.Conditions?.Count ?? 0)
         || (before.Conditions ?? []).Zip(after.Conditions ?? []).Any(p => p.First.Type != p.Second.Type || p.First.Status != p.Second.Status || p.First.Reason != p.Second.Reason);
 
-    private async Task<ReconcileResult> CleanUpPassAsync(string key, V1Alpha1ZkRsyncSession session, PassView pass, CancellationToken cancellationToken)
+    private async Task<ReconcileResult> CleanUpPassAsync(string key, V1Alpha1ZkRsyncSession session, PassView pass, DateTime completedAt, CancellationToken cancellationToken)
     {
         var zkSession = ZooKeeperSessionOf(session, pass);
         if (!SkipsCleanup(session))
         {
-            if (await StopPassJobsAsync(pass, cancellationToken).ConfigureAwait(false))
+            if (await StopPassJobsAsync(pass, completedAt, cancellationToken).ConfigureAwait(false) is { } waiting)
             {
-                return ReconcileResult.RequeueIn(TimeSpan.FromSeconds(5)); // their pods' changes bring us back sooner
+                return waiting; // the Jobs' and pods' changes bring us back sooner
             }
 
             var problems = new List<SessionProblem>();
@@ -497,14 +497,28 @@ public sealed partial class SessionReconciler(
     /// <summary>
     /// Before a recorded pass's znodes go, none of its Jobs may start a pod again: a master pod replaced by the Job
     /// controller (deleted or evicted before its Job counted it, or retried) would find the session's node gone and
-    /// fail on re-creating it (only the operator may create under the root) until its Job fails. So every Job that
-    /// has not finished is suspended (the record no longer needs it), and the znodes wait until its pods have stopped.
-    /// Returns whether a pod of such a Job still runs.
+    /// fail on re-creating it (only the operator may create under the root) until its Job fails. The Jobs get
+    /// <see cref="SessionControllerSettings.FinishedJobsGrace"/> after the pass ended to finish on their own (workers
+    /// exit once the master has; a replaced master finds the summary and ends too); then what has not finished is
+    /// suspended (the record no longer needs it), and the znodes wait until its pods have stopped. Returns when to
+    /// look again, or null once no Job of the pass can run.
     /// </summary>
-    private async Task<bool> StopPassJobsAsync(PassView pass, CancellationToken cancellationToken)
+    private async Task<ReconcileResult?> StopPassJobsAsync(PassView pass, DateTime completedAt, CancellationToken cancellationToken)
     {
+        var unfinished = pass.Jobs.Where(j => !JobStates.IsFinished(j)).ToList();
+        if (unfinished.Count == 0)
+        {
+            return null;
+        }
+
+        var left = settings.FinishedJobsGrace - (time.GetUtcNow().UtcDateTime - completedAt);
+        if (left > TimeSpan.Zero && unfinished.Any(j => j.Spec?.Suspend != true))
+        {
+            return ReconcileResult.RequeueIn(left);
+        }
+
         var running = false;
-        foreach (var job in pass.Jobs.Where(j => !JobStates.IsFinished(j)))
+        foreach (var job in unfinished)
         {
             if (job.Spec?.Suspend != true)
             {
@@ -515,7 +529,7 @@ public sealed partial class SessionReconciler(
             running |= pass.Pods.Any(p => SessionNames.RoleOf(p.Metadata.Labels) == role && p.Status?.Phase is not ("Succeeded" or "Failed"));
         }
 
-        return running;
+        return running ? ReconcileResult.RequeueIn(TimeSpan.FromSeconds(5)) : null;
     }
 
     private async Task<ReconcileResult> FinalizeAsync(string key, V1Alpha1ZkRsyncSession session, CancellationToken cancellationToken)

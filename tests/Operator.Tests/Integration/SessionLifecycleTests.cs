@@ -248,7 +248,8 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         await played.FinishAsync(played.Summary(completed: 5));
         await cluster.WaitForSessionAsync(ns, "done", s => s.Status?.Phase == SessionPhase.Succeeded && s.Status.CompletionTime is not null, "Succeeded");
 
-        // The recorded pass's Jobs start nothing more, and its znodes stay while a pod of them still runs.
+        // Past the grace for finishing by themselves (1 s here), the recorded pass's Jobs start nothing more, and its
+        // znodes stay while a pod of them still runs.
         foreach (var job in new[] { pass.Master, pass.Sources, pass.Destinations })
         {
             await cluster.WaitForJobAsync(ns, job.Metadata.Name, j => j.Spec.Suspend == true);

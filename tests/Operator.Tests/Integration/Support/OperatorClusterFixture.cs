@@ -186,6 +186,7 @@ public class OperatorClusterFixture : IAsyncLifetime
             "--Operator:LeaderElection:RenewDeadlineSeconds=2",
             "--Operator:LeaderElection:RetryPeriodSeconds=0.5",
             "--Operator:WatchTimeoutSeconds=60",
+            "--Operator:FinishedJobsGraceSeconds=1",
             "--Operator:Http:Address=127.0.0.1",
             "--Operator:Http:Port=0",
             .. extra,
