@@ -16,7 +16,7 @@ namespace ZkSync.Benchmarks.Operator;
 /// from the last create until every session has its master Job and a status with its pass, the operator's peak RSS,
 /// and every write in the namespace (the operator's Lease aside) while nothing changes.
 /// </summary>
-internal sealed class ScaleRun(string repository, string operatorDll, TimeSpan idleWindow, TextWriter progress)
+internal sealed class ScaleRun(string repository, string operatorDll, TimeSpan idleWindow, int runningSessions, TimeSpan runningWindow, TextWriter progress)
 {
     private const string Namespace = "bench";
     private const string Group = "zksync.io";
@@ -84,18 +84,46 @@ internal sealed class ScaleRun(string repository, string operatorDll, TimeSpan i
             tracker.StartCounting();
             await Task.Delay(idleWindow, cancellationToken);
             var idle = tracker.StopCounting();
+
+            // Then some sessions run: their masters (played in ZooKeeper) report progress every 0.5 s, faster than the
+            // operator may patch a status (every 2 s); every write of those sessions in the window is counted.
+            var patches = new Dictionary<string, long>(StringComparer.Ordinal);
+            if (runningSessions > 0)
+            {
+                var names = Enumerable.Range(0, Math.Min(runningSessions, sessions)).Select(i => $"s{i:D4}").ToList();
+                progress.WriteLine($"  {sessions} sessions: {names.Count} of them running, their status patches counted for {runningWindow.TotalSeconds:0} s");
+                await using var masters = await PlayedMasters.ConnectAsync(admin, Namespace, zooKeeper.ConnectionString, names, cancellationToken);
+                using var reporting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var reporter = masters.ReportAsync(TimeSpan.FromSeconds(0.5), reporting.Token);
+                await UntilAsync(async () => await RunningAsync(admin, names, cancellationToken) == names.Count, TimeSpan.FromSeconds(120), "the played sessions to be Running", cancellationToken);
+                tracker.StartCountingPatches(names);
+                await Task.Delay(runningWindow, cancellationToken);
+                patches = new Dictionary<string, long>(tracker.StopCountingPatches(), StringComparer.Ordinal);
+                await reporting.CancelAsync();
+                await reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             server.Resources.Written -= tracker.OnWritten;
             if (op.HasExited)
             {
                 throw new InvalidOperationException($"the operator exited; see {directory}/operator.log");
             }
 
-            return new ScaleResult(sessions, createTime, reconciled, rss.Peak, idle.Values.Sum(), idleWindow, idle);
+            return new ScaleResult(sessions, createTime, reconciled, rss.Peak, idle.Values.Sum(), idleWindow, idle, patches, runningWindow);
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private static async Task<int> RunningAsync(Kubernetes admin, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var list = (System.Text.Json.JsonElement)await admin.CustomObjects.ListNamespacedCustomObjectAsync(Group, Version, Namespace, Plural, cancellationToken: cancellationToken);
+        var wanted = names.ToHashSet(StringComparer.Ordinal);
+        return list.GetProperty("items").EnumerateArray().Count(item =>
+            wanted.Contains(item.GetProperty("metadata").GetProperty("name").GetString()!)
+            && item.TryGetProperty("status", out var status) && status.TryGetProperty("phase", out var phase) && phase.GetString() == "Running");
     }
 
     private static JsonObject Session(string name) => new()

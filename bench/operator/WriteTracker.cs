@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ZkSync.LocalCluster.Api;
+using ZkSync.LocalCluster.Storage;
 
 namespace ZkSync.Benchmarks.Operator;
 
@@ -12,6 +13,7 @@ namespace ZkSync.Benchmarks.Operator;
 internal sealed class WriteTracker(string ns)
 {
     private const string Leases = "leases.coordination.k8s.io";
+    private const string Sessions = "zkrsyncsessions.zksync.io";
 
     private readonly ConcurrentDictionary<string, byte> _masters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _statused = new(StringComparer.Ordinal);
@@ -19,8 +21,10 @@ internal sealed class WriteTracker(string ns)
     private readonly TaskCompletionSource _leaseHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _sinceLastWrite = Stopwatch.StartNew();
     private readonly TaskCompletionSource _reconciled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, long> _statusPatches = new(StringComparer.Ordinal);
     private int _target = int.MaxValue;
     private volatile bool _counting;
+    private volatile IReadOnlySet<string>? _patchedSessions;
 
     public Task LeaseHeld => _leaseHeld.Task;
 
@@ -54,11 +58,16 @@ internal sealed class WriteTracker(string ns)
             _counted.AddOrUpdate($"{resource} {change.Change}", 1, (_, n) => n + 1);
         }
 
+        if (resource == Sessions && change.Change == WatchEventType.Modified && _patchedSessions?.Contains(name) == true)
+        {
+            _statusPatches.AddOrUpdate(name, 1, (_, n) => n + 1);
+        }
+
         if (resource == "jobs.batch" && name.EndsWith("-master", StringComparison.Ordinal))
         {
             _masters.TryAdd(name, 0);
         }
-        else if (resource == "zkrsyncsessions.zksync.io" && change.Object["status"]?["pass"]?.GetValue<int>() >= 1)
+        else if (resource == Sessions && change.Object["status"]?["pass"]?.GetValue<int>() >= 1)
         {
             _statused.TryAdd(name, 0);
         }
@@ -101,6 +110,21 @@ internal sealed class WriteTracker(string ns)
     {
         _counting = false;
         return new Dictionary<string, long>(_counted, StringComparer.Ordinal);
+    }
+
+    /// <summary>Counts the writes of <paramref name="sessions"/> (a running session's are its status patches).</summary>
+    public void StartCountingPatches(IEnumerable<string> sessions)
+    {
+        _statusPatches.Clear();
+        _patchedSessions = sessions.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The writes of each counted session since <see cref="StartCountingPatches"/> (zero included).</summary>
+    public IReadOnlyDictionary<string, long> StopCountingPatches()
+    {
+        var sessions = _patchedSessions ?? new HashSet<string>();
+        _patchedSessions = null;
+        return sessions.ToDictionary(s => s, s => _statusPatches.GetValueOrDefault(s), StringComparer.Ordinal);
     }
 
     private TimeSpan SinceLastWrite

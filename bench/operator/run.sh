@@ -2,7 +2,9 @@
 # Builds the operator and operator-bench in Release and runs it: the operator in its own process on the local
 # API server (in the bench's process) with a real ZooKeeper, 100 then 1,000 ZkRsyncSessions (workers not started).
 # Prints the figures, how they scale, and a Markdown table of issue 14's targets with PASS/FAIL.
-# Arguments go to the benchmark: [--sessions 100,1000] [--idle-seconds 60].
+# Arguments go to the benchmark: [--sessions 100,1000] [--idle-seconds 60] [--running 50] [--running-seconds 30]
+# (that many of the sessions then run: their masters, played in ZooKeeper, report progress every 0.5 s, and
+# their status patches are counted).
 # Needs what ./test.sh installs: Debian's zookeeper and java.
 set -euo pipefail
 cd "$(dirname "$0")"

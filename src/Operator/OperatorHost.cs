@@ -37,6 +37,8 @@ public static class OperatorHost
           Operator:ZooKeeper:AdminUser        the operator's digest user (default: zksync-operator)
           Operator:ZooKeeper:AdminPassword    its password (or AdminPasswordFile)
           Operator:LeaderElection:Enabled     true (default) or false
+          Operator:NetworkPolicy:Enabled      a NetworkPolicy per session (default: false)
+          Operator:FinishedJobsGraceSeconds   a finished pass's Jobs may finish alone this long (default: 30)
           Operator:Http:Address / Port        where /healthz, /readyz, /metrics listen (default: POD_IP, 8080)
           Operator:LogLevel                   Debug, Information (default), Warning ...
         """;

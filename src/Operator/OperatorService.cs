@@ -39,7 +39,11 @@ public sealed partial class OperatorService(
             var settings = new SessionControllerSettings(
                 new WorkerDefaults(workers.Image, workers.Command, workers.ArgsPrefixOrDefault, workers.ImagePullPolicy),
                 options.ZooKeeper.Servers,
-                TimeSpan.FromSeconds(options.StatusIntervalSeconds));
+                TimeSpan.FromSeconds(options.StatusIntervalSeconds),
+                options.NetworkPolicy.Enabled)
+            {
+                FinishedJobsGrace = TimeSpan.FromSeconds(options.FinishedJobsGraceSeconds),
+            };
             var controller = new SessionController(kubernetes, cluster, connections, settings, options.WatchNamespaces, options.Concurrency,
                 new WatchSettings(options.WatchTimeoutSeconds, BackoffPolicy.Watch), health, metrics, time, loggerFactory);
 

@@ -27,9 +27,13 @@ public sealed class ChartRbacTests
             }
         }
 
+        // The operator makes per-session NetworkPolicies when its configuration says so, and only then may.
+        var deployment = manifests.Single("Deployment", Fullname);
+        var policies = Manifests.Environment(Manifests.Container(deployment, "operator"))["Operator__NetworkPolicy__Enabled"] == "true";
+        var expected = policies ? OperatorCalls.SessionNamespace.Union(OperatorCalls.SessionNetworkPolicies).ToHashSet() : OperatorCalls.SessionNamespace.ToHashSet();
         var sessionRoles = roles.Where(r => Manifests.Name(r) == Fullname).ToList();
         Assert.NotEmpty(sessionRoles);
-        Assert.All(sessionRoles, r => Assert.Equal(OperatorCalls.SessionNamespace, Grants(r, named: false)));
+        Assert.All(sessionRoles, r => Assert.Equal(expected, Grants(r, named: false)));
 
         var lease = manifests.Single("Role", Fullname + "-leader-election");
         Assert.Equal(ChartRenderer.Namespace, Manifests.Namespace(lease));

@@ -26,6 +26,10 @@ public sealed class OperatorOptions
     /// <summary>A running session's status is patched at most this often.</summary>
     public double StatusIntervalSeconds { get; set; } = 2;
 
+    /// <summary>How long a finished pass's Jobs may go on finishing by themselves before they are suspended and the
+    /// pass's znodes removed.</summary>
+    public double FinishedJobsGraceSeconds { get; set; } = 30;
+
     public WorkerImageOptions Workers { get; set; } = new();
 
     public OperatorZooKeeperOptions ZooKeeper { get; set; } = new();
@@ -33,6 +37,8 @@ public sealed class OperatorOptions
     public LeaderElectionOptions LeaderElection { get; set; } = new();
 
     public HttpOptions Http { get; set; } = new();
+
+    public NetworkPolicyOptions NetworkPolicy { get; set; } = new();
 
     /// <summary>Every problem with the configuration, one line each (the operator refuses to start with any).</summary>
     public List<string> Validate()
@@ -56,6 +62,11 @@ public sealed class OperatorOptions
         if (Concurrency < 1)
         {
             problems.Add("Operator:Concurrency must be at least 1");
+        }
+
+        if (FinishedJobsGraceSeconds < 0)
+        {
+            problems.Add("Operator:FinishedJobsGraceSeconds must not be negative");
         }
 
         if (WatchTimeoutSeconds < 1)

@@ -27,7 +27,11 @@ public interface ISessionCluster
     /// <summary>Deletes a Job and, in the background, its pods.</summary>
     Task DeleteJobAsync(string @namespace, string name, CancellationToken cancellationToken);
 
-    Task CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken);
+    /// <summary>Creates the Secret; returns false when it existed already (its values kept).</summary>
+    Task<bool> CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken);
+
+    /// <summary>Creates the session's NetworkPolicy; one that exists already is left as it is.</summary>
+    Task CreateNetworkPolicyAsync(V1NetworkPolicy policy, CancellationToken cancellationToken);
 
     Task<V1Secret?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken);
 

@@ -48,15 +48,28 @@ public sealed class KubernetesSessionCluster(IKubernetes kubernetes, TimeProvide
     public Task DeleteJobAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         OrNullIfNotFound(kubernetes.BatchV1.DeleteNamespacedJobAsync(name, @namespace, propagationPolicy: "Background", cancellationToken: cancellationToken));
 
-    public async Task CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken)
+    public async Task<bool> CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken)
     {
         try
         {
             await kubernetes.CoreV1.CreateNamespacedSecretAsync(secret, secret.Metadata.NamespaceProperty, fieldManager: SessionNames.ManagedBy, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
-            // AlreadyExists: keep its values (the workers of a running pass use them).
+            return false; // AlreadyExists: keep its values (the workers of a running pass use them).
+        }
+    }
+
+    public async Task CreateNetworkPolicyAsync(V1NetworkPolicy policy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await kubernetes.NetworkingV1.CreateNamespacedNetworkPolicyAsync(policy, policy.Metadata.NamespaceProperty, fieldManager: SessionNames.ManagedBy, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // AlreadyExists: made in an earlier pass or leadership term.
         }
     }
 

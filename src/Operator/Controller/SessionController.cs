@@ -29,6 +29,9 @@ public sealed partial class SessionController(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<SessionController>();
 
+    /// <summary>How long a term's end waits for its watches to stop.</summary>
+    private static readonly TimeSpan WatchStopGrace = TimeSpan.FromSeconds(5);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var queue = new WorkQueue(time);
@@ -68,7 +71,16 @@ public sealed partial class SessionController(
             // Reconcile only once every cache is filled: a session must not be judged on Jobs not yet listed.
             await Task.WhenAll(watchers.Select(w => w.Synced)).WaitAsync(stop.Token).ConfigureAwait(false);
             health.Synced = true;
-            LogSynced(_logger, sessions.Count, jobs.Count, pods.Count);
+
+            // A new leader owes every session a reconcile, whatever its watchers' lists queued: a session whose pass
+            // ended while no one led (its Jobs complete, its status still Running) hears of nothing else.
+            var listed = sessions.All();
+            foreach (var session in listed)
+            {
+                queue.Add(ResourceCache<V1Alpha1ZkRsyncSession>.KeyOf(session));
+            }
+
+            LogSynced(_logger, listed.Count, jobs.Count, pods.Count, queue.Depth);
             var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => WorkAsync(queue, reconciler, stop.Token), CancellationToken.None)).ToList();
             await Task.WhenAll(workers).ConfigureAwait(false);
         }
@@ -80,7 +92,14 @@ public sealed partial class SessionController(
             health.Synced = false;
             queue.ShutDown();
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+            // The next term must not wait on this one: a watch stream the server keeps open without a line may notice
+            // the cancellation only at its timeout. Its caches and queue die with this term either way.
+            var stopped = Task.WhenAll(running);
+            if (await Task.WhenAny(stopped, Task.Delay(WatchStopGrace, time, CancellationToken.None)).ConfigureAwait(false) != stopped)
+            {
+                LogWatchesLingering(_logger, WatchStopGrace.TotalSeconds);
+            }
         }
     }
 
@@ -138,8 +157,11 @@ public sealed partial class SessionController(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Caches synced: {Sessions} sessions, {Jobs} Jobs, {Pods} pods")]
-    private static partial void LogSynced(ILogger logger, int sessions, int jobs, int pods);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Caches synced: {Sessions} sessions, {Jobs} Jobs, {Pods} pods; {Queued} sessions queued")]
+    private static partial void LogSynced(ILogger logger, int sessions, int jobs, int pods, int queued);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watches still open {Seconds:0} s after the term ended: left to end at their timeout")]
+    private static partial void LogWatchesLingering(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile of {Key} failed, retrying in {Seconds:0.0} s: {Error}")]
     private static partial void LogReconcileFailed(ILogger logger, string key, double seconds, string error, Exception exception);

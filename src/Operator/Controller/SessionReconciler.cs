@@ -36,12 +36,15 @@ public sealed partial class SessionReconciler(
 {
     private static readonly TimeSpan PathFailedEventInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan PodCreationGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RunningResync = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastStatusWrite = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string BaseResourceVersion, string Json)> _written = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastPathFailedEvent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _zooKeeperFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Secret, ZooKeeperCredentials Credentials)> _credentials = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _cleanedPass = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _networkPolicies = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The session's status as this reconcile should see it: the cached one, unless we wrote a newer one on top of
@@ -136,10 +139,12 @@ public sealed partial class SessionReconciler(
         var written = await WriteStatusAsync(key, session, status, cancellationToken).ConfigureAwait(false);
         result = ReconcileResult.Sooner(result, written);
 
-        if (status.CompletionTime is not null && pass.Number > 0 && tracker.IsFollowing(key, ZooKeeperSessionOf(session, pass)) && written.RequeueAfter is null)
+        if (status.CompletionTime is not null && pass.Number > 0 && written.RequeueAfter is null
+            && !(_cleanedPass.TryGetValue(key, out var cleaned) && cleaned == pass.Number))
         {
-            // The pass's record is written: its znodes can go.
-            result = ReconcileResult.Sooner(result, await CleanUpPassAsync(key, session, pass, cancellationToken).ConfigureAwait(false));
+            // The pass's record is written: its Jobs are stopped and its znodes can go. Once per pass and leadership
+            // term: a new leader makes sure of it too (its predecessor may have stopped between record and cleanup).
+            result = ReconcileResult.Sooner(result, await CleanUpPassAsync(key, session, pass, status.CompletionTime.Value, cancellationToken).ConfigureAwait(false));
         }
 
         metrics.SetSession(session.Metadata.NamespaceProperty, session.Metadata.Name,
@@ -154,6 +159,11 @@ public sealed partial class SessionReconciler(
         var credentials = await CredentialsAsync(key, session, problems, cancellationToken).ConfigureAwait(false);
         var servers = ServersOf(session, problems);
         var zkSession = ZooKeeperSessionOf(session, pass);
+        if (servers is not null)
+        {
+            await EnsureNetworkPolicyAsync(key, session, servers, cancellationToken).ConfigureAwait(false);
+        }
+
         if (credentials is not null && servers is not null)
         {
             tracker.Follow(key, servers, zkSession, credentials, TimeSpan.FromSeconds(session.Spec.ProgressIntervalOrDefault));
@@ -201,6 +211,9 @@ public sealed partial class SessionReconciler(
         }
 
         result = ReconcileResult.Sooner(result, await PodCreationProblemsAsync(pass, suspend, problems, cancellationToken).ConfigureAwait(false));
+
+        // Events drive a running pass; this resync is the net under them (a change lost anywhere cannot stall a pass).
+        result = ReconcileResult.Sooner(result, ReconcileResult.RequeueIn(RunningResync));
         return (observation, result);
     }
 
@@ -225,7 +238,13 @@ public sealed partial class SessionReconciler(
             return (pass, ReconcileResult.RequeueIn(TimeSpan.FromSeconds(30)));
         }
 
-        await cluster.CreateSecretAsync(SessionSecretBuilder.Build(session, SessionSecretBuilder.RandomHex), cancellationToken).ConfigureAwait(false);
+        var secret = SessionSecretBuilder.Build(session, SessionSecretBuilder.RandomHex);
+        if (await cluster.CreateSecretAsync(secret, cancellationToken).ConfigureAwait(false) && CredentialsIn(secret) is { } made
+            && secret.Metadata.Name == SessionSecretBuilder.CredentialsSecretName(session))
+        {
+            _credentials[key] = (secret.Metadata.Name, made); // just made: no need to read it back
+        }
+
         var credentials = await CredentialsAsync(key, session, problems, cancellationToken).ConfigureAwait(false);
         if (credentials is null)
         {
@@ -254,6 +273,7 @@ public sealed partial class SessionReconciler(
             return (pass, ReconcileResult.RequeueIn(BackoffPolicy.Watch.Delay(failures)));
         }
 
+        await EnsureNetworkPolicyAsync(key, session, servers, cancellationToken).ConfigureAwait(false);
         var master = await CreateMasterAsync(session, number, zkSession, servers, volumes, cancellationToken).ConfigureAwait(false);
         LogPassStarted(logger, key, number, trigger, zkSession);
         tracker.Follow(key, servers, zkSession, credentials, TimeSpan.FromSeconds(session.Spec.ProgressIntervalOrDefault));
@@ -272,6 +292,19 @@ public sealed partial class SessionReconciler(
         annotations[SessionNames.PinnedNodeAnnotation] = volumes.Master.Node ?? (volumes.WorkersFollowMaster ? FollowMaster : string.Empty);
         await cluster.CreateJobAsync(master, cancellationToken).ConfigureAwait(false);
         return master;
+    }
+
+    /// <summary>With network policies on, the session's own NetworkPolicy (owned by it, so it goes with it); made once
+    /// per leadership term, before the pass's first pod.</summary>
+    private async Task EnsureNetworkPolicyAsync(string key, V1Alpha1ZkRsyncSession session, string servers, CancellationToken cancellationToken)
+    {
+        if (!settings.NetworkPolicies || _networkPolicies.ContainsKey(key))
+        {
+            return;
+        }
+
+        await cluster.CreateNetworkPolicyAsync(SessionNetworkPolicyBuilder.Build(session, servers), cancellationToken).ConfigureAwait(false);
+        _networkPolicies[key] = 0;
     }
 
     /// <summary>The pinned-node annotation's value when the workers go where the master pod runs.</summary>
@@ -427,11 +460,16 @@ public sealed partial class SessionReconciler(
         || (before.Conditions?.Count ?? 0) != (after.Conditions?.Count ?? 0)
         || (before.Conditions ?? []).Zip(after.Conditions ?? []).Any(p => p.First.Type != p.Second.Type || p.First.Status != p.Second.Status || p.First.Reason != p.Second.Reason);
 
-    private async Task<ReconcileResult> CleanUpPassAsync(string key, V1Alpha1ZkRsyncSession session, PassView pass, CancellationToken cancellationToken)
+    private async Task<ReconcileResult> CleanUpPassAsync(string key, V1Alpha1ZkRsyncSession session, PassView pass, DateTime completedAt, CancellationToken cancellationToken)
     {
         var zkSession = ZooKeeperSessionOf(session, pass);
         if (!SkipsCleanup(session))
         {
+            if (await StopPassJobsAsync(pass, completedAt, cancellationToken).ConfigureAwait(false) is { } waiting)
+            {
+                return waiting; // the Jobs' and pods' changes bring us back sooner
+            }
+
             var problems = new List<SessionProblem>();
             var credentials = await CredentialsAsync(key, session, problems, cancellationToken).ConfigureAwait(false);
             var servers = ServersOf(session, problems);
@@ -452,7 +490,46 @@ public sealed partial class SessionReconciler(
         }
 
         await tracker.StopAsync(key).ConfigureAwait(false);
+        _cleanedPass[key] = pass.Number;
         return ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// Before a recorded pass's znodes go, none of its Jobs may start a pod again: a master pod replaced by the Job
+    /// controller (deleted or evicted before its Job counted it, or retried) would find the session's node gone and
+    /// fail on re-creating it (only the operator may create under the root) until its Job fails. The Jobs get
+    /// <see cref="SessionControllerSettings.FinishedJobsGrace"/> after the pass ended to finish on their own (workers
+    /// exit once the master has; a replaced master finds the summary and ends too); then what has not finished is
+    /// suspended (the record no longer needs it), and the znodes wait until its pods have stopped. Returns when to
+    /// look again, or null once no Job of the pass can run.
+    /// </summary>
+    private async Task<ReconcileResult?> StopPassJobsAsync(PassView pass, DateTime completedAt, CancellationToken cancellationToken)
+    {
+        var unfinished = pass.Jobs.Where(j => !JobStates.IsFinished(j)).ToList();
+        if (unfinished.Count == 0)
+        {
+            return null;
+        }
+
+        var left = settings.FinishedJobsGrace - (time.GetUtcNow().UtcDateTime - completedAt);
+        if (left > TimeSpan.Zero && unfinished.Any(j => j.Spec?.Suspend != true))
+        {
+            return ReconcileResult.RequeueIn(left);
+        }
+
+        var running = false;
+        foreach (var job in unfinished)
+        {
+            if (job.Spec?.Suspend != true)
+            {
+                await cluster.SetJobSuspendedAsync(job.Metadata.NamespaceProperty, job.Metadata.Name, true, cancellationToken).ConfigureAwait(false);
+            }
+
+            var role = SessionNames.RoleOf(job.Metadata.Labels);
+            running |= pass.Pods.Any(p => SessionNames.RoleOf(p.Metadata.Labels) == role && p.Status?.Phase is not ("Succeeded" or "Failed"));
+        }
+
+        return running ? ReconcileResult.RequeueIn(TimeSpan.FromSeconds(5)) : null;
     }
 
     private async Task<ReconcileResult> FinalizeAsync(string key, V1Alpha1ZkRsyncSession session, CancellationToken cancellationToken)
@@ -582,9 +659,8 @@ public sealed partial class SessionReconciler(
         }
 
         var secret = await cluster.GetSecretAsync(session.Metadata.NamespaceProperty, secretName, cancellationToken).ConfigureAwait(false);
-        var user = secret?.Data?.TryGetValue(WorkerDefaults.UserKey, out var u) == true ? Encoding.UTF8.GetString(u).Trim() : null;
-        var password = secret?.Data?.TryGetValue(WorkerDefaults.PasswordKey, out var p) == true ? Encoding.UTF8.GetString(p).Trim() : null;
-        if (string.IsNullOrEmpty(user) || password is null)
+        var credentials = CredentialsIn(secret);
+        if (credentials is null)
         {
             var field = session.Spec.ZooKeeper?.CredentialsSecretRef is null ? "the session's Secret" : "spec.zookeeper.credentialsSecretRef";
             problems.Add(SessionProblem.Stalled(ConditionReasons.SecretNotFound,
@@ -592,9 +668,16 @@ public sealed partial class SessionReconciler(
             return null;
         }
 
-        var credentials = new ZooKeeperCredentials(user, password);
         _credentials[key] = (secretName, credentials);
         return credentials;
+    }
+
+    /// <summary>The ZooKeeper credentials a Secret holds (keys user and password), or null.</summary>
+    private static ZooKeeperCredentials? CredentialsIn(V1Secret? secret)
+    {
+        var user = secret?.Data?.TryGetValue(WorkerDefaults.UserKey, out var u) == true ? Encoding.UTF8.GetString(u).Trim() : null;
+        var password = secret?.Data?.TryGetValue(WorkerDefaults.PasswordKey, out var p) == true ? Encoding.UTF8.GetString(p).Trim() : null;
+        return string.IsNullOrEmpty(user) || password is null ? null : new ZooKeeperCredentials(user, password);
     }
 
     private string? ServersOf(V1Alpha1ZkRsyncSession session, List<SessionProblem> problems)
@@ -636,6 +719,8 @@ public sealed partial class SessionReconciler(
         _lastPathFailedEvent.TryRemove(key, out _);
         _zooKeeperFailures.TryRemove(key, out _);
         _credentials.TryRemove(key, out _);
+        _cleanedPass.TryRemove(key, out _);
+        _networkPolicies.TryRemove(key, out _);
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         metrics.ForgetSession(key[..slash], key[(slash + 1)..]);
     }

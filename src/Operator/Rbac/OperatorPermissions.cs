@@ -25,6 +25,8 @@ public static class OperatorPermissions
             "the workers' pods (watched by label), and the pods that use a ReadWriteOnce claim (listed to find its node)"),
         new(PermissionScope.WatchedNamespaces, "", "secrets", ["get", "create"],
             "the session's Secret (rsync secret, ZooKeeper credentials) created once, the credentials read, also from credentialsSecretRef"),
+        new(PermissionScope.WatchedNamespaces, "networking.k8s.io", "networkpolicies", ["create"],
+            "each session's NetworkPolicy (networkPolicy.enabled), created once; owned by the session, so the garbage collector removes it"),
         new(PermissionScope.WatchedNamespaces, "", "persistentvolumeclaims", ["get"],
             "the source and destination claims: existence and access modes"),
         new(PermissionScope.WatchedNamespaces, "", "events", ["create", "list"],

@@ -38,6 +38,11 @@ public sealed partial class LeaderElectionLoop(
             };
             elector.OnStoppedLeading += () =>
             {
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    LogLostLease(logger, identity, leaseName);
+                }
+
                 health.Leading = false;
                 metrics.Leader.Set(0);
                 term.Cancel(); // stop every watch and worker now: another replica may lead already
@@ -78,6 +83,9 @@ public sealed partial class LeaderElectionLoop(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} leads (Lease {Lease}): starting the controller")]
     private static partial void LogLeading(ILogger logger, string identity, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Identity} lost the Lease {Lease}: stopping the controller")]
+    private static partial void LogLostLease(ILogger logger, string identity, string lease);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} stopped leading: controller stopped, queue dropped")]
     private static partial void LogStoppedLeading(ILogger logger, string identity);

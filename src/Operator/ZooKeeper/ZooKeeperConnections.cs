@@ -61,8 +61,12 @@ public sealed partial class ZooKeeperConnections : IAsyncDisposable
             }, cancellationToken).ConfigureAwait(false);
             client.StateChanged += (_, state) => StateChanged?.Invoke(servers, state);
             await client.AddDigestAuthAsync(_admin.User, _admin.Password, cancellationToken).ConfigureAwait(false);
-            entry.Client = client;
-            entry.Authenticated.Clear();
+            lock (entry.Authenticated)
+            {
+                entry.Client = client;
+                entry.Authenticated.Clear();
+            }
+
             return client;
         }
         finally
@@ -77,23 +81,36 @@ public sealed partial class ZooKeeperConnections : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(session);
         var client = await GetAsync(servers, cancellationToken).ConfigureAwait(false);
         var entry = _entries[servers];
-        bool added;
+        var id = session.User + ":" + session.Password;
+        Task? auth;
         lock (entry.Authenticated)
         {
-            added = entry.Client == client && entry.Authenticated.Add(session.User + ":" + session.Password);
+            // Every caller waits for the one auth request of these credentials (a concurrent caller that went ahead
+            // before it was answered would be refused with NoAuth, e.g. a new leader's first reconcile and follow).
+            if (entry.Client != client)
+            {
+                auth = null;
+            }
+            else if (!entry.Authenticated.TryGetValue(id, out auth) || auth.IsFaulted || auth.IsCanceled)
+            {
+                auth = entry.Authenticated[id] = client.AddDigestAuthAsync(session.User, session.Password, CancellationToken.None);
+            }
         }
 
-        if (added)
+        if (auth is not null)
         {
             try
             {
-                await client.AddDigestAuthAsync(session.User, session.Password, cancellationToken).ConfigureAwait(false);
+                await auth.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch
+            catch (Exception) when (!auth.IsCompletedSuccessfully)
             {
                 lock (entry.Authenticated)
                 {
-                    entry.Authenticated.Remove(session.User + ":" + session.Password);
+                    if (entry.Authenticated.TryGetValue(id, out var current) && current == auth && auth.IsCompleted)
+                    {
+                        entry.Authenticated.Remove(id);
+                    }
                 }
 
                 throw;
@@ -127,6 +144,7 @@ public sealed partial class ZooKeeperConnections : IAsyncDisposable
 
         public ZooKeeperClient? Client { get; set; }
 
-        public HashSet<string> Authenticated { get; } = new(StringComparer.Ordinal);
+        /// <summary>The auth request of each session's credentials on <see cref="Client"/>, by <c>user:password</c>.</summary>
+        public Dictionary<string, Task> Authenticated { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -31,6 +31,12 @@ public static class OperatorCalls
         ("", "events", "list"),
     };
 
+    /// <summary>Besides <see cref="SessionNamespace"/> with <c>networkPolicy.enabled</c>: each session's NetworkPolicy.</summary>
+    public static IReadOnlySet<(string Group, string Resource, string Verb)> SessionNetworkPolicies { get; } = new HashSet<(string, string, string)>
+    {
+        ("networking.k8s.io", "networkpolicies", "create"),
+    };
+
     /// <summary>In the release namespace, on the leader Lease (create cannot name it: the object does not exist yet).</summary>
     public static IReadOnlySet<(string Group, string Resource, string Verb)> LeaseByName { get; } = new HashSet<(string, string, string)>
     {

@@ -74,4 +74,61 @@ public sealed class LeaderElectionTests(OperatorClusterFixture cluster, ITestOut
         Assert.Equal(4, CreatedJobs(b));
         OperatorClusterFixture.AssertPermitted(b);
     });
+    [Fact]
+    public Task LeaderStopped_WhileASessionRuns_TheNewLeaderDrivesItToSucceeded() => cluster.RunAsync(output, async () =>
+    {
+        var ns = await cluster.CreateNamespaceAsync();
+        var a = await cluster.StartOperatorAsync(ns, "operator-a");
+        await cluster.Changes.WaitAsync(() => cluster.Lease(ns, Lease)?.Spec.HolderIdentity == "operator-a", "operator-a to hold the Lease");
+        var b = await cluster.StartOperatorAsync(ns, "operator-b");
+        var kubelet = new PlayedKubelet(cluster.Admin, TimeProvider.System);
+        await using var pass = await cluster.StartOwnedPassAsync(ns, "one", Manifests.Session("one", "  sources: 1\n", source: Manifests.Nfs("/a"), destination: Manifests.Nfs("/b")));
+        await pass.Played.ReportAsync(PlayedMaster.Progress(total: 10, completed: 4));
+        await cluster.WaitForSessionAsync(ns, "one", s => s.Status?.Phase == SessionPhase.Running && s.Status.Paths?.Completed == 4, "running, 4 paths done");
+
+        // operator-a goes away (its pod killed); while no one leads, the pass ends: the summary, then every Job completes.
+        await a.StopAsync();
+        await pass.Played.FinishAsync(pass.Played.Summary(completed: 10));
+        foreach (var job in new[] { pass.Master, pass.Sources, pass.Destinations })
+        {
+            await kubelet.CompleteJobAsync(job);
+        }
+
+        Assert.Equal(SessionPhase.Running, cluster.Session(ns, "one")?.Status.Phase);
+        await cluster.Changes.WaitAsync(() => cluster.Lease(ns, Lease)?.Spec.HolderIdentity == "operator-b", "operator-b to take the Lease",
+            () => $"holder {cluster.Lease(ns, Lease)?.Spec.HolderIdentity}");
+
+        // operator-b lists the session with its Jobs complete and records the pass: Succeeded, the numbers from the summary.
+        var session = await cluster.WaitForSessionAsync(ns, "one", s => s.Status?.Phase == SessionPhase.Succeeded && s.Status.CompletionTime is not null, "Succeeded");
+        Assert.Equal((10L, 10L, 0L), (session.Status.Paths!.Total, session.Status.Paths.Completed, session.Status.Paths.Remaining));
+        Assert.True(OperatorClusterFixture.HasCondition(session, ConditionTypes.Ready, "True"));
+        await Znodes.WaitAsync(pass.Played.Client, ZkSync.Contracts.ZnodeLayout.Session(pass.ZkSession), exists: false);
+        OperatorClusterFixture.AssertPermitted(b);
+    });
+    [Fact]
+    public Task LeaseLostAndRegained_WhileThePassEnds_TheNextTermDrivesItToSucceeded() => cluster.RunAsync(output, async () =>
+    {
+        var ns = await cluster.CreateNamespaceAsync();
+        var op = await cluster.StartOperatorAsync(ns, "operator-a");
+        var kubelet = new PlayedKubelet(cluster.Admin, TimeProvider.System);
+        await using var pass = await cluster.StartOwnedPassAsync(ns, "two", Manifests.Session("two", "  sources: 1\n", source: Manifests.Nfs("/c"), destination: Manifests.Nfs("/d")));
+        await cluster.WaitForSessionAsync(ns, "two", s => s.Status?.Phase == SessionPhase.Running, "running");
+
+        // Cut off from the API server (its open watches stay open, silent), it loses the Lease and ends its term; the
+        // pass ends meanwhile.
+        op.Recorder.Partition = true;
+        await ClusterChanges.PollAsync(() => !op.Health.Leading, "operator-a to stop leading");
+        await pass.Played.FinishAsync(pass.Played.Summary(completed: 3));
+        foreach (var job in new[] { pass.Master, pass.Sources, pass.Destinations })
+        {
+            await kubelet.CompleteJobAsync(job);
+        }
+
+        // Back on the network, it leads again: the new term lists the session and records the pass.
+        op.Recorder.Partition = false;
+        var session = await cluster.WaitForSessionAsync(ns, "two", s => s.Status?.Phase == SessionPhase.Succeeded, "Succeeded");
+        Assert.Equal(3L, session.Status.Paths?.Completed);
+        Assert.True(op.Health.Leading);
+        Assert.Contains("operator-a lost the Lease", op.Log.ToString(), StringComparison.Ordinal);
+    });
 }

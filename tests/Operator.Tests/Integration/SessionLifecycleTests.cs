@@ -40,6 +40,7 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         Assert.Null(cluster.Job(ns, "home-sources"));
         Assert.Null(cluster.Job(ns, "home-destinations"));
         Assert.True(OperatorClusterFixture.HasCondition(session, ConditionTypes.Reconciling, "True", ConditionReasons.PassStarting));
+        Assert.Null(cluster.NetworkPolicy(ns, SessionNetworkPolicyBuilder.Name("home"))); // network policies are off by default
 
         // The session's node exists for its credentials (and the operator's admin) only.
         var credentials = cluster.SessionCredentials(ns, "home");
@@ -230,6 +231,65 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         var sessionGone = writes.FindIndex(w => w.Resource == "zkrsyncsessions.zksync.io" && w.Change == WatchEventType.Deleted);
         Assert.All(writes.Where(w => w.Resource == "jobs.batch" && w.Change == WatchEventType.Deleted), w => Assert.True(writes.IndexOf(w) < sessionGone, $"{w.Name} deleted after the session"));
         await cluster.Changes.WaitAsync(() => cluster.Secret(ns, SessionNames.Secret("gone")) is null, "the session's Secret garbage-collected");
+    });
+
+    [Fact]
+    public Task PassRecorded_WhileAMasterPodStillRuns_ItsJobsAreSuspendedAndTheZnodesWaitForThePod() => cluster.RunAsync(output, async () =>
+    {
+        var ns = await cluster.CreateNamespaceAsync();
+        var op = await cluster.StartOperatorAsync(ns);
+        var kubelet = new PlayedKubelet(cluster.Admin, TimeProvider.System);
+        await using var pass = await cluster.StartOwnedPassAsync(ns, "done", Manifests.Session("done", "  sources: 1\n", source: Manifests.Nfs("/export/old"), destination: Manifests.Nfs("/export/new")));
+        var (zkSession, played) = (pass.ZkSession, pass.Played);
+
+        // The master wrote its summary and exited, but its pod went before the Job counted it: the Job controller
+        // started another master, which would find the session's node gone and fail on re-creating it.
+        var replacement = await kubelet.RunPodAsync(pass.Master, ip: "10.244.0.20");
+        await played.FinishAsync(played.Summary(completed: 5));
+        await cluster.WaitForSessionAsync(ns, "done", s => s.Status?.Phase == SessionPhase.Succeeded && s.Status.CompletionTime is not null, "Succeeded");
+
+        // Past the grace for finishing by themselves (1 s here), the recorded pass's Jobs start nothing more, and its
+        // znodes stay while a pod of them still runs.
+        foreach (var job in new[] { pass.Master, pass.Sources, pass.Destinations })
+        {
+            await cluster.WaitForJobAsync(ns, job.Metadata.Name, j => j.Spec.Suspend == true);
+        }
+
+        Assert.NotNull(await played.Client.ExistsAsync(ZnodeLayout.Session(zkSession)));
+
+        // The suspended Job's pod goes (stopped by its kubelet, removed): then the znodes go, and the record stays.
+        await cluster.Admin.CoreV1.DeleteNamespacedPodAsync(replacement.Metadata.Name, ns.Name, gracePeriodSeconds: 0);
+        await Znodes.WaitAsync(played.Client, ZnodeLayout.Session(zkSession), exists: false);
+        var session = cluster.Session(ns, "done")!;
+        Assert.Equal((SessionPhase.Succeeded, 5L), (session.Status.Phase, session.Status.Paths?.Completed));
+        OperatorClusterFixture.AssertPermitted(op);
+    });
+
+    [Fact]
+    public Task NetworkPoliciesOn_EachSessionGetsItsOwnPolicy_GoneWithTheSession() => cluster.RunAsync(output, async () =>
+    {
+        var ns = await cluster.CreateNamespaceAsync();
+        var op = await cluster.StartOperatorAsync(ns, "operator-0", "--Operator:NetworkPolicy:Enabled=true");
+        var kubectl = cluster.Kubectl(ns);
+        await kubectl.ApplyAsync(Manifests.Session("fenced", source: Manifests.Nfs("/a"), destination: Manifests.Nfs("/b")));
+        await cluster.WaitForJobAsync(ns, "fenced-master");
+        var session = await cluster.WaitForSessionAsync(ns, "fenced", s => s.Status?.Pass == 1, "pass 1");
+
+        // Made before the first pod, admitted by the server's validation, owned by the session.
+        var policy = cluster.NetworkPolicy(ns, SessionNetworkPolicyBuilder.Name("fenced"));
+        Assert.NotNull(policy);
+        var owner = Assert.Single(policy.Metadata.OwnerReferences);
+        Assert.Equal((session.Metadata.Uid, "ZkRsyncSession", true), (owner.Uid, owner.Kind, owner.Controller));
+        Assert.Equal("fenced", policy.Spec.PodSelector.MatchLabels[SessionNames.LabelSession]);
+        var zooKeeperPort = cluster.ZooKeeper.ConnectionString[(cluster.ZooKeeper.ConnectionString.LastIndexOf(':') + 1)..];
+        Assert.Contains(policy.Spec.Egress, r => r.Ports.Any(p => p.Port.Value == zooKeeperPort));
+        var printed = await kubectl.RunAsync("get", "networkpolicies", "-o", "name");
+        Assert.Equal("networkpolicy.networking.k8s.io/fenced-zkrsync", printed.Trim());
+
+        // Deleted with the session (garbage-collected through its owner reference).
+        (await kubectl.TryAsync("delete", "zkrs", "fenced", "--timeout=60s")).EnsureSuccess();
+        await cluster.Changes.WaitAsync(() => cluster.NetworkPolicy(ns, SessionNetworkPolicyBuilder.Name("fenced")) is null, "the NetworkPolicy garbage-collected");
+        OperatorClusterFixture.AssertPermitted(op);
     });
 
     [Fact]

@@ -186,6 +186,7 @@ public class OperatorClusterFixture : IAsyncLifetime
             "--Operator:LeaderElection:RenewDeadlineSeconds=2",
             "--Operator:LeaderElection:RetryPeriodSeconds=0.5",
             "--Operator:WatchTimeoutSeconds=60",
+            "--Operator:FinishedJobsGraceSeconds=1",
             "--Operator:Http:Address=127.0.0.1",
             "--Operator:Http:Port=0",
             .. extra,
@@ -218,6 +219,8 @@ public class OperatorClusterFixture : IAsyncLifetime
     public V1Secret? Secret(TestNamespace ns, string name) => Read<V1Secret>(Type("", "v1", "secrets"), ns, name);
 
     public IReadOnlyList<Corev1Event> Events(TestNamespace ns) => List<Corev1Event>(Type("", "v1", "events"), ns);
+
+    public V1NetworkPolicy? NetworkPolicy(TestNamespace ns, string name) => Read<V1NetworkPolicy>(Type("networking.k8s.io", "v1", "networkpolicies"), ns, name);
 
     public V1Lease? Lease(TestNamespace ns, string name) => Read<V1Lease>(Type("coordination.k8s.io", "v1", "leases"), ns, name);
 
