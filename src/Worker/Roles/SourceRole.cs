@@ -162,17 +162,21 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             var transferStarted = session.Time.GetTimestamp();
             try
             {
-                await TransferAsync(work, destinations, transfer, stats, stop).ConfigureAwait(false);
+                await TransferAsync(work, destinations, transfer, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 // Stopped mid-transfer: what is done is reported, what is not goes back to the queue.
+                await stats.AddAsync(work.Stats, session.Lost).ConfigureAwait(false);
                 await ReportAsync(work, paths, completed, failed, recordFailures).ConfigureAwait(false);
                 await paths.ReleaseAsync(work.Pending.Select(p => p.Item).ToList(), session.Lost).ConfigureAwait(false);
                 throw;
             }
 
             var reportStarted = session.Time.GetTimestamp();
+
+            // One stats update per batch (not per rsync run), before the paths it counts are reported.
+            await stats.AddAsync(work.Stats, session.Lost).ConfigureAwait(false);
             await ReportAsync(work, paths, completed, failed, recordFailures).ConfigureAwait(false);
             LogTimings(_logger, session.Time.GetElapsedTime(transferStarted, reportStarted).TotalMilliseconds, session.Time.GetElapsedTime(reportStarted).TotalMilliseconds);
             if (work.Requeue.Count > 0)
@@ -221,7 +225,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
         }
     }
 
-    private async Task TransferAsync(Batch work, DestinationPicker destinations, PathTransfer transfer, SessionStats stats, CancellationToken stop)
+    private async Task TransferAsync(Batch work, DestinationPicker destinations, PathTransfer transfer, CancellationToken stop)
     {
         var destinationErrors = 0;
         var together = work.Pending.Count > 1;
@@ -246,7 +250,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
                 await destinations.ReleaseAsync(slot, CancellationToken.None).ConfigureAwait(false);
             }
 
-            await stats.AddAsync(result.Stats, stop).ConfigureAwait(false);
+            work.Stats.Add(result.Stats);
             if (result.Succeeded)
             {
                 work.Complete(group);
@@ -380,6 +384,9 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
         public List<QueuedPath> Failed { get; } = [];
 
         public List<QueuedPath> Requeue { get; } = [];
+
+        /// <summary>rsync's figures of every run made for this batch, added to the session's stats once.</summary>
+        public List<RsyncStats> Stats { get; } = [];
 
         public void Complete(IEnumerable<QueuedPath> paths)
         {
