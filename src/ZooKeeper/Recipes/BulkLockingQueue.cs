@@ -475,7 +475,8 @@ public sealed class BulkLockingQueue
     /// Claims the named entries in as few transactions as fit (normally one): per entry a check that it exists and
     /// the create of its taken node. An entry another taker holds (NodeExists) or that is gone (NoNode) fails the
     /// transaction at its operation: it is set aside and the rest sent again. A lost reply is settled by the first
-    /// entry's taken node (the transaction is all or nothing): ours, it happened; else it is sent again.
+    /// entry's taken node (the transaction is all or nothing): ours, it happened; else it is sent again. After a failed
+    /// transaction both children are listed once, so every entry taken or consumed meanwhile is set aside at once.
     /// </summary>
     internal async Task<ClaimOutcome[]> ClaimManyAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
@@ -511,6 +512,17 @@ public sealed class BulkLockingQueue
                     var index = pending[exception.FailedOperationIndex!.Value / 2];
                     outcomes[index] = exception is NodeExistsException ? ClaimOutcome.Held : ClaimOutcome.Gone;
                     pending.Remove(index);
+
+                    // Others took or consumed entries since our listing, usually a run of them: one read (no fsync on the
+                    // server, unlike a failed transaction) sets aside every other one before sending the rest again.
+                    var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
+                    var listed = new HashSet<string>(listing.Entries, StringComparer.Ordinal);
+                    foreach (var i in pending.Where(i => !listed.Contains(names[i]) || listing.Taken.Contains(names[i])).ToList())
+                    {
+                        outcomes[i] = listed.Contains(names[i]) ? ClaimOutcome.Held : ClaimOutcome.Gone;
+                        pending.Remove(i);
+                    }
+
                     continue;
                 }
 
