@@ -19,7 +19,7 @@
 #   --keep    keep the work directory (trees, per-run logs); with --dir, existing trees are reused
 #   --runs N  runs per figure (default 3; --quick: 1)
 #   --dir D   work directory (default: a new one under ${TMPDIR:-/tmp})
-#   SYNCBENCH_ONLY=medium200|small (environment): only those scenarios, for a machine too loaded for all of them
+#   SYNCBENCH_ONLY=medium200,small (environment): only those scenarios (either or both), for a loaded machine
 #
 # Needs rsync, fpart (fpsync), gcc, java + Debian's zookeeper, the .NET 10 SDK, /usr/bin/python3.
 # Missing rsync/fpart/zookeeper/gcc are installed with apt-get when run as root.
@@ -276,12 +276,12 @@ if [[ ${SYNCBENCH_ONLY:-} == "" ]]; then
   scenario "medium: incremental, no change" medium none 0 "${tools[@]}"
   scenario "medium: incremental, 1% changed" medium change1 0 "${tools[@]}"
 fi
-if [[ ${SYNCBENCH_ONLY:-} == "" || ${SYNCBENCH_ONLY:-} == medium200 ]]; then
+if [[ ${SYNCBENCH_ONLY:-} == "" || ,${SYNCBENCH_ONLY}, == *,medium200,* ]]; then
   # With metadata latency also the original's --files-from command line, to show what it costs.
   scenario "medium, 200 us metadata: incremental, no change" medium none 200 rsync zk-8+8 zk-8+8-nofsync zk-8+8-filesfrom
   scenario "medium, 200 us metadata: incremental, 1% changed" medium change1 200 rsync zk-8+8 zk-8+8-nofsync zk-8+8-filesfrom
 fi
-if [[ ${SYNCBENCH_ONLY:-} == "" || ${SYNCBENCH_ONLY:-} == small ]]; then
+if [[ ${SYNCBENCH_ONLY:-} == "" || ,${SYNCBENCH_ONLY}, == *,small,* ]]; then
   for tree in small small260; do
     dirs=$(find "$data/$tree/src" -type d | wc -l)
     scenario "small, $dirs directories: full copy" "$tree" full 0 rsync zk-4+4 zk-4+4-nofsync

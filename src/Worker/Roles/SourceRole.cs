@@ -32,6 +32,8 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
 
     private readonly ILogger _logger = session.LoggerFactory.CreateLogger<SourceRole>();
     private readonly Cli.ZkRsyncOptions _options = session.Options;
+    private int _sources;
+    private Task _sourcesChanged = Task.CompletedTask;
 
     public async Task<SourceEnd> RunAsync(CancellationToken cancellationToken)
     {
@@ -298,9 +300,10 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             CreateMode.PersistentSequential);
 
     /// <summary>
-    /// How many entries to take at once: enough to amortise a process pair and a daemon connection over
-    /// many small paths, few enough that every source gets a share (half the queue divided by the
-    /// transferring sources, rounded up), and never more than <c>--batch</c>.
+    /// How many entries to take at once: enough to amortise a process pair, a daemon connection and the batch's
+    /// ZooKeeper transactions (claim, destination, stats, consume: a handful whatever the batch's size) over many
+    /// small paths, few enough that every source gets a share (the queue divided by the transferring sources,
+    /// rounded up: shares shrink as the queue does, so the tail still spreads), and never more than <c>--batch</c>.
     /// </summary>
     private async Task<int> BatchLimitAsync(BulkLockingQueue paths, Party sources, CancellationToken stop)
     {
@@ -310,8 +313,14 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
         }
 
         var queued = await paths.CountAsync(false, stop).ConfigureAwait(false);
-        var transferring = Math.Max(1, await sources.CountAsync(stop).ConfigureAwait(false) - 1);
-        return Math.Clamp((queued + (2 * transferring) - 1) / (2 * transferring), 1, _options.Batch);
+        if (_sourcesChanged.IsCompleted)
+        {
+            // Read again only after the party changed (a child watch): one read less per batch.
+            (_sources, _sourcesChanged) = await sources.CountWithChangeAsync(stop).ConfigureAwait(false);
+        }
+
+        var transferring = Math.Max(1, _sources - 1);
+        return Math.Clamp((queued + transferring - 1) / transferring, 1, _options.Batch);
     }
 
     /// <summary>Entries of one batch share their <c>rec</c> flag: one rsync is either recursive or not.</summary>

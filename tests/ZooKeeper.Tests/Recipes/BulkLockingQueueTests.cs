@@ -459,12 +459,12 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         });
 
     /// <summary>Takes and consumes until <paramref name="consumption"/> is done, sizing batches as zkrsync's
-    /// sources do (half the queue shared by the takers, at most 64, entries of one kind).</summary>
+    /// sources do (the queue shared by the takers, at most 64, entries of one kind).</summary>
     private static async Task TakeAndConsumeUntilDoneAsync(BulkLockingQueue queue, Consumption consumption, int takers, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var maxItems = Math.Clamp((consumption.Remaining + (2 * takers) - 1) / (2 * takers), 1, 64);
+            var maxItems = Math.Clamp((consumption.Remaining + takers - 1) / takers, 1, 64);
             IReadOnlyList<QueueItem> batch;
             try
             {
