@@ -20,9 +20,10 @@ namespace ZkSync.ZooKeeper.Recipes;
 /// as kazoo); a claim lost to another taker moves this taker to a random name of the same priority, and a taker of
 /// many entries starts each listing at one once others take too, so takers that listed together spread over the
 /// queue and work on different parts of it, in contiguous runs. A taker alone takes in queue order.</item>
-/// <item>Claim: one transaction (check the entry exists, create the taken node). Consume: one transaction
-/// (check the taken node's version, delete entry and taken node, plus what the caller adds, e.g. the put of a
-/// completion), so the caller's write happens exactly when the entry goes.</item>
+/// <item>Claim: one transaction for a whole batch (per entry: check it exists, create its taken node); its data read
+/// in one multiRead. Consume: one transaction for a whole batch (per entry: check the taken node's version, delete
+/// entry and taken node, plus what the caller adds, e.g. the put of a completion), so the caller's write happens
+/// exactly when the entry goes. A transaction of N creates leaves the same nodes as kazoo's N creates.</item>
 /// <item>Lost replies: every write is retried through <see cref="RecipeOptions.RetryPolicy"/> after a probe
 /// settles whether it happened: a claim by the taken node (ours?), a consume by the entry and taken node
 /// (gone?), a put by an ephemeral marker <c>put-&lt;uuid&gt;</c> under the queue node created in the same
