@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6's benchmark: ./zkrsync local against one rsync -a stream and Debian's fpsync, side by side.
+# Issues 6 and 16: ./zkrsync local against one rsync -a stream and Debian's fpsync, side by side.
 #
 #   bench/sync/run.sh [--quick] [--keep] [--runs N] [--dir DIR]
 #
@@ -8,12 +8,18 @@
 # extra latency per metadata call (/work/shared/bench/slowmeta.c as LD_PRELOAD), median of --runs
 # runs each. After every run the destination is compared with the source (rsync -ani --delete, plus
 # file contents where the run wrote them); a wrong copy or a non-zero exit counts as FAIL, not a time.
-# Prints a Markdown table with the ratio to single rsync and the issue's targets as PASS/FAIL.
+# zkrsync runs against a ZooKeeper 3.8 the bench starts with forceSync=yes (what users run: every write waits for
+# a disk flush), and the same figures against one with forceSync=no ("-nofsync") beside them. For every zkrsync
+# run the server's own counters give the writes (zxid delta) and requests (packets received, 4lw srvr) per path,
+# and its transaction log where the session's time went (workers connected, destinations registered, first
+# transfer, last path done, stop, shutdown; median time a source holds a batch). The cost of one rsync daemon
+# connection is measured apart. Prints Markdown tables with the ratio to single rsync and the targets as PASS/FAIL.
 #
 #   --quick   smaller trees, 1 run per figure (a smoke run of every code path, ~5 min)
 #   --keep    keep the work directory (trees, per-run logs); with --dir, existing trees are reused
 #   --runs N  runs per figure (default 3; --quick: 1)
 #   --dir D   work directory (default: a new one under ${TMPDIR:-/tmp})
+#   SYNCBENCH_ONLY=medium200,small (environment): only those scenarios (either or both), for a loaded machine
 #
 # Needs rsync, fpart (fpsync), gcc, java + Debian's zookeeper, the .NET 10 SDK, /usr/bin/python3.
 # Missing rsync/fpart/zookeeper/gcc are installed with apt-get when run as root.
@@ -63,12 +69,13 @@ data=$work/data                 # SRC and DST trees: the only paths slowmeta slo
 logs=$work/logs results=$work/results.tsv
 mkdir -p "$data" "$logs" "$work/fpsync" "$work/zktmp"
 : >"$results"
-zk_pid='' tool_pid=''
+zk_pids='' tool_pid=''
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   [[ -n $tool_pid ]] && kill -- -"$tool_pid" 2>/dev/null || true
-  if [[ -n $zk_pid ]]; then kill "$zk_pid" 2>/dev/null || true; wait "$zk_pid" 2>/dev/null || true; fi
+  local pid
+  for pid in $zk_pids; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   if ((keep)); then say "kept $work"; else rm -rf "$work"; fi
   exit "$rc"
 }
@@ -90,9 +97,11 @@ gen() { # NAME FILES FANOUT LARGE LARGE_MB
 if ((quick)); then
   gen medium 3000 6,6,6 1 20
   gen small 500 3,3,3 0 1
+  gen small260 500 4,8,7 0 1
 else
   gen medium 20000 10,10,10 3 50
-  gen small 2000 4,4,4 0 1
+  gen small 2000 4,4,4 0 1      # 85 directories
+  gen small260 2000 4,8,7 0 1   # 261 directories
 fi
 
 # ---------------------------------------------------------------- tools
@@ -109,7 +118,7 @@ run_tool() { # TOOL SRC DST SERVERS -> runs in the foreground of a process group
       fpsync -n "${tool#fpsync-n}" -t "$work/fpsync/run" -o "-lptgoD --numeric-ids" "$src/" "$dst/" ;;
     zk-*)
       local n=${tool#zk-}; n=${n%%+*}; n=${n%%-*}
-      local args=(local "$src" "$dst" --sources "$n" --destinations "$n" --depth 3 --tmpdir "$work/zktmp")
+      local args=(local "$src" "$dst" --sources "$n" --destinations "$n" --depth 3 --tmpdir "$work/zktmp" --session "$session")
       [[ -n $servers ]] && args+=(--servers "$servers")
       [[ $tool == *-filesfrom ]] && args+=(--files-from)  # the original's rsync command line
       "$zkrsync_bin" "${args[@]}" ;;
@@ -126,11 +135,25 @@ verify() {
   esac
 }
 
-# measure SCENARIO TREE KIND LATENCY_US TOOL REP [SERVERS]: one timed run, then verify, one line to results
+# zk_counters NAME: "<zxid> <packets received>" of the bench's ZooKeeper NAME (fsync or nofsync), from 4lw srvr
+zk_counters() {
+  local port=${zk_port[$1]} reply
+  reply=$(exec 3<>"/dev/tcp/127.0.0.1/$port" && printf srvr >&3 && cat <&3)
+  printf '%d %d\n' "$(sed -n 's/^Zxid: //p' <<<"$reply")" "$(sed -n 's/^Received: //p' <<<"$reply")"
+}
+
+# measure SCENARIO TREE KIND LATENCY_US TOOL REP: one timed run, then verify, one line to results
 measure() {
-  local scen=$1 tree=$2 kind=$3 lat=$4 tool=$5 rep=$6 servers=${7:-}
+  local scen=$1 tree=$2 kind=$3 lat=$4 tool=$5 rep=$6 servers='' zk=''
   local src=$data/$tree/src dst=$data/$tree/dst log="$logs/$scen.$tool.$rep"
   log=${log// /_}
+  if [[ $tool == zk-* ]]; then
+    zk=fsync; [[ $tool == *-nofsync ]] && zk=nofsync
+    servers=127.0.0.1:${zk_port[$zk]}
+  fi
+  session_no=$((session_no + 1))
+  local session=bench-$session_no before=''
+  [[ -n $zk ]] && before=$(zk_counters "$zk")
   case $kind in
     full) rm -rf "$dst" ;;
     none) ;;
@@ -142,14 +165,24 @@ measure() {
   local t0 t1 rc=0
   t0=$EPOCHREALTIME
   set -m  # its own process group, so cleanup can stop all of it
-  env "${env[@]}" bash -c "$(declare -f run_tool); work='$work' zkrsync_bin='$zkrsync_bin' run_tool \"\$@\"" _ \
+  env "${env[@]}" bash -c "$(declare -f run_tool); work='$work' zkrsync_bin='$zkrsync_bin' session='$session' run_tool \"\$@\"" _ \
     "$tool" "$src" "$dst" "$servers" >"$log.out" 2>"$log.err" &
   tool_pid=$!
   set +m
   wait "$tool_pid" || rc=$?
   tool_pid=''
   t1=$EPOCHREALTIME
-  local secs diff status=ok zkstart=''
+  local secs diff status=ok zkstart='' counts='' paths='' phases=''
+  if [[ -n $zk ]]; then
+    # Counted by the server: zxid (every write transaction, failed multis included) and packets received (every
+    # request, pings and connects included; minus the 4lw srvr that read the counters after the run).
+    local after; after=$(zk_counters "$zk")
+    counts="$(( ${after% *} - ${before% *} ))"$'\t'"$(( ${after#* } - ${before#* } - 1 ))"
+    paths=$(sed -n 's/^Done: \([0-9,]*\) paths completed, \([0-9,]*\) failed, \([0-9,]*\) unfinished.*/\1 \2 \3/p' "$log.out" |
+      tr -d , | awk '{print $1 + $2 + $3}' | tail -n 1)
+    phases=$(/usr/bin/python3 "$here/zktxn.py" "$work/zk-$zk/data" "$session" \
+      "$(/usr/bin/python3 -c "print(int($t0 * 1000))")" "$(/usr/bin/python3 -c "print(int($t1 * 1000) + 1)")")
+  fi
   secs=$(/usr/bin/python3 -c "print(f'{$t1 - $t0:.3f}')")
   diff=$(verify "$kind" "$src" "$dst" "$data/$tree/stale.list" 2>&1 | head -n 20)
   if ((rc != 0)) || [[ -n $diff ]]; then
@@ -160,21 +193,27 @@ measure() {
     rsync -a --delete "$src/" "$dst/"  # repair, so the next incremental run starts from a synced copy
   fi
   zkstart=$(sed -n 's/.*Private ZooKeeper on .* started in \([0-9.]*\) s.*/\1/p' "$log.err" | head -n 1)
-  say "$scen | $tool | run $rep | ${secs}s | $status${zkstart:+ | private ZooKeeper ${zkstart}s} | load $(cut -d' ' -f1 /proc/loadavg)"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scen" "$tool" "$rep" "$secs" "$status" "$zkstart" >>"$results"
+  say "$scen | $tool | run $rep | ${secs}s | $status${counts:+ | ${counts%$'\t'*} writes, ${counts#*$'\t'} requests, ${paths:-?} paths} | load $(cut -d' ' -f1 /proc/loadavg)"
+  [[ -n $phases ]] && say "  phases (s after start): ${phases//$'\t'/ | }"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scen" "$tool" "$rep" "$secs" "$status" "$zkstart" \
+    "$paths" "${counts:-$'\t'}" "$phases" >>"$results"
 }
 
-scenario() { # NAME TREE KIND LATENCY_US SERVERS TOOL...
-  local name=$1 tree=$2 kind=$3 lat=$4 servers=$5; shift 5
+scenario() { # NAME TREE KIND LATENCY_US TOOL...
+  local name=$1 tree=$2 kind=$3 lat=$4; shift 4
   local rep tool
   for ((rep = 1; rep <= runs; rep++)); do   # tools take turns, so load changes hit all of them
-    for tool in "$@"; do measure "$name" "$tree" "$kind" "$lat" "$tool" "$rep" "$servers"; done
+    for tool in "$@"; do measure "$name" "$tree" "$kind" "$lat" "$tool" "$rep"; done
   done
 }
 
-# ---------------------------------------------------------------- an already running ZooKeeper
-start_zookeeper() {
-  local dir=$work/zk port
+# ---------------------------------------------------------------- the bench's ZooKeepers
+# Two standalone servers as users run one: forceSync=yes (the default, every write flushed to disk) and
+# forceSync=no (the figures of the private ZooKeeper `zkrsync local` starts by itself). 4lw srvr for the counters.
+declare -A zk_port
+session_no=0
+start_zookeeper() { # NAME FORCESYNC
+  local name=$1 dir=$work/zk-$1 port pid
   mkdir -p "$dir/data"
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   cat >"$dir/zoo.cfg" <<EOF
@@ -182,45 +221,80 @@ tickTime=2000
 dataDir=$dir/data
 clientPort=$port
 clientPortAddress=127.0.0.1
-forceSync=no
+forceSync=$2
 maxClientCnxns=0
+4lw.commands.whitelist=srvr,mntr
 EOF
   java -cp /usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar -Dzookeeper.admin.enableServer=false \
     org.apache.zookeeper.server.ZooKeeperServerMain "$dir/zoo.cfg" >"$dir/server.log" 2>&1 &
-  zk_pid=$!
+  pid=$!
+  zk_pids+=" $pid"
   local i
   for ((i = 0; i < 300; i++)); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then zk_servers=127.0.0.1:$port; return 0; fi
-    kill -0 "$zk_pid" 2>/dev/null || break
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then zk_port[$name]=$port; return 0; fi
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  tail -n 20 "$dir/server.log" >&2; echo "ZooKeeper did not start" >&2; exit 1
+  tail -n 20 "$dir/server.log" >&2; echo "ZooKeeper $name did not start" >&2; exit 1
+}
+
+# One rsync daemon connection (an empty transfer into a module on 127.0.0.1), median of 20 in ms: the fixed cost
+# every rsync run of a source pays on top of its files.
+daemon_connection_ms() {
+  local dir=$work/daemon port pid i t0 times=()
+  mkdir -p "$dir/module" "$dir/empty"
+  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  printf '[m]\npath = %s\nread only = no\nuse chroot = no\n' "$dir/module" >"$dir/rsyncd.conf"
+  rsync --daemon --no-detach --config "$dir/rsyncd.conf" --port "$port" --address 127.0.0.1 &
+  pid=$!
+  for ((i = 0; i < 100; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+  for ((i = 0; i < 20; i++)); do
+    t0=$EPOCHREALTIME
+    rsync -a "$dir/empty/" "rsync://127.0.0.1:$port/m/" >/dev/null 2>&1
+    times+=("$(/usr/bin/python3 -c "print(($EPOCHREALTIME - $t0) * 1000)")")
+  done
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 10p | xargs printf '%.0f'
 }
 
 # ---------------------------------------------------------------- the runs
 say "work directory $work; $runs run(s) per figure; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
-tools=(rsync fpsync-n2 fpsync-n8 zk-2+2 zk-8+8)
-scenario "medium: full copy" medium full 0 '' "${tools[@]}"
-scenario "medium: incremental, no change" medium none 0 '' "${tools[@]}"
-scenario "medium: incremental, 1% changed" medium change1 0 '' "${tools[@]}"
-# With metadata latency also the original's --files-from command line, to show what it costs.
-scenario "medium, 200 us metadata: incremental, no change" medium none 200 '' "${tools[@]}" zk-8+8-filesfrom
-scenario "medium, 200 us metadata: incremental, 1% changed" medium change1 200 '' "${tools[@]}" zk-8+8-filesfrom
+start_zookeeper fsync yes
+start_zookeeper nofsync no
+say "ZooKeeper forceSync=yes on ${zk_port[fsync]}, forceSync=no on ${zk_port[nofsync]}; one untimed warm-up run each"
+for zk in fsync nofsync; do
+  rm -rf "$data/small/dst"
+  "$zkrsync_bin" local "$data/small/src" "$data/small/dst" --sources 2 --destinations 2 --depth 3 \
+    --tmpdir "$work/zktmp" --servers "127.0.0.1:${zk_port[$zk]}" --session "warmup-$zk" >"$logs/warmup-$zk.out" 2>"$logs/warmup-$zk.err"
+done
+daemon_ms=$(daemon_connection_ms)
+say "one rsync daemon connection: ${daemon_ms} ms"
 
-start_zookeeper
-say "ZooKeeper already running on $zk_servers; one untimed warm-up run"
-rm -rf "$data/small/dst"
-"$zkrsync_bin" local "$data/small/src" "$data/small/dst" --sources 2 --destinations 2 --depth 3 \
-  --tmpdir "$work/zktmp" --servers "$zk_servers" >"$logs/warmup.out" 2>"$logs/warmup.err"
-scenario "small, ZooKeeper already running: full copy" small full 0 "$zk_servers" rsync zk-2+2-servers
-scenario "small, ZooKeeper already running: incremental, no change" small none 0 "$zk_servers" rsync zk-2+2-servers
+tools=(rsync fpsync-n2 fpsync-n8 zk-2+2 zk-8+8 zk-2+2-nofsync zk-8+8-nofsync)
+if [[ ${SYNCBENCH_ONLY:-} == "" ]]; then
+  scenario "medium: full copy" medium full 0 "${tools[@]}"
+  scenario "medium: incremental, no change" medium none 0 "${tools[@]}"
+  scenario "medium: incremental, 1% changed" medium change1 0 "${tools[@]}"
+fi
+if [[ ${SYNCBENCH_ONLY:-} == "" || ,${SYNCBENCH_ONLY}, == *,medium200,* ]]; then
+  # With metadata latency also the original's --files-from command line, to show what it costs.
+  scenario "medium, 200 us metadata: incremental, no change" medium none 200 rsync zk-8+8 zk-8+8-nofsync zk-8+8-filesfrom
+  scenario "medium, 200 us metadata: incremental, 1% changed" medium change1 200 rsync zk-8+8 zk-8+8-nofsync zk-8+8-filesfrom
+fi
+if [[ ${SYNCBENCH_ONLY:-} == "" || ,${SYNCBENCH_ONLY}, == *,small,* ]]; then
+  for tree in small small260; do
+    dirs=$(find "$data/$tree/src" -type d | wc -l)
+    scenario "small, $dirs directories: full copy" "$tree" full 0 rsync zk-4+4 zk-4+4-nofsync
+    scenario "small, $dirs directories: incremental, no change" "$tree" none 0 rsync zk-4+4 zk-4+4-nofsync
+  done
+fi
 
 # ---------------------------------------------------------------- report
 {
   echo
-  echo "Trees: medium: $(cat "$data/medium/summary"); small: $(cat "$data/small/summary")."
-  echo "Date $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg);" \
-    "$runs run(s) per figure (median)."
+  echo "Trees: medium: $(cat "$data/medium/summary"); small: $(cat "$data/small/summary"); small260: $(cat "$data/small260/summary")."
+  echo "Date $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, uptime at the end:$(uptime | sed 's/.*up/ up/');" \
+    "$runs run(s) per figure (median). One rsync daemon connection: ${daemon_ms} ms."
   echo
   /usr/bin/python3 "$here/report.py" "$results"
 }

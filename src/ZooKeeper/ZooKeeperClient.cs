@@ -172,6 +172,27 @@ public sealed class ZooKeeperClient : IAsyncDisposable
         return _session.Submit(_codec.Sync(path), cancellationToken);
     }
 
+    /// <summary>
+    /// The data and stat of every node in <paramref name="paths"/>, in order, in one request (the server's multiRead,
+    /// ZooKeeper 3.6 and later; not atomic, no watches); null for a node that does not exist.
+    /// </summary>
+    /// <exception cref="UnimplementedException">The server predates multiRead.</exception>
+    public Task<IReadOnlyList<DataResult?>> GetDataManyAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<DataResult?>>([]);
+        }
+
+        foreach (var path in paths)
+        {
+            PathValidation.ValidatePath(path);
+        }
+
+        return _session.Submit(_codec.MultiRead(paths), cancellationToken);
+    }
+
     /// <summary>Applies all operations atomically. On failure throws the failing operation's exception
     /// type, with <see cref="ZooKeeperException.FailedOperationIndex"/> and <see cref="ZooKeeperException.MultiResults"/>.</summary>
     public Task<IReadOnlyList<OpResult>> MultiAsync(IReadOnlyList<Op> operations, CancellationToken cancellationToken = default)

@@ -19,6 +19,7 @@ internal sealed partial class DestinationPicker(WorkerSession session)
     private readonly DestinationStates _states = new(session);
     private readonly Party _everyone = session.NewParty(ZnodeLayout.PartyAll);
     private readonly AvoidList _avoided = new(session.Time);
+    private readonly Dictionary<string, string> _portMaps = new(StringComparer.Ordinal);
     private IReadOnlyList<string>? _members;
     private Task _membersChanged = Task.CompletedTask;
 
@@ -63,8 +64,14 @@ internal sealed partial class DestinationPicker(WorkerSession session)
                 continue;
             }
 
-            var mapped = await session.ReadTextAsync(ZnodeLayout.PortMapEntry(session.Name, whoAmI), cancellationToken).ConfigureAwait(false);
-            if (mapped != port.ToString(CultureInfo.InvariantCulture))
+            var expected = port.ToString(CultureInfo.InvariantCulture);
+            var mapped = await PortMapAsync(whoAmI, fresh: false, cancellationToken).ConfigureAwait(false);
+            if (mapped != expected)
+            {
+                mapped = await PortMapAsync(whoAmI, fresh: true, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (mapped != expected)
             {
                 LogPortMismatch(_logger, whoAmI, port, mapped);
                 await _queue.ConsumeAsync([item], cancellationToken).ConfigureAwait(false);
@@ -87,7 +94,29 @@ internal sealed partial class DestinationPicker(WorkerSession session)
         }
 
         (_members, _membersChanged) = await _everyone.GetMembersWithChangeAsync(cancellationToken).ConfigureAwait(false);
+        _portMaps.Clear();
         return _members.Contains(whoAmI);
+    }
+
+    /// <summary>
+    /// The destination's <c>portmap</c> entry: read once per destination while party <c>allsd</c> is unchanged (the entry is
+    /// ephemeral and the whoami carries the pid, so a restarted destination is a new member under a new name);
+    /// <paramref name="fresh"/> reads it anew (before a mismatch drops the destination). One read less per transfer.
+    /// </summary>
+    private async Task<string?> PortMapAsync(string whoAmI, bool fresh, CancellationToken cancellationToken)
+    {
+        if (!fresh && _portMaps.TryGetValue(whoAmI, out var known))
+        {
+            return known;
+        }
+
+        var mapped = await session.ReadTextAsync(ZnodeLayout.PortMapEntry(session.Name, whoAmI), cancellationToken).ConfigureAwait(false);
+        if (mapped is not null)
+        {
+            _portMaps[whoAmI] = mapped;
+        }
+
+        return mapped;
     }
 
     /// <summary>Gives the slot back for the next transfer (its entry stays in the queue).</summary>

@@ -17,22 +17,28 @@ internal sealed class SessionStats(WorkerSession session)
 {
     private bool _ensured;
 
-    /// <summary>Adds one run's figures. Like the original, every counter node exists after a source's first run;
-    /// unlike it, a zero is not written.</summary>
-    public async Task AddAsync(RsyncStats stats, CancellationToken cancellationToken)
+    /// <summary>Adds the figures of a batch's runs, summed, in one update. Like the original, every counter node exists
+    /// after a source's first batch; unlike it, a zero is not written.</summary>
+    public async Task AddAsync(IReadOnlyCollection<RsyncStats> runs, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stats);
+        ArgumentNullException.ThrowIfNull(runs);
         if (!_ensured)
         {
-            foreach (var key in ZnodeLayout.StatKeys)
+            var nodes = await session.Client.ReadManyAsync([.. ZnodeLayout.StatKeys.Select(key => ZnodeLayout.Stat(session.Name, key))], session.Retry, cancellationToken)
+                .ConfigureAwait(false);
+            for (var i = 0; i < nodes.Length; i++)
             {
-                await session.EnsurePathAsync(ZnodeLayout.Stat(session.Name, key), cancellationToken).ConfigureAwait(false);
+                if (nodes[i] is null)
+                {
+                    await session.EnsurePathAsync(ZnodeLayout.Stat(session.Name, ZnodeLayout.StatKeys[i]), cancellationToken).ConfigureAwait(false);
+                }
             }
 
             _ensured = true;
         }
 
-        var changed = ZnodeLayout.StatKeys.Where(key => stats[key] != 0).ToList();
+        var sums = ZnodeLayout.StatKeys.ToDictionary(key => key, key => runs.Sum(run => run[key]), StringComparer.Ordinal);
+        var changed = ZnodeLayout.StatKeys.Where(key => sums[key] != 0).ToList();
         if (changed.Count == 0)
         {
             return;
@@ -41,10 +47,11 @@ internal sealed class SessionStats(WorkerSession session)
         var marker = session.Marker ?? throw new InvalidOperationException("only a worker in party allsd adds stats");
         while (true)
         {
-            var current = await Task.WhenAll(changed.Select(key => session.ReadAsync(ZnodeLayout.Stat(session.Name, key), cancellationToken))).ConfigureAwait(false);
+            var current = await session.Client.ReadManyAsync([.. changed.Select(key => ZnodeLayout.Stat(session.Name, key))], session.Retry, cancellationToken)
+                .ConfigureAwait(false);
             var writes = changed.Select((key, i) => (Op)Op.SetData(
                 ZnodeLayout.Stat(session.Name, key),
-                Encoding.ASCII.GetBytes(checked(Parse(current[i]?.Data) + stats[key]).ToString(CultureInfo.InvariantCulture)),
+                Encoding.ASCII.GetBytes(checked(Parse(current[i]?.Data) + sums[key]).ToString(CultureInfo.InvariantCulture)),
                 current[i]?.Stat.Version ?? -1)).ToList();
             try
             {
@@ -61,7 +68,7 @@ internal sealed class SessionStats(WorkerSession session)
     /// <summary>Every counter's value (missing counters read as 0), in the original's key order.</summary>
     public async Task<IReadOnlyDictionary<string, long>> ReadAsync(CancellationToken cancellationToken)
     {
-        var values = await Task.WhenAll(ZnodeLayout.StatKeys.Select(key => session.ReadAsync(ZnodeLayout.Stat(session.Name, key), cancellationToken)))
+        var values = await session.Client.ReadManyAsync([.. ZnodeLayout.StatKeys.Select(key => ZnodeLayout.Stat(session.Name, key))], session.Retry, cancellationToken)
             .ConfigureAwait(false);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < values.Length; i++)

@@ -32,6 +32,8 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
 
     private readonly ILogger _logger = session.LoggerFactory.CreateLogger<SourceRole>();
     private readonly Cli.ZkRsyncOptions _options = session.Options;
+    private int _sources;
+    private Task _sourcesChanged = Task.CompletedTask;
 
     public async Task<SourceEnd> RunAsync(CancellationToken cancellationToken)
     {
@@ -162,17 +164,21 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             var transferStarted = session.Time.GetTimestamp();
             try
             {
-                await TransferAsync(work, destinations, transfer, stats, stop).ConfigureAwait(false);
+                await TransferAsync(work, destinations, transfer, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 // Stopped mid-transfer: what is done is reported, what is not goes back to the queue.
+                await stats.AddAsync(work.Stats, session.Lost).ConfigureAwait(false);
                 await ReportAsync(work, paths, completed, failed, recordFailures).ConfigureAwait(false);
                 await paths.ReleaseAsync(work.Pending.Select(p => p.Item).ToList(), session.Lost).ConfigureAwait(false);
                 throw;
             }
 
             var reportStarted = session.Time.GetTimestamp();
+
+            // One stats update per batch (not per rsync run), before the paths it counts are reported.
+            await stats.AddAsync(work.Stats, session.Lost).ConfigureAwait(false);
             await ReportAsync(work, paths, completed, failed, recordFailures).ConfigureAwait(false);
             LogTimings(_logger, session.Time.GetElapsedTime(transferStarted, reportStarted).TotalMilliseconds, session.Time.GetElapsedTime(reportStarted).TotalMilliseconds);
             if (work.Requeue.Count > 0)
@@ -221,7 +227,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
         }
     }
 
-    private async Task TransferAsync(Batch work, DestinationPicker destinations, PathTransfer transfer, SessionStats stats, CancellationToken stop)
+    private async Task TransferAsync(Batch work, DestinationPicker destinations, PathTransfer transfer, CancellationToken stop)
     {
         var destinationErrors = 0;
         var together = work.Pending.Count > 1;
@@ -246,7 +252,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
                 await destinations.ReleaseAsync(slot, CancellationToken.None).ConfigureAwait(false);
             }
 
-            await stats.AddAsync(result.Stats, stop).ConfigureAwait(false);
+            work.Stats.Add(result.Stats);
             if (result.Succeeded)
             {
                 work.Complete(group);
@@ -294,9 +300,10 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             CreateMode.PersistentSequential);
 
     /// <summary>
-    /// How many entries to take at once: enough to amortise a process pair and a daemon connection over
-    /// many small paths, few enough that every source gets a share (half the queue divided by the
-    /// transferring sources, rounded up), and never more than <c>--batch</c>.
+    /// How many entries to take at once: enough to amortise a process pair, a daemon connection and the batch's
+    /// ZooKeeper transactions (claim, destination, stats, consume: a handful whatever the batch's size) over many
+    /// small paths, few enough that every source gets a share (the queue divided by the transferring sources,
+    /// rounded up: shares shrink as the queue does, so the tail still spreads), and never more than <c>--batch</c>.
     /// </summary>
     private async Task<int> BatchLimitAsync(BulkLockingQueue paths, Party sources, CancellationToken stop)
     {
@@ -306,8 +313,14 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
         }
 
         var queued = await paths.CountAsync(false, stop).ConfigureAwait(false);
-        var transferring = Math.Max(1, await sources.CountAsync(stop).ConfigureAwait(false) - 1);
-        return Math.Clamp((queued + (2 * transferring) - 1) / (2 * transferring), 1, _options.Batch);
+        if (_sourcesChanged.IsCompleted)
+        {
+            // Read again only after the party changed (a child watch): one read less per batch.
+            (_sources, _sourcesChanged) = await sources.CountWithChangeAsync(stop).ConfigureAwait(false);
+        }
+
+        var transferring = Math.Max(1, _sources - 1);
+        return Math.Clamp((queued + transferring - 1) / transferring, 1, _options.Batch);
     }
 
     /// <summary>Entries of one batch share their <c>rec</c> flag: one rsync is either recursive or not.</summary>
@@ -380,6 +393,9 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
         public List<QueuedPath> Failed { get; } = [];
 
         public List<QueuedPath> Requeue { get; } = [];
+
+        /// <summary>rsync's figures of every run made for this batch, added to the session's stats once.</summary>
+        public List<RsyncStats> Stats { get; } = [];
 
         public void Complete(IEnumerable<QueuedPath> paths)
         {

@@ -20,6 +20,7 @@ internal enum OpCode
     Create2 = 15,
     CreateContainer = 19,
     CreateTtl = 21,
+    MultiRead = 22,
     Auth = 100,
     SetWatches = 101,
     CloseSession = -11,

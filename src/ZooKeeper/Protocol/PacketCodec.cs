@@ -191,6 +191,61 @@ internal sealed class PacketCodec(string? chroot)
         return Request(OpCode.Multi, writer, null, (ZooKeeperErrorCode error, ref JuteReader body) => ReadMultiResults(operations, error, ref body));
     }
 
+    /// <summary>
+    /// Reads many nodes' data in one request (ZooKeeper 3.6+ multiRead): not a transaction, each read answers on its
+    /// own; a node that does not exist answers null.
+    /// </summary>
+    public PendingRequest<IReadOnlyList<DataResult?>> MultiRead(IReadOnlyList<string> paths)
+    {
+        var writer = StartRequest(OpCode.MultiRead);
+        foreach (var path in paths)
+        {
+            WriteMultiHeader(writer, OpCode.GetData);
+            writer.WriteString(ToServerPath(path));
+            writer.WriteBool(false);
+        }
+
+        WriteMultiHeader(writer, OpCode.Error, done: true);
+        return Request<IReadOnlyList<DataResult?>>(OpCode.MultiRead, writer, null, (ZooKeeperErrorCode error, ref JuteReader body) =>
+        {
+            ThrowIfError(error, null);
+            var results = new List<DataResult?>(paths.Count);
+            while (true)
+            {
+                var type = (OpCode)body.ReadInt();
+                var done = body.ReadBool();
+                _ = body.ReadInt();
+                if (done)
+                {
+                    break;
+                }
+
+                switch (type)
+                {
+                    case OpCode.GetData:
+                        var data = body.ReadBuffer() ?? [];
+                        results.Add(new DataResult(data, body.ReadStat()));
+                        break;
+                    case OpCode.Error:
+                        var code = (ZooKeeperErrorCode)body.ReadInt();
+                        if (code != ZooKeeperErrorCode.NoNode)
+                        {
+                            throw ZooKeeperException.Create(code, results.Count < paths.Count ? paths[results.Count] : null);
+                        }
+
+                        results.Add(null);
+                        break;
+                    default:
+                        throw new ProtocolViolationException($"unexpected multiRead result type {type}");
+                }
+            }
+
+            return results.Count == paths.Count
+                ? results
+                : throw new ProtocolViolationException($"multiRead answered {results.Count} of {paths.Count} reads");
+        });
+    }
+
     /// <summary>Auth for <c>AddAuthAsync</c>: the server answers with the reserved auth xid, in order.</summary>
     public static PendingRequest<bool> Auth(string scheme, byte[] auth) => new(
         OpCode.Auth,

@@ -20,9 +20,10 @@ namespace ZkSync.ZooKeeper.Recipes;
 /// as kazoo); a claim lost to another taker moves this taker to a random name of the same priority, and a taker of
 /// many entries starts each listing at one once others take too, so takers that listed together spread over the
 /// queue and work on different parts of it, in contiguous runs. A taker alone takes in queue order.</item>
-/// <item>Claim: one transaction (check the entry exists, create the taken node). Consume: one transaction
-/// (check the taken node's version, delete entry and taken node, plus what the caller adds, e.g. the put of a
-/// completion), so the caller's write happens exactly when the entry goes.</item>
+/// <item>Claim: one transaction for a whole batch (per entry: check it exists, create its taken node); its data read
+/// in one multiRead. Consume: one transaction for a whole batch (per entry: check the taken node's version, delete
+/// entry and taken node, plus what the caller adds, e.g. the put of a completion), so the caller's write happens
+/// exactly when the entry goes. A transaction of N creates leaves the same nodes as kazoo's N creates.</item>
 /// <item>Lost replies: every write is retried through <see cref="RecipeOptions.RetryPolicy"/> after a probe
 /// settles whether it happened: a claim by the taken node (ours?), a consume by the entry and taken node
 /// (gone?), a put by an ephemeral marker <c>put-&lt;uuid&gt;</c> under the queue node created in the same
@@ -42,8 +43,8 @@ public sealed class BulkLockingQueue
     /// <summary>The version of a taken node as its creator made it: nobody modifies taken nodes.</summary>
     private const int CreatedVersion = 0;
 
-    /// <summary>Entries read at once (pipelined) when peeking many.</summary>
-    private const int ReadChunk = 512;
+    /// <summary>Entries claimed (two operations each) or consumed in one transaction at most.</summary>
+    private const int ClaimChunk = 256;
 
     private readonly ZooKeeperClient _client;
     private readonly RecipeOptions _options;
@@ -170,8 +171,41 @@ public sealed class BulkLockingQueue
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(alongside);
-        var results = await Task.WhenAll(items.Select(item => ConsumeOneAsync(item, alongside(item), cancellationToken))).ConfigureAwait(false);
-        return [.. items.Where((_, index) => results[index])];
+
+        // Taken nodes this instance created in this session are known (version 0): consumed together, one transaction
+        // for many. Others (claimed in an earlier session of ours, or by another instance with our id) one by one.
+        var together = items.Where(item => ClaimedInThisSession(item.Name)).ToList();
+        var alone = items.Where(item => !ClaimedInThisSession(item.Name)).ToList();
+        var consumed = new HashSet<string>(StringComparer.Ordinal);
+        var singles = Task.WhenAll(alone.Select(item => ConsumeOneAsync(item, alongside(item), cancellationToken)));
+        try
+        {
+            foreach (var group in ConsumeGroups(together, alongside))
+            {
+                foreach (var item in await ConsumeTogetherAsync(group, cancellationToken).ConfigureAwait(false))
+                {
+                    consumed.Add(item.Name);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var item in together)
+            {
+                Forget(item.Name);
+            }
+
+            var results = await singles.ConfigureAwait(false);
+            for (var i = 0; i < alone.Count; i++)
+            {
+                if (results[i])
+                {
+                    consumed.Add(alone[i].Name);
+                }
+            }
+        }
+
+        return [.. items.Where(item => consumed.Contains(item.Name))];
     }
 
     /// <summary>Gives entries back: deletes only their taken nodes (when still ours). Returns those given back.</summary>
@@ -226,11 +260,8 @@ public sealed class BulkLockingQueue
         var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
         var names = listing.Entries.Where(name => includeTaken || !listing.Taken.Contains(name)).ToList();
         var items = new List<QueueItem>(names.Count);
-        foreach (var chunk in names.Chunk(ReadChunk))
-        {
-            var values = await Task.WhenAll(chunk.Select(name => ReadEntryAsync(name, cancellationToken))).ConfigureAwait(false);
-            items.AddRange(chunk.Zip(values).Where(pair => pair.Second is not null).Select(pair => new QueueItem(pair.First, pair.Second!)));
-        }
+        var values = await ReadEntriesAsync(names, cancellationToken).ConfigureAwait(false);
+        items.AddRange(names.Zip(values).Where(pair => pair.Second is not null).Select(pair => new QueueItem(pair.First, pair.Second!)));
 
         return items;
     }
@@ -270,85 +301,26 @@ public sealed class BulkLockingQueue
 
     /// <summary>
     /// Creates <c>taken/&lt;name&gt;</c> (our id, ephemeral) in one transaction with a check that <c>entries/&lt;name&gt;</c>
-    /// exists, so an entry consumed since our listing costs one failed request and leaves no taken node; with
-    /// <paramref name="read"/> the entry's data is read in the same round trip.
+    /// exists (see <see cref="ClaimManyAsync"/>), so an entry consumed since our listing costs one failed request and
+    /// leaves no taken node; with <paramref name="read"/> the entry's data is read afterwards.
     /// </summary>
     internal async Task<(ClaimOutcome Outcome, byte[]? Data)> ClaimAsync(string name, bool read, CancellationToken cancellationToken)
     {
-        var takenNode = KazooNames.Combine(_takenPath, name);
-        var entryNode = KazooNames.Combine(_entriesPath, name);
-        var session = _client.SessionId;
-        var (outcome, data) = await _retry.ExecuteAsync(
-            async token =>
-            {
-                var claim = _client.MultiAsync([Op.Check(entryNode, -1), Op.Create(takenNode, _id, _options.Acl, CreateMode.Ephemeral)], token);
-
-                // The server answers a session's requests in order: this read sees the transaction's outcome.
-                var reading = read ? _client.GetDataAsync(entryNode, null, token) : null;
-                try
-                {
-                    await claim.ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is NodeExistsException or NoNodeException)
-                {
-                    await ObserveQuietlyAsync(reading).ConfigureAwait(false);
-                    return (exception is NodeExistsException ? ClaimOutcome.Held : ClaimOutcome.Gone, (byte[]?)null);
-                }
-                catch
-                {
-                    await ObserveQuietlyAsync(reading).ConfigureAwait(false);
-                    throw;
-                }
-
-                try
-                {
-                    return (ClaimOutcome.Claimed, reading is null ? null : (await reading.ConfigureAwait(false)).Data);
-                }
-                catch (NoNodeException)
-                {
-                    return (ClaimOutcome.Claimed, null);
-                }
-            },
-            async token =>
-            {
-                // The taken node is ours exactly when it carries our id and belongs to our session.
-                var version = await OurVersionAsync(takenNode, sync: true, token).ConfigureAwait(false);
-                if (version is not null)
-                {
-                    return Settlement<(ClaimOutcome, byte[]?)>.Known((ClaimOutcome.Claimed, null));
-                }
-
-                return await _client.ExistsAsync(takenNode, null, token).ConfigureAwait(false) is null
-                    ? Settlement<(ClaimOutcome, byte[]?)>.NotApplied
-                    : Settlement<(ClaimOutcome, byte[]?)>.Known((ClaimOutcome.Held, null));
-            },
-            cancellationToken).ConfigureAwait(false);
-        if (outcome != ClaimOutcome.Claimed)
+        var outcome = (await ClaimManyAsync([name], cancellationToken).ConfigureAwait(false))[0];
+        if (outcome != ClaimOutcome.Claimed || !read)
         {
             return (outcome, null);
         }
 
-        if (session != 0 && session == _client.SessionId)
+        if (await ReadEntryAsync(name, cancellationToken).ConfigureAwait(false) is { } data)
         {
-            lock (_claimedGate)
-            {
-                _claimed[name] = session;
-            }
+            return (ClaimOutcome.Claimed, data);
         }
 
-        if (read && data is null)
-        {
-            // Claimed with the read's reply lost, or the entry deleted right after by someone not holding it.
-            data = await ReadEntryAsync(name, cancellationToken).ConfigureAwait(false);
-            if (data is null)
-            {
-                _logger.LogDebug("Queue {Path}: {Name} was deleted right after we claimed it", Path, name);
-                await ReleaseOneAsync(name, cancellationToken).ConfigureAwait(false);
-                return (ClaimOutcome.Gone, null);
-            }
-        }
-
-        return (ClaimOutcome.Claimed, data);
+        // Deleted right after we claimed it, by someone not holding it.
+        _logger.LogDebug("Queue {Path}: {Name} was deleted right after we claimed it", Path, name);
+        await ReleaseOneAsync(name, cancellationToken).ConfigureAwait(false);
+        return (ClaimOutcome.Gone, null);
     }
 
     private async Task<List<QueueItem>> TakeFromCandidatesAsync(
@@ -380,7 +352,7 @@ public sealed class BulkLockingQueue
                 }
 
                 looked += window.Count;
-                var values = await Task.WhenAll(window.Select(name => PeekOneAsync(name, cancellationToken))).ConfigureAwait(false);
+                var values = await PeekManyAsync(window, cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < window.Count; i++)
                 {
                     if (values[i] is not { } value)
@@ -412,18 +384,28 @@ public sealed class BulkLockingQueue
         }
 
         // A claim is one request: once sent it is seen through (a cancelled wait could leave a taken node nobody consumes).
-        var claims = await Task.WhenAll(chosen.Select(c => ClaimAsync(c.Name, c.Data is null, CancellationToken.None))).ConfigureAwait(false);
+        var claims = await ClaimManyAsync([.. chosen.Select(c => c.Name)], CancellationToken.None).ConfigureAwait(false);
+        var unread = chosen.Where((c, i) => claims[i] == ClaimOutcome.Claimed && c.Data is null).Select(c => c.Name).ToList();
+        var read = unread.Zip(await ReadEntriesAsync(unread, CancellationToken.None).ConfigureAwait(false))
+            .ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);
         var taken = new List<QueueItem>();
         for (var i = 0; i < chosen.Count; i++)
         {
             _peeked.Remove(chosen[i].Name);
-            if (claims[i].Outcome == ClaimOutcome.Claimed)
+            if (claims[i] == ClaimOutcome.Claimed && (chosen[i].Data ?? read[chosen[i].Name]) is { } data)
             {
-                taken.Add(new QueueItem(chosen[i].Name, chosen[i].Data ?? claims[i].Data!));
+                taken.Add(new QueueItem(chosen[i].Name, data));
+            }
+            else if (claims[i] == ClaimOutcome.Claimed)
+            {
+                // Deleted right after we claimed it, by someone not holding it: give the taken node back.
+                _logger.LogDebug("Queue {Path}: {Name} was deleted right after we claimed it", Path, chosen[i].Name);
+                await ReleaseOneAsync(chosen[i].Name, CancellationToken.None).ConfigureAwait(false);
+                gone++;
             }
             else
             {
-                if (claims[i].Outcome == ClaimOutcome.Held)
+                if (claims[i] == ClaimOutcome.Held)
                 {
                     held++;
                 }
@@ -470,10 +452,99 @@ public sealed class BulkLockingQueue
         }
     }
 
-    /// <summary>The entry's data (from the cache when read before); null when it is gone. Runs alongside its
-    /// siblings, so it only reads the cache (the caller stores what it read).</summary>
-    private async Task<byte[]?> PeekOneAsync(string name, CancellationToken cancellationToken) =>
-        _peeked.TryGetValue(name, out var cached) ? cached : await ReadEntryAsync(name, cancellationToken).ConfigureAwait(false);
+    /// <summary>The entries' data (from the cache when read before, the rest in one request); null for one that is
+    /// gone. Only reads the cache (the caller stores what it keeps).</summary>
+    private async Task<byte[]?[]> PeekManyAsync(List<string> names, CancellationToken cancellationToken)
+    {
+        var values = names.Select(name => _peeked.GetValueOrDefault(name)).ToArray();
+        var missing = Enumerable.Range(0, names.Count).Where(i => values[i] is null).ToList();
+        var read = await ReadEntriesAsync([.. missing.Select(i => names[i])], cancellationToken).ConfigureAwait(false);
+        for (var j = 0; j < missing.Count; j++)
+        {
+            values[missing[j]] = read[j];
+        }
+
+        return values;
+    }
+
+    /// <summary>The data of the named entries, in order (null for one that is gone), in one request per chunk.</summary>
+    private async Task<byte[]?[]> ReadEntriesAsync(IReadOnlyList<string> names, CancellationToken cancellationToken) =>
+        [.. (await _client.ReadManyAsync([.. names.Select(name => KazooNames.Combine(_entriesPath, name))], _retry, cancellationToken).ConfigureAwait(false))
+            .Select(result => result?.Data)];
+
+    /// <summary>
+    /// Claims the named entries in as few transactions as fit (normally one): per entry a check that it exists and
+    /// the create of its taken node. An entry another taker holds (NodeExists) or that is gone (NoNode) fails the
+    /// transaction at its operation: it is set aside and the rest sent again. A lost reply is settled by the first
+    /// entry's taken node (the transaction is all or nothing): ours, it happened; else it is sent again. After a failed
+    /// transaction both children are listed once, so every entry taken or consumed meanwhile is set aside at once.
+    /// </summary>
+    internal async Task<ClaimOutcome[]> ClaimManyAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var outcomes = new ClaimOutcome[names.Count];
+        var session = _client.SessionId;
+        foreach (var chunk in Enumerable.Range(0, names.Count).Chunk(ClaimChunk))
+        {
+            var pending = chunk.ToList();
+            while (pending.Count > 0)
+            {
+                var operations = pending.SelectMany(i => new Op[]
+                {
+                    Op.Check(KazooNames.Combine(_entriesPath, names[i]), -1),
+                    Op.Create(KazooNames.Combine(_takenPath, names[i]), _id, _options.Acl, CreateMode.Ephemeral),
+                }).ToList();
+                var firstTaken = KazooNames.Combine(_takenPath, names[pending[0]]);
+                try
+                {
+                    await _retry.ExecuteAsync(
+                        async token =>
+                        {
+                            await _client.MultiAsync(operations, token).ConfigureAwait(false);
+                            return true;
+                        },
+                        async token => await OurVersionAsync(firstTaken, sync: true, token).ConfigureAwait(false) is not null
+                            ? Settlement<bool>.Known(true)
+                            : Settlement<bool>.NotApplied,
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (ZooKeeperException exception) when (
+                    exception is NodeExistsException or NoNodeException && exception.FailedOperationIndex is { } failed && failed / 2 < pending.Count)
+                {
+                    var index = pending[exception.FailedOperationIndex!.Value / 2];
+                    outcomes[index] = exception is NodeExistsException ? ClaimOutcome.Held : ClaimOutcome.Gone;
+                    pending.Remove(index);
+
+                    // Others took or consumed entries since our listing, usually a run of them: one read (no fsync on the
+                    // server, unlike a failed transaction) sets aside every other one before sending the rest again.
+                    var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
+                    var listed = new HashSet<string>(listing.Entries, StringComparer.Ordinal);
+                    foreach (var i in pending.Where(i => !listed.Contains(names[i]) || listing.Taken.Contains(names[i])).ToList())
+                    {
+                        outcomes[i] = listed.Contains(names[i]) ? ClaimOutcome.Held : ClaimOutcome.Gone;
+                        pending.Remove(i);
+                    }
+
+                    continue;
+                }
+
+                foreach (var i in pending)
+                {
+                    outcomes[i] = ClaimOutcome.Claimed;
+                    if (session != 0 && session == _client.SessionId)
+                    {
+                        lock (_claimedGate)
+                        {
+                            _claimed[names[i]] = session;
+                        }
+                    }
+                }
+
+                break;
+            }
+        }
+
+        return outcomes;
+    }
 
     /// <summary>Lists both children with watches and makes the free entries the candidates, in queue order; for a
     /// taker of many (<paramref name="spread"/>) once others take too, from a random name of the first priority, so
@@ -578,6 +649,135 @@ public sealed class BulkLockingQueue
 
         // Once applied, the marker has done its job (and the queue looks as kazoo's would).
         await _retry.ExecuteAsync(token => DeleteQuietlyAsync(marker, -1, token), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>The entries with their operations, in groups that each fit one transaction (an entry is never split).</summary>
+    private List<List<(QueueItem Item, IReadOnlyList<Op> Operations)>> ConsumeGroups(List<QueueItem> items, Func<QueueItem, IReadOnlyList<Op>> alongside)
+    {
+        var groups = new List<List<(QueueItem, IReadOnlyList<Op>)>>();
+        var group = new List<(QueueItem, IReadOnlyList<Op>)>();
+        int bytes = 0, count = 0;
+        foreach (var item in items)
+        {
+            IReadOnlyList<Op> operations =
+            [
+                Op.Check(KazooNames.Combine(_takenPath, item.Name), CreatedVersion),
+                Op.Delete(KazooNames.Combine(_entriesPath, item.Name)),
+                Op.Delete(KazooNames.Combine(_takenPath, item.Name)),
+                .. alongside(item),
+            ];
+            var size = operations.Sum(TransactionSize.Of);
+            if (group.Count > 0 && (bytes + size > TransactionSize.MaxBytes || count + operations.Count > TransactionSize.MaxOperations || group.Count >= ClaimChunk))
+            {
+                groups.Add(group);
+                group = [];
+                bytes = 0;
+                count = 0;
+            }
+
+            group.Add((item, operations));
+            bytes += size;
+            count += operations.Count;
+        }
+
+        if (group.Count > 0)
+        {
+            groups.Add(group);
+        }
+
+        return groups;
+    }
+
+    /// <summary>
+    /// One transaction for the group: per entry a check of its taken node at version 0, the deletes of entry and taken
+    /// node, and what the caller adds. An entry whose check or entry delete fails is set aside (no longer ours, or
+    /// vanished: its taken node deleted), an entry whose taken node was modified is consumed alone after reading it, and
+    /// the rest is sent again. A lost reply is settled by the first entry: its taken node still ours, the transaction did
+    /// not happen; its entry gone, it did (all or nothing).
+    /// </summary>
+    private async Task<List<QueueItem>> ConsumeTogetherAsync(List<(QueueItem Item, IReadOnlyList<Op> Operations)> group, CancellationToken cancellationToken)
+    {
+        var pending = group.ToList();
+        var consumed = new List<QueueItem>();
+        while (pending.Count > 0)
+        {
+            var operations = pending.SelectMany(entry => entry.Operations).ToList();
+            var first = pending[0].Item.Name;
+            try
+            {
+                await _retry.ExecuteAsync(
+                    async token =>
+                    {
+                        await _client.MultiAsync(operations, token).ConfigureAwait(false);
+                        return true;
+                    },
+                    async token =>
+                    {
+                        if (await OurVersionAsync(KazooNames.Combine(_takenPath, first), sync: true, token).ConfigureAwait(false) is not null)
+                        {
+                            return Settlement<bool>.NotApplied;
+                        }
+
+                        // Gone with the entry: it happened. Entry still there: the taken node is no longer ours, and sending
+                        // it again sets that entry aside.
+                        return await _client.ExistsAsync(KazooNames.Combine(_entriesPath, first), null, token).ConfigureAwait(false) is null
+                            ? Settlement<bool>.Known(true)
+                            : Settlement<bool>.NotApplied;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                consumed.AddRange(pending.Select(entry => entry.Item));
+                return consumed;
+            }
+            catch (ZooKeeperException exception) when (exception.FailedOperationIndex is { } failedIndex && failedIndex < operations.Count)
+            {
+                var (index, offset) = Locate(pending, failedIndex);
+                var (item, alongside) = (pending[index].Item, pending[index].Operations.Skip(3).ToList());
+                switch (exception, offset)
+                {
+                    case (BadVersionException, 0):
+                        // Modified by someone: decide by what it holds now, alone.
+                        pending.RemoveAt(index);
+                        if (await ConsumeOneAsync(item, alongside, cancellationToken).ConfigureAwait(false))
+                        {
+                            consumed.Add(item);
+                        }
+
+                        break;
+                    case (NoNodeException, 0):
+                        _logger.LogWarning("Queue {Path}: entry {Name} is no longer ours (its taken node is gone); not consumed", Path, item.Name);
+                        pending.RemoveAt(index);
+                        break;
+                    case (NoNodeException, 1):
+                        // Our taken node stands but the entry is gone (deleted by someone not holding it): do not leave the taken node.
+                        _logger.LogWarning("Queue {Path}: entry {Name} vanished before it was consumed", Path, item.Name);
+                        await _retry.ExecuteAsync(
+                            token => DeleteQuietlyAsync(KazooNames.Combine(_takenPath, item.Name), CreatedVersion, token), cancellationToken).ConfigureAwait(false);
+                        pending.RemoveAt(index);
+                        break;
+                    default:
+                        throw;
+                }
+            }
+        }
+
+        return consumed;
+    }
+
+    /// <summary>Which entry of <paramref name="pending"/> the transaction's operation <paramref name="failedIndex"/> belongs to, and its place there.</summary>
+    private static (int Index, int Offset) Locate(List<(QueueItem Item, IReadOnlyList<Op> Operations)> pending, int failedIndex)
+    {
+        var at = failedIndex;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (at < pending[i].Operations.Count)
+            {
+                return (i, at);
+            }
+
+            at -= pending[i].Operations.Count;
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(failedIndex));
     }
 
     private async Task<bool> ConsumeOneAsync(QueueItem item, IReadOnlyList<Op> alongside, CancellationToken cancellationToken)

@@ -100,6 +100,14 @@ public sealed class Party
         return (await ReadMembersAsync(children, cancellationToken).ConfigureAwait(false), changed);
     }
 
+    /// <summary>The number of members, and a task that completes when membership changes after this call (a child watch).</summary>
+    public async Task<(int Count, Task Changed)> CountWithChangeAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsurePathAsync(cancellationToken).ConfigureAwait(false);
+        var changed = _changed.Arm();
+        return ((await ListMemberNodesAsync(_changed.Watcher, cancellationToken).ConfigureAwait(false)).Count, changed);
+    }
+
     /// <summary>The number of members.</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken = default)
     {

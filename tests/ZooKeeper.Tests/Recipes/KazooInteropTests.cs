@@ -75,6 +75,37 @@ public sealed class KazooInteropTests(ZooKeeperServerFixture fixture, ITestOutpu
         });
 
     [Fact]
+    public Task Queue_ABatchClaimedAndConsumedInOneTransactionEach_LeavesTheNodesOfOneKazooTakerPerEntry() =>
+        RunEverywayAsync(async (chroot, observer, a, b, dump, token) =>
+        {
+            const string path = "/admin/rsync/s1/pathQueue";
+            const string done = "/admin/rsync/s1/completedQueue";
+            await a.QueuePutAllAsync(path, ["1_/src/a", "1_/src/b", "1_/src/c", "1_/src/d", "1_/src/e"], 100, token);
+
+            Assert.Equal(["1_/src/a", "1_/src/b", "1_/src/c"], await b.QueueTakeBatchAsync(path, 3, token));
+            Assert.Equal("1_/src/d", await a.QueueGetAsync(path, TimeSpan.Zero, token));
+            Assert.Equal(5, await a.QueueCountAsync(path, token));
+
+            Assert.Equal(3, await b.QueueConsumeBatchAsync(path, done, token));
+            Assert.Equal(2, await a.QueueCountAsync(path, token));
+            Assert.Equal(3, await a.QueueCountAsync(done, token));
+            await dump();
+
+            Assert.True(await a.QueueConsumeAsync(path, token));
+            Assert.Equal(["1_/src/e"], await b.QueueTakeBatchAsync(path, 3, token));
+            Assert.Equal(1, await b.QueueConsumeBatchAsync(path, done, token));
+            Assert.Equal(0, await a.QueueCountAsync(path, token));
+            var completed = new List<string?>();
+            for (var i = 0; i < 4; i++)
+            {
+                completed.Add(await a.QueueGetAsync(done, TimeSpan.Zero, token));
+                Assert.True(await a.QueueConsumeAsync(done, token));
+            }
+
+            Assert.Equal(["1_/src/a", "1_/src/b", "1_/src/c", "1_/src/e"], completed);
+        });
+
+    [Fact]
     public Task Party_KazooAndOurMembers_SeeEachOther() =>
         RunEverywayAsync(async (chroot, observer, a, b, dump, token) =>
         {

@@ -71,6 +71,31 @@ public sealed class PartyTests(ZooKeeperServerFixture fixture, ITestOutputHelper
         });
 
     [Fact]
+    public Task CountWithChange_CountsMembers_AndItsTaskCompletesWhenOneJoinsOrLeaves() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var reader = new Party(await chroot.ConnectAsUserAsync(timeout.Token), PartyPath, null, chroot.RecipeOptions);
+            var first = new Party(await chroot.ConnectAsUserAsync(timeout.Token), PartyPath, "first", chroot.RecipeOptions);
+            var second = new Party(await chroot.ConnectAsUserAsync(timeout.Token), PartyPath, "second", chroot.RecipeOptions);
+            await first.JoinAsync(timeout.Token);
+
+            var (count, changed) = await reader.CountWithChangeAsync(timeout.Token);
+            Assert.Equal(1, count);
+            Assert.False(changed.IsCompleted);
+
+            await second.JoinAsync(timeout.Token);
+            await changed.WaitAsync(timeout.Token);
+            (count, changed) = await reader.CountWithChangeAsync(timeout.Token);
+            Assert.Equal(2, count);
+
+            Assert.True(await first.LeaveAsync(timeout.Token));
+            await changed.WaitAsync(timeout.Token);
+            Assert.Equal(1, (await reader.CountWithChangeAsync(timeout.Token)).Count);
+        });
+
+    [Fact]
     public Task GetMembersWithChange_ListsMembers_AndItsTaskCompletesOnlyAtTheNextChange() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {

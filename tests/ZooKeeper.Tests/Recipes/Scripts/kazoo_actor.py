@@ -24,6 +24,7 @@ zk = KazooClient(
 zk.start(timeout=30)
 
 locks, queues, parties, counters = {}, {}, {}, {}
+batches = {}  # path -> the LockingQueue objects (one per entry) of the batch taken last
 
 
 def answer(**fields):
@@ -58,6 +59,23 @@ def run(cmd):
         return queue(path).consume()
     if op == "queue.release":
         return queue(path).release()
+    if op == "queue.takebatch":
+        taken = []
+        for _ in range(cmd["count"]):
+            one = zk.LockingQueue(path)
+            value = one.get(0)
+            if value is None:
+                break
+            taken.append((one, value))
+        batches[path] = taken
+        return [base64.b64encode(value).decode() for _, value in taken]
+    if op == "queue.consumebatch":
+        consumed = 0
+        for one, value in batches.pop(path, []):
+            if one.consume():
+                queue(cmd["done"]).put(value)
+                consumed += 1
+        return consumed
     if op == "queue.count":
         return len(queue(path))
     if op == "party.join":

@@ -27,6 +27,14 @@ internal interface IRecipeActor : IAsyncDisposable
 
     Task<int> QueueCountAsync(string path, CancellationToken cancellationToken);
 
+    /// <summary>Takes up to <paramref name="count"/> free entries at once (kazoo: one LockingQueue object per entry, as
+    /// many original workers would; ours: one BulkLockingQueue taking a batch). Returns their values.</summary>
+    Task<IReadOnlyList<string>> QueueTakeBatchAsync(string path, int count, CancellationToken cancellationToken);
+
+    /// <summary>Consumes the batch taken last, putting each value into the queue at <paramref name="donePath"/> as it goes
+    /// (ours: all in one transaction). Returns how many were consumed.</summary>
+    Task<int> QueueConsumeBatchAsync(string path, string donePath, CancellationToken cancellationToken);
+
     Task PartyJoinAsync(string path, string identifier, CancellationToken cancellationToken);
 
     Task PartyLeaveAsync(string path, CancellationToken cancellationToken);

@@ -100,6 +100,13 @@ internal sealed class KazooActor : IRecipeActor
     public async Task<int> QueueCountAsync(string path, CancellationToken cancellationToken) =>
         (await SendAsync(new JsonObject { ["op"] = "queue.count", ["path"] = path }, cancellationToken))!.GetValue<int>();
 
+    public async Task<IReadOnlyList<string>> QueueTakeBatchAsync(string path, int count, CancellationToken cancellationToken) =>
+        [.. Strings(await SendAsync(new JsonObject { ["op"] = "queue.takebatch", ["path"] = path, ["count"] = count }, cancellationToken))
+            .Select(value => Encoding.UTF8.GetString(Convert.FromBase64String(value)))];
+
+    public async Task<int> QueueConsumeBatchAsync(string path, string donePath, CancellationToken cancellationToken) =>
+        (await SendAsync(new JsonObject { ["op"] = "queue.consumebatch", ["path"] = path, ["done"] = donePath }, cancellationToken))!.GetValue<int>();
+
     public Task PartyJoinAsync(string path, string identifier, CancellationToken cancellationToken) =>
         SendAsync(new JsonObject { ["op"] = "party.join", ["path"] = path, ["id"] = identifier }, cancellationToken);
 

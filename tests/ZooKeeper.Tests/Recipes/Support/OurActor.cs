@@ -10,6 +10,8 @@ internal sealed class OurActor(string name, ZooKeeperClient client, RecipeOption
 {
     private readonly ConcurrentDictionary<string, DistributedLock> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LockingQueue> _queues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BulkLockingQueue> _bulkQueues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<QueueItem>> _batches = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Party> _parties = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
 
@@ -44,6 +46,21 @@ internal sealed class OurActor(string name, ZooKeeperClient client, RecipeOption
 
     public Task<int> QueueCountAsync(string path, CancellationToken cancellationToken) => Queue(path).CountAsync(cancellationToken);
 
+    public async Task<IReadOnlyList<string>> QueueTakeBatchAsync(string path, int count, CancellationToken cancellationToken)
+    {
+        var batch = await BulkQueue(path).TakeAsync(count, timeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+        _batches[path] = batch;
+        return [.. batch.Select(item => Encoding.UTF8.GetString(item.Value))];
+    }
+
+    public async Task<int> QueueConsumeBatchAsync(string path, string donePath, CancellationToken cancellationToken)
+    {
+        var done = BulkQueue(donePath);
+        await done.EnsureAsync(cancellationToken);
+        var consumed = await BulkQueue(path).ConsumeAsync(_batches[path], item => done.PutOps([item.Value]), cancellationToken);
+        return consumed.Count;
+    }
+
     public Task PartyJoinAsync(string path, string identifier, CancellationToken cancellationToken) =>
         _parties.GetOrAdd(path, p => new Party(client, p, identifier, options)).JoinAsync(cancellationToken);
 
@@ -60,6 +77,8 @@ internal sealed class OurActor(string name, ZooKeeperClient client, RecipeOption
     public ValueTask DisposeAsync() => client.DisposeAsync();
 
     private LockingQueue Queue(string path) => _queues.GetOrAdd(path, p => new LockingQueue(client, p, options));
+
+    private BulkLockingQueue BulkQueue(string path) => _bulkQueues.GetOrAdd(path, p => new BulkLockingQueue(client, p, options));
 
     private Counter Counter(string path) => _counters.GetOrAdd(path, p => new Counter(client, p, 0, options));
 }
