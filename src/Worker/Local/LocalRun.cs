@@ -301,6 +301,12 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             await output.WriteLineAsync($"failed: {failed.Path}: {failed.Error}").ConfigureAwait(false);
         }
 
+        if (SessionEndReason.IsDestinationFault(summary.Reason))
+        {
+            // The master's one line (its own stderr goes to its log here): why the session stopped, and what to do.
+            await Console.Error.WriteLineAsync($"zkrsync local: error: {summary.Message}").ConfigureAwait(false);
+        }
+
         if (options.JsonSummary is { } target)
         {
             File.Copy(summaryFile, target, overwrite: true);
