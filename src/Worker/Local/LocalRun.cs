@@ -129,6 +129,11 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             }
 
             LogStarted(_logger, options.Sources, options.Destinations, source, destination);
+            if (!Environment.IsPrivilegedProcess)
+            {
+                await Console.Error.WriteLineAsync(
+                    "zkrsync local: note: not run as root: owners are not kept, and symlinks that point outside the copy (absolute ones included) are made relative to it (rsync's daemon cannot chroot)").ConfigureAwait(false);
+            }
             var outcome = await FollowAsync(progressFile, summaryFile, interrupt).ConfigureAwait(false);
             return await ReportAsync(outcome, summaryFile, started).ConfigureAwait(false);
         }

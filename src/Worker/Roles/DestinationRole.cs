@@ -41,12 +41,25 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         _ = ready.Stopped.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         PrivateFile.EnsureDirectory(_options.TmpDir);
+        if (!Environment.IsPrivilegedProcess)
+        {
+            LogNotRoot(_logger);
+        }
+
+        // A dry run writes nothing, so it needs no temporary files (and must not touch the destination).
+        var tempDirectory = _options.DryRun || _options.Netcat ? null : DaemonTempDirectory.NameOf(session.WhoAmI);
         try
         {
+            if (tempDirectory is not null)
+            {
+                var live = await LiveTempDirectoriesAsync(cancellationToken).ConfigureAwait(false);
+                LogTempDirectories(_logger, tempDirectory, DaemonTempDirectory.Prepare(_options.RsyncPath!, tempDirectory, live));
+            }
+
             for (var attempt = 1; attempt <= Attempts && !stop.IsCancellationRequested; attempt++)
             {
                 var port = await ReservePortAsync(stop.Token).ConfigureAwait(false);
-                if (await ServeAsync(port, stop.Token).ConfigureAwait(false) is ServeOutcome.Stopped)
+                if (await ServeAsync(port, tempDirectory, stop.Token).ConfigureAwait(false) is ServeOutcome.Stopped)
                 {
                     break;
                 }
@@ -55,6 +68,13 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopped while reserving a port: by the master, a signal, a lost session, or a failed watch (told apart below).
+        }
+        finally
+        {
+            if (tempDirectory is not null)
+            {
+                await RemoveTempDirectoryAsync(tempDirectory).ConfigureAwait(false);
+            }
         }
 
         var outcome = new RoleOutcome(
@@ -139,7 +159,31 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         }
     }
 
-    private async Task<ServeOutcome> ServeAsync(int port, CancellationToken stop)
+    /// <summary>Which temporary directories belong to destinations that still run (of this host: by pid; else: in the session).</summary>
+    private async Task<Func<string, bool>> LiveTempDirectoriesAsync(CancellationToken cancellationToken)
+    {
+        var members = await session.NewParty(ZnodeLayout.PartyAll).GetMembersAsync(cancellationToken).ConfigureAwait(false);
+        return name => DaemonTempDirectory.IsLive(name, advertisedHost, members);
+    }
+
+    /// <summary>After the daemon is gone: its temporary directory (and those of destinations that are gone) removed.</summary>
+    private async Task RemoveTempDirectoryAsync(string name)
+    {
+        try
+        {
+            // A lost session cannot ask who else runs: then only this host's dead destinations' directories go.
+            var live = session.Lost.IsCancellationRequested
+                ? (n => DaemonTempDirectory.IsLive(n, advertisedHost, null))
+                : await LiveTempDirectoriesAsync(session.Lost).ConfigureAwait(false);
+            DaemonTempDirectory.Remove(_options.RsyncPath!, name, live);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ZooKeeperException or OperationCanceledException)
+        {
+            LogTempCleanupFailed(_logger, exception.Message);
+        }
+    }
+
+    private async Task<ServeOutcome> ServeAsync(int port, string? tempDirectory, CancellationToken stop)
     {
         var bind = HostIdentity.BindAddress(_options, advertisedHost);
         var files = new List<string>();
@@ -159,7 +203,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
                 _options.TmpDir,
                 "rsyncd",
                 RsyncCommandBuilder.DaemonConfig(
-                    session.Name, _options.RsyncPath!, bind, secretsFile, logFile: "/dev/stderr", asRoot: Environment.IsPrivilegedProcess));
+                    session.Name, _options.RsyncPath!, bind, secretsFile, logFile: "/dev/stderr", tempDir: tempDirectory, asRoot: Environment.IsPrivilegedProcess));
             files.Add(config);
 
             var invocation = _options.Netcat
@@ -202,7 +246,8 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             }
             finally
             {
-                ProcessRunner.Kill(daemon);
+                // SIGTERM first: receivers still at work remove their temporary files.
+                await ProcessTree.TerminateAsync(daemon).ConfigureAwait(false);
                 await daemon.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
@@ -352,6 +397,15 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             LogFaultReportFailed(_logger, exception.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "rsync's temporary files go to .zkrsync-tmp/{Name}; removed those of destinations that are gone: {Removed}")]
+    private static partial void LogTempDirectories(ILogger logger, string name, IReadOnlyList<string> removed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove rsync's temporary directory: {Reason}")]
+    private static partial void LogTempCleanupFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not root: the rsync daemon runs without a user switch and without a chroot: owners are not kept, and symlinks that point outside the destination (absolute ones included) are made relative to it")]
+    private static partial void LogNotRoot(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report that this destination takes no more transfers: {Reason}")]
     private static partial void LogFaultReportFailed(ILogger logger, string reason);
