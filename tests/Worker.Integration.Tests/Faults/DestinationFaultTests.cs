@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 using ZkSync.Contracts;
 using ZkSync.Testing;
+using ZkSync.Worker.IntegrationTests.Interop.Support;
 using ZkSync.Worker.IntegrationTests.Local.Support;
 using ZkSync.Worker.IntegrationTests.Sessions.Support;
 using ZkSync.Worker.Rsync;
@@ -79,6 +80,38 @@ public sealed partial class DestinationFaultTests(ZooKeeperServerFixture zooKeep
             // Nothing of the user's tree; the daemon's temporary directory, made before the file system turned read-only,
             // cannot be removed from it (the next destination on it, writable again, does).
             Assert.Equal([Path.Combine(volume.Path, RsyncCommandBuilder.TempRoot)], Directory.EnumerateFileSystemEntries(volume.Path));
+        });
+    }
+
+    /// <summary>Original sources (held to one destination entry each) see the full destination say <c>paused</c>: they
+    /// disable it, drop its entry and put their paths back, and stop when the master ends the session.</summary>
+    [Fact]
+    public async Task OriginalSources_WhenOurDestinationFillsUp_RespectItsPauseAndTheSessionEndsDestinationFull()
+    {
+        using var scratch = new ScratchDirectory();
+        var source = scratch.Subdirectory("source");
+        BuildTree(source);
+        using var small = Mount.Tmpfs(Path.Combine(scratch.Path, "small"), "size=2m");
+        await using var ours = new LocalSession(zooKeeper.Server, output);
+        await using var session = new MixedSession(ours, output);
+
+        await session.RunAsync(async () =>
+        {
+            await ours.StartMasterAsync(source, 1);
+            await ours.StartDestinationAsync(small.Path, ["--slots", "2"]);
+            await session.StartOriginalSourceAsync(source, 1);
+            await session.StartOriginalSourceAsync(source, 1);
+
+            Assert.Equal(ExitCodes.PathsFailed, await ours.Master!.WaitForExitAsync(EndTimeout));
+            await Task.WhenAll(session.Originals.Select(o => o.Exited)).WaitAsync(EndTimeout);
+            Assert.All(session.Originals, o => Assert.Equal(0, o.Exited.Result));
+            Assert.Equal(ExitCodes.Success, await ours.Destinations[0].WaitForExitAsync(EndTimeout));
+
+            var summary = SessionSummaryDocument.FromJson(await File.ReadAllBytesAsync(ours.SummaryPath));
+            Assert.NotNull(summary);
+            Assert.Equal(SessionEndReason.DestinationFull, summary.Reason);
+            Assert.True(summary.PathsUnfinished > 0, "no path was left unfinished");
+            AssertCompletedPathsAreComplete(ours.Master.Output, source, small.Path);
         });
     }
 
