@@ -56,7 +56,7 @@ internal static partial class ProcessTree
     }
 
     /// <summary>Every live descendant of <paramref name="root"/>, from <c>/proc/*/stat</c>'s parent ids.</summary>
-    private static List<int> Descendants(int root)
+    public static List<int> Descendants(int root)
     {
         var children = new Dictionary<int, List<int>>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
