@@ -16,7 +16,7 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
     private readonly ILogger _logger = loggerFactory.CreateLogger<RoleRunner>();
 
     /// <summary>What the user must fix goes to stderr as one "zkrsync: error: ..." line (as option errors do); the log
-    /// (a --logfile) keeps it under this name.</summary>
+    /// (a --logfile) keeps it under this name at debug level (-d), so stderr carries it once.</summary>
     private readonly ILogger _userErrors = loggerFactory.CreateLogger("zkrsync");
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)

@@ -295,13 +295,26 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     {
         if (_faultsChanged.IsCompleted)
         {
+            // Not created here (a session without faults keeps the original's tree): an exists-watch tells its creation.
             var path = ZnodeLayout.DestFaults(session.Name);
-            await session.EnsurePathAsync(path, cancellationToken).ConfigureAwait(false);
             var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var children = await session.Retry.ExecuteAsync(
-                token => session.Client.GetChildrenAsync(path, _ => changed.TrySetResult(), token), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var children = await session.Retry.ExecuteAsync(
+                    token => session.Client.GetChildrenAsync(path, _ => changed.TrySetResult(), token), cancellationToken).ConfigureAwait(false);
+                _anyFault = children.Children.Count > 0;
+            }
+            catch (NoNodeException)
+            {
+                _anyFault = false;
+                if (await session.Retry.ExecuteAsync(token => session.Client.ExistsAsync(path, _ => changed.TrySetResult(), token), cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    // Created between the two calls: look again next round.
+                    changed.TrySetResult();
+                }
+            }
+
             _faultsChanged = changed.Task;
-            _anyFault = children.Children.Count > 0;
         }
 
         return _anyFault && !await _faults.AnyActiveAsync(cancellationToken).ConfigureAwait(false);
