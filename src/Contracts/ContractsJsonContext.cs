@@ -6,5 +6,6 @@ namespace ZkSync.Contracts;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
 [JsonSerializable(typeof(SessionProgress))]
 [JsonSerializable(typeof(SessionSummaryDocument))]
+[JsonSerializable(typeof(DestinationFault))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -27,6 +27,9 @@ public static class SessionEndReason
     /// <summary>The master lost its ZooKeeper session (expired, auth failed).</summary>
     public const string SessionLost = "sessionLost";
 
+    /// <summary>Whether the session ended because no destination could take more (full, over quota, read-only).</summary>
+    public static bool IsDestinationFault(string? reason) => reason is DestinationFull or DestinationReadOnly or QuotaExceeded;
+
     public static IReadOnlyList<string> All { get; } =
         [Completed, PathsFailed, Interrupted, DestinationFull, DestinationReadOnly, QuotaExceeded, SessionLost];
 }

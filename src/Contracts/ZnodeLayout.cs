@@ -47,6 +47,7 @@ public static class ZnodeLayout
     public const string SummaryNode = "summary";
     public const string WalkCursorNode = "walkcursor";
     public const string FailuresNode = "failures";
+    public const string DestFaultsNode = "destfaults";
 
     /// <summary>Name prefix of a failure record under <c>S/failures</c> (the server appends 10 digits).</summary>
     public const string FailurePrefix = "failure-";
@@ -127,6 +128,13 @@ public static class ZnodeLayout
 
     /// <summary>The prefix a failure record is created with: <c>S/failures/failure-</c>.</summary>
     public static string FailureRecordPrefix(string session) => $"{Failures(session)}/{FailurePrefix}";
+
+    /// <summary>Parent of the destinations' fault records (<see cref="DestinationFault"/>): one per destination that
+    /// stopped taking transfers because its file system is full, over quota or read-only.</summary>
+    public static string DestFaults(string session) => $"{Session(session)}/{DestFaultsNode}";
+
+    /// <summary>The fault record of destination <paramref name="whoami"/>.</summary>
+    public static string DestFault(string session, string whoami) => $"{DestFaults(session)}/{whoami}";
 
     /// <summary><c>S/stats</c>.</summary>
     public static string Stats(string session) => $"{Session(session)}/{StatsNode}";

@@ -43,7 +43,7 @@ public sealed class ProgramTests
             await Program.Main(["--servers", "127.0.0.1:1", "--state", "-N", "s9", "--connect-timeout", "1", "--logfile", dir + "/%(session)s-%(rstype)s.log"]);
             var log = Path.Combine(dir, "s9-None.log");
             Assert.True(File.Exists(log));
-            Assert.Contains("could not connect to ZooKeeper at 127.0.0.1:1", await File.ReadAllTextAsync(log), StringComparison.Ordinal);
+            Assert.Contains($"Logging to file {log}", await File.ReadAllTextAsync(log), StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dir));
         }
         finally

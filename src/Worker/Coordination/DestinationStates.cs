@@ -27,8 +27,9 @@ internal sealed partial class DestinationStates(WorkerSession session)
             return current == ZnodeLayout.DestDisabled;
         }, createIfMissing: true, cancellationToken);
 
-    /// <summary>Marks an active destination paused (its base path is gone).</summary>
-    public Task<bool> PauseAsync(string whoAmI, CancellationToken cancellationToken) =>
+    /// <summary>Marks an active destination paused (its base path is gone, or it cannot take more). Only the destination
+    /// itself may create its (ephemeral) state node: another worker pauses it only while it exists.</summary>
+    public Task<bool> PauseAsync(string whoAmI, bool own, CancellationToken cancellationToken) =>
         UnderLockAsync(whoAmI, async (path, current, token) =>
         {
             if (current != ZnodeLayout.DestActive)
@@ -39,7 +40,7 @@ internal sealed partial class DestinationStates(WorkerSession session)
             await session.SetTextAsync(path, ZnodeLayout.DestPaused, token).ConfigureAwait(false);
             LogChanged(_logger, whoAmI, current, ZnodeLayout.DestPaused);
             return true;
-        }, createIfMissing: true, cancellationToken);
+        }, createIfMissing: own, cancellationToken);
 
     /// <summary>A source's check: true when active; a paused destination becomes disabled (the caller drops its entry).</summary>
     public async Task<bool> IsUsableAsync(string whoAmI, CancellationToken cancellationToken)

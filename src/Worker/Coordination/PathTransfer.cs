@@ -55,7 +55,10 @@ internal sealed partial class PathTransfer(
                 LogVerboseOutput(logger, result.StandardOutput);
             }
 
-            return new TransferResult(result.ExitCode, stats, result.StandardOutput, ErrorOf(result));
+            return new TransferResult(result.ExitCode, stats, result.StandardOutput, ErrorOf(result))
+            {
+                CapacityError = result.Succeeded ? null : DestinationErrors.Classify(result.StandardError),
+            };
         }
         finally
         {

@@ -12,7 +12,9 @@ namespace ZkSync.Worker.Coordination;
 /// <param name="Stop">Why it stopped.</param>
 /// <param name="FailedPaths">Paths that failed every attempt (the master's count; 0 for other roles).</param>
 /// <param name="UnfinishedPaths">Paths still queued when the session ended (the master's count; 0 for other roles).</param>
-internal readonly record struct RoleOutcome(bool SessionLost, StopCause Stop, long FailedPaths = 0, long UnfinishedPaths = 0)
+/// <param name="DestinationReason">The master ended the session because no destination could take transfers: the
+/// <see cref="SessionEndReason"/> of the destinations' fault (full, over quota, read-only); null otherwise.</param>
+internal readonly record struct RoleOutcome(bool SessionLost, StopCause Stop, long FailedPaths = 0, long UnfinishedPaths = 0, string? DestinationReason = null)
 {
     public static RoleOutcome Lost => new(true, StopCause.Fault);
 
@@ -20,12 +22,13 @@ internal readonly record struct RoleOutcome(bool SessionLost, StopCause Stop, lo
 
     public int ExitCode =>
         SessionLost || Stop == StopCause.Fault ? ExitCodes.Crash
-        : FailedPaths + UnfinishedPaths > 0 ? ExitCodes.PathsFailed
+        : FailedPaths + UnfinishedPaths > 0 || DestinationReason is not null ? ExitCodes.PathsFailed
         : ExitCodes.Success;
 
     /// <summary>The <see cref="SessionEndReason"/> of a session whose master ended this way.</summary>
     public string Reason =>
         SessionLost ? SessionEndReason.SessionLost
+        : DestinationReason is not null && Stop != StopCause.Fault ? DestinationReason
         : Stop == StopCause.Signal && UnfinishedPaths > 0 ? SessionEndReason.Interrupted
         : ExitCode == ExitCodes.Success ? SessionEndReason.Completed
         : SessionEndReason.PathsFailed;

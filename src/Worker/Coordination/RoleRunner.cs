@@ -15,22 +15,21 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<RoleRunner>();
 
-    /// <summary>What the user must fix is said as "zkrsync: ...", one line, not under a class name.</summary>
+    /// <summary>What the user must fix goes to stderr as one "zkrsync: error: ..." line (as option errors do); the log
+    /// (a --logfile) keeps it under this name at debug level (-d), so stderr carries it once.</summary>
     private readonly ILogger _userErrors = loggerFactory.CreateLogger("zkrsync");
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         if (BasePathProblem() is { } problem)
         {
-            LogUsage(_userErrors, problem);
-            return ExitCodes.Usage;
+            return await UsageAsync(problem).ConfigureAwait(false);
         }
 
         if (options.Role is (WorkerRole.Source or WorkerRole.Destination) && !options.Netcat && ExecutableSearch.Find(RsyncCommandBuilder.Rsync) is null)
         {
             // Found before joining a session, not at the first transfer after taking paths.
-            LogUsage(_userErrors, "rsync is not installed (not found in PATH): install it (Debian/Ubuntu: apt-get install -y rsync)");
-            return ExitCodes.Usage;
+            return await UsageAsync("rsync is not installed (not found in PATH): install it (Debian/Ubuntu: apt-get install -y rsync)").ConfigureAwait(false);
         }
 
         var host = HostIdentity.AdvertisedHost(options, HostIdentity.Fqdn);
@@ -48,18 +47,15 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
         }
         catch (ConnectionLossException exception)
         {
-            LogUsage(_userErrors, UserErrors.Unreachable(exception));
-            return ExitCodes.Usage;
+            return await UsageAsync(UserErrors.Unreachable(exception)).ConfigureAwait(false);
         }
         catch (AuthFailedException)
         {
-            LogUsage(_userErrors, UserErrors.AuthFailed(options.User));
-            return ExitCodes.Usage;
+            return await UsageAsync(UserErrors.AuthFailed(options.User)).ConfigureAwait(false);
         }
         catch (NoAuthException exception)
         {
-            LogUsage(_userErrors, UserErrors.NoAuth(exception, options.User));
-            return ExitCodes.Usage;
+            return await UsageAsync(UserErrors.NoAuth(exception, options.User)).ConfigureAwait(false);
         }
         catch (SessionExpiredException exception)
         {
@@ -88,13 +84,11 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
             catch (NoAuthException exception)
             {
                 // Checked before the role takes anything: the session's nodes were made with other credentials.
-                LogUsage(_userErrors, UserErrors.NoAuth(exception, options.User));
-                return ExitCodes.Usage;
+                return await UsageAsync(UserErrors.NoAuth(exception, options.User)).ConfigureAwait(false);
             }
             catch (PathWalkException exception)
             {
-                LogUsage(_userErrors, exception.Message);
-                return ExitCodes.Usage;
+                return await UsageAsync(exception.Message).ConfigureAwait(false);
             }
         }
     }
@@ -186,7 +180,15 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
         return RsyncCapabilities.ParseHelp(text);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
+    /// <summary>Says <paramref name="message"/> as one <c>zkrsync: error:</c> line on stderr; exit code 2.</summary>
+    private async Task<int> UsageAsync(string message)
+    {
+        LogUsage(_userErrors, message);
+        await Console.Error.WriteLineAsync($"zkrsync: error: {message}").ConfigureAwait(false);
+        return ExitCodes.Usage;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused: {Message}")]
     private static partial void LogUsage(ILogger logger, string message);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Lost the ZooKeeper session: {Reason}")]

@@ -129,6 +129,11 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             }
 
             LogStarted(_logger, options.Sources, options.Destinations, source, destination);
+            if (!Environment.IsPrivilegedProcess)
+            {
+                await Console.Error.WriteLineAsync(
+                    "zkrsync local: note: not run as root: owners are not kept, and symlinks that point outside the copy (absolute ones included) are made relative to it (rsync's daemon cannot chroot)").ConfigureAwait(false);
+            }
             var outcome = await FollowAsync(progressFile, summaryFile, interrupt).ConfigureAwait(false);
             return await ReportAsync(outcome, summaryFile, started).ConfigureAwait(false);
         }
@@ -299,6 +304,12 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
         foreach (var failed in summary.FailedPaths)
         {
             await output.WriteLineAsync($"failed: {failed.Path}: {failed.Error}").ConfigureAwait(false);
+        }
+
+        if (SessionEndReason.IsDestinationFault(summary.Reason))
+        {
+            // The master's one line (its own stderr goes to its log here): why the session stopped, and what to do.
+            await Console.Error.WriteLineAsync($"zkrsync local: error: {summary.Message}").ConfigureAwait(false);
         }
 
         if (options.JsonSummary is { } target)

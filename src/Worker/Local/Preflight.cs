@@ -120,13 +120,13 @@ internal static partial class Preflight
         }
 
         // A destination still to be made will live on its parent's file system.
-        if (StatVfs(exists ? destination : Path.GetDirectoryName(destination) ?? destination, out var vfs) != 0)
+        if (Coordination.FileSystemSpace.Of(exists ? destination : Path.GetDirectoryName(destination) ?? destination) is not { } space)
         {
             return;
         }
 
-        var freeBytes = (long)Math.Min(vfs.Available * vfs.FragmentSize, long.MaxValue);
-        var freeInodes = (long)Math.Min(vfs.InodesAvailable, long.MaxValue);
+        var freeBytes = space.FreeBytes;
+        var freeInodes = space.FreeInodes;
         if (bytes > freeBytes)
         {
             throw new PreflightException(
@@ -134,7 +134,7 @@ internal static partial class Preflight
         }
 
         // Some file systems (btrfs, ZFS) report no inode limit: 0 total.
-        if (vfs.Inodes > 0 && entries > freeInodes)
+        if (space.Inodes > 0 && entries > freeInodes)
         {
             throw new PreflightException(
                 $"not enough inodes on the destination: the source has {entries} entries, {destination} has {freeInodes} free inodes (--force skips this check)");
@@ -174,25 +174,4 @@ internal static partial class Preflight
 
     [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Access(string path, int mode);
-
-    [LibraryImport("libc", EntryPoint = "statvfs", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int StatVfs(string path, out VfsStats stats);
-
-    /// <summary>glibc's <c>struct statvfs</c> on 64-bit Linux.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct VfsStats
-    {
-        public ulong BlockSize;
-        public ulong FragmentSize;
-        public ulong Blocks;
-        public ulong BlocksFree;
-        public ulong Available;
-        public ulong Inodes;
-        public ulong InodesFree;
-        public ulong InodesAvailable;
-        public ulong FileSystemId;
-        public ulong Flags;
-        public ulong NameMax;
-        private unsafe fixed int _spare[6];
-    }
 }

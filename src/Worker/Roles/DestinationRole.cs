@@ -27,7 +27,11 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     private readonly ILogger _logger = session.LoggerFactory.CreateLogger<DestinationRole>();
     private readonly ZkRsyncOptions _options = session.Options;
     private readonly DestinationStates _states = new(session);
+    private readonly DestinationFaults _faults = new(session);
     private volatile bool _paused;
+
+    /// <summary>Set once the daemon's log showed that this destination cannot take more: it stays paused.</summary>
+    private volatile DestinationFault? _fault;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -37,12 +41,25 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         _ = ready.Stopped.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         PrivateFile.EnsureDirectory(_options.TmpDir);
+        if (!Environment.IsPrivilegedProcess)
+        {
+            LogNotRoot(_logger);
+        }
+
+        // A dry run writes nothing, so it needs no temporary files (and must not touch the destination).
+        var tempDirectory = _options.DryRun || _options.Netcat ? null : DaemonTempDirectory.NameOf(session.WhoAmI);
         try
         {
+            if (tempDirectory is not null)
+            {
+                var live = await LiveTempDirectoriesAsync(cancellationToken).ConfigureAwait(false);
+                LogTempDirectories(_logger, tempDirectory, DaemonTempDirectory.Prepare(_options.RsyncPath!, tempDirectory, live));
+            }
+
             for (var attempt = 1; attempt <= Attempts && !stop.IsCancellationRequested; attempt++)
             {
                 var port = await ReservePortAsync(stop.Token).ConfigureAwait(false);
-                if (await ServeAsync(port, stop.Token).ConfigureAwait(false) is ServeOutcome.Stopped)
+                if (await ServeAsync(port, tempDirectory, stop.Token).ConfigureAwait(false) is ServeOutcome.Stopped)
                 {
                     break;
                 }
@@ -51,6 +68,13 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopped while reserving a port: by the master, a signal, a lost session, or a failed watch (told apart below).
+        }
+        finally
+        {
+            if (tempDirectory is not null)
+            {
+                await RemoveTempDirectoryAsync(tempDirectory).ConfigureAwait(false);
+            }
         }
 
         var outcome = new RoleOutcome(
@@ -135,7 +159,31 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         }
     }
 
-    private async Task<ServeOutcome> ServeAsync(int port, CancellationToken stop)
+    /// <summary>Which temporary directories belong to destinations that still run (of this host: by pid; else: in the session).</summary>
+    private async Task<Func<string, bool>> LiveTempDirectoriesAsync(CancellationToken cancellationToken)
+    {
+        var members = await session.NewParty(ZnodeLayout.PartyAll).GetMembersAsync(cancellationToken).ConfigureAwait(false);
+        return name => DaemonTempDirectory.IsLive(name, advertisedHost, members);
+    }
+
+    /// <summary>After the daemon is gone: its temporary directory (and those of destinations that are gone) removed.</summary>
+    private async Task RemoveTempDirectoryAsync(string name)
+    {
+        try
+        {
+            // A lost session cannot ask who else runs: then only this host's dead destinations' directories go.
+            var live = session.Lost.IsCancellationRequested
+                ? (n => DaemonTempDirectory.IsLive(n, advertisedHost, null))
+                : await LiveTempDirectoriesAsync(session.Lost).ConfigureAwait(false);
+            DaemonTempDirectory.Remove(_options.RsyncPath!, name, live);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ZooKeeperException or OperationCanceledException)
+        {
+            LogTempCleanupFailed(_logger, exception.Message);
+        }
+    }
+
+    private async Task<ServeOutcome> ServeAsync(int port, string? tempDirectory, CancellationToken stop)
     {
         var bind = HostIdentity.BindAddress(_options, advertisedHost);
         var files = new List<string>();
@@ -149,10 +197,13 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
                 files.Add(secretsFile);
             }
 
+            // The daemon logs to its stderr, which is read line by line below: its receivers' errors tell when the
+            // destination is full or read-only.
             var config = PrivateFile.Write(
                 _options.TmpDir,
                 "rsyncd",
-                RsyncCommandBuilder.DaemonConfig(session.Name, _options.RsyncPath!, bind, secretsFile));
+                RsyncCommandBuilder.DaemonConfig(
+                    session.Name, _options.RsyncPath!, bind, secretsFile, logFile: "/dev/stderr", tempDir: tempDirectory, asRoot: Environment.IsPrivilegedProcess));
             files.Add(config);
 
             var invocation = _options.Netcat
@@ -162,7 +213,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             using var daemon = new Process { StartInfo = invocation.ToStartInfo() };
             daemon.StartInfo.RedirectStandardInput = true;
             daemon.Start();
-            var output = PumpOutputAsync(daemon);
+            var output = FollowOutputAsync(daemon, stop);
             try
             {
                 var exited = daemon.WaitForExitAsync(CancellationToken.None);
@@ -195,7 +246,8 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             }
             finally
             {
-                ProcessRunner.Kill(daemon);
+                // SIGTERM first: receivers still at work remove their temporary files.
+                await ProcessTree.TerminateAsync(daemon).ConfigureAwait(false);
                 await daemon.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
@@ -215,6 +267,12 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     /// <summary>Marks this destination active, then offers its slots (active first, so a source that takes an entry finds it usable).</summary>
     private async Task RegisterAsync(int port, CancellationToken cancellationToken)
     {
+        if (_fault is not null)
+        {
+            // A restarted daemon of a destination that is full or read-only: it stays paused.
+            return;
+        }
+
         _paused = false;
         await _states.ActivateAsync(session.WhoAmI, cancellationToken).ConfigureAwait(false);
         await OfferSlotsAsync(port, cancellationToken).ConfigureAwait(false);
@@ -234,6 +292,11 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     {
         try
         {
+            if (_fault is not null)
+            {
+                return;
+            }
+
             if (Directory.Exists(_options.RsyncPath))
             {
                 if (_paused)
@@ -249,7 +312,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             {
                 LogBasePathMissing(_logger, _options.RsyncPath!);
                 _paused = true;
-                await _states.PauseAsync(session.WhoAmI, cancellationToken).ConfigureAwait(false);
+                await _states.PauseAsync(session.WhoAmI, own: true, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception exception) when (exception is ZooKeeperException or OperationCanceledException or ObjectDisposedException)
@@ -290,12 +353,65 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         return false;
     }
 
-    private static async Task<string> PumpOutputAsync(Process process)
+    /// <summary>
+    /// Reads the daemon's output (its log) line by line until it exits, keeping the last lines for a failure message.
+    /// The first receiver error that says the destination is full, over quota or read-only pauses this destination
+    /// (original sources respect that too) and records why for the master.
+    /// </summary>
+    private async Task<string> FollowOutputAsync(Process process, CancellationToken stop)
     {
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        return (await output.ConfigureAwait(false)) + (await error.ConfigureAwait(false));
+        const int Kept = 20;
+        var tail = new Queue<string>();
+        var reports = new List<Task>();
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        while (await process.StandardError.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+        {
+            LogDaemonLine(_logger, line);
+            tail.Enqueue(line);
+            if (tail.Count > Kept)
+            {
+                tail.Dequeue();
+            }
+
+            if (_fault is null && !_options.DryRun && DestinationErrors.Classify(line) is { } error)
+            {
+                var fault = new DestinationFault(
+                    session.WhoAmI, _options.RsyncPath!, error.Reason, error.Line, FileSystemSpace.Of(_options.RsyncPath!)?.FreeBytes);
+                _fault = fault;
+                reports.Add(ReportFaultAsync(fault, stop));
+            }
+        }
+
+        await Task.WhenAll(reports).ConfigureAwait(false);
+        return (await output.ConfigureAwait(false)) + string.Join('\n', tail);
     }
+
+    private async Task ReportFaultAsync(DestinationFault fault, CancellationToken stop)
+    {
+        try
+        {
+            await _faults.ReportAsync(fault, own: true, stop).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is ZooKeeperException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogFaultReportFailed(_logger, exception.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "rsync's temporary files go to .zkrsync-tmp/{Name}; removed those of destinations that are gone: {Removed}")]
+    private static partial void LogTempDirectories(ILogger logger, string name, IReadOnlyList<string> removed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove rsync's temporary directory: {Reason}")]
+    private static partial void LogTempCleanupFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not root: the rsync daemon runs without a user switch and without a chroot: owners are not kept, and symlinks that point outside the destination (absolute ones included) are made relative to it")]
+    private static partial void LogNotRoot(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report that this destination takes no more transfers: {Reason}")]
+    private static partial void LogFaultReportFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "rsync daemon: {Line}")]
+    private static partial void LogDaemonLine(ILogger logger, string line);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reserved port {Port}")]
     private static partial void LogPortReserved(ILogger logger, int port);

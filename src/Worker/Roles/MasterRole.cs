@@ -47,8 +47,14 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     private readonly BulkLockingQueue _completed = session.NewQueue(ZnodeLayout.CompletedQueue(session.Name));
     private readonly BulkLockingQueue _failed = session.NewQueue(ZnodeLayout.FailedQueue(session.Name));
     private readonly SessionStats _stats = new(session);
+    private readonly DestinationFaults _faults = new(session);
     private MasterState _state = null!;
     private bool _interrupted;
+
+    /// <summary>Completes when <c>S/destfaults</c> changes (a destination reported itself full or read-only); a
+    /// completed task means "check now".</summary>
+    private Task _faultsChanged = Task.CompletedTask;
+    private bool _anyFault;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -130,7 +136,11 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     private async Task StartFreshAsync(string ready, CancellationToken cancellationToken)
     {
         await session.DeleteRecursiveAsync(ZnodeLayout.PathQueue(session.Name), cancellationToken).ConfigureAwait(false);
-        foreach (var stale in new[] { ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name), ZnodeLayout.Summary(session.Name) })
+        foreach (var stale in new[]
+        {
+            ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name), ZnodeLayout.Summary(session.Name),
+            ZnodeLayout.DestFaults(session.Name),
+        })
         {
             await session.DeleteRecursiveAsync(stale, cancellationToken).ConfigureAwait(false);
         }
@@ -232,6 +242,16 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
                 }
             }
 
+            if (_faultsChanged.IsCompleted || (_anyFault && progress.IsDue))
+            {
+                if (await NoDestinationCanTakeMoreAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await DrainResultsAsync(writes).ConfigureAwait(false);
+                    LogDestinationsUnavailable(_logger, outstanding);
+                    return;
+                }
+            }
+
             if (progress.IsDue)
             {
                 await ReportProgressAsync(outstanding, writes).ConfigureAwait(false);
@@ -261,9 +281,43 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
                 }
             }
 
-            await Task.WhenAny(completedChanged, failedChanged, pathsChanged, Task.Delay(progress.UntilDue, session.Time, cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAny(completedChanged, failedChanged, pathsChanged, _faultsChanged, Task.Delay(progress.UntilDue, session.Time, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>
+    /// Whether destinations reported themselves full, over quota or read-only (<c>S/destfaults</c>, followed with a child
+    /// watch re-armed here) and none that says <c>active</c> is left: the session cannot go on, and ends now rather than
+    /// have its sources hand the remaining paths round.
+    /// </summary>
+    private async Task<bool> NoDestinationCanTakeMoreAsync(CancellationToken cancellationToken)
+    {
+        if (_faultsChanged.IsCompleted)
+        {
+            // Not created here (a session without faults keeps the original's tree): an exists-watch tells its creation.
+            var path = ZnodeLayout.DestFaults(session.Name);
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            try
+            {
+                var children = await session.Retry.ExecuteAsync(
+                    token => session.Client.GetChildrenAsync(path, _ => changed.TrySetResult(), token), cancellationToken).ConfigureAwait(false);
+                _anyFault = children.Children.Count > 0;
+            }
+            catch (NoNodeException)
+            {
+                _anyFault = false;
+                if (await session.Retry.ExecuteAsync(token => session.Client.ExistsAsync(path, _ => changed.TrySetResult(), token), cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    // Created between the two calls: look again next round.
+                    changed.TrySetResult();
+                }
+            }
+
+            _faultsChanged = changed.Task;
+        }
+
+        return _anyFault && !await _faults.AnyActiveAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The walk's entries after the cursor (all of them in a fresh session); with <c>--netcat</c> the
@@ -529,9 +583,11 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     private async Task<SessionSummaryDocument> AccountAsync(CancellationToken cancellationToken)
     {
         long unfinished = 0;
+        var unfinishedEntries = new List<byte[]>();
         foreach (var item in await _paths.PeekAsync(true, cancellationToken).ConfigureAwait(false))
         {
             unfinished++;
+            unfinishedEntries.Add(item.Value);
             LogUnfinishedPath(_logger, PathEntry.DisplayOf(item.Value));
         }
 
@@ -544,8 +600,16 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         }
 
         var progress = _state.Progress;
-        var outcome = new RoleOutcome(false, _interrupted ? StopCause.Signal : StopCause.Finished, progress.PathsFailed, unfinished);
+
+        // Ended for want of a destination that can take more (derived from what is recorded, so a master that takes
+        // the ending over says the same).
+        var faults = unfinished > 0 || !progress.WalkDone ? await _faults.ReadAllAsync(cancellationToken).ConfigureAwait(false) : [];
+        var outcome = new RoleOutcome(
+            false, _interrupted ? StopCause.Signal : StopCause.Finished, progress.PathsFailed, unfinished, faults.Count > 0 ? faults[0].Reason : null);
         var failures = _state.FailedPaths(int.MaxValue);
+        var message = faults.Count > 0
+            ? SummaryMessage.DestinationsUnavailable(faults, unfinished, SourceBytes(unfinishedEntries), progress.WalkDone)
+            : SummaryMessage.For(outcome, progress.PathsCompleted, unfinished, failures, Elapsed());
         return new SessionSummaryDocument(
             session.Name,
             progress.PathsCompleted,
@@ -556,11 +620,39 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             Math.Round(Elapsed().TotalSeconds, 3),
             outcome.ExitCode,
             outcome.Reason,
-            SummaryMessage.For(outcome, progress.PathsCompleted, unfinished, failures, Elapsed()),
+            message,
             session.Time.GetUtcNow())
         {
             Takeovers = progress.Takeovers,
         };
+    }
+
+    /// <summary>What the files of these path entries hold on the source: a recursive entry's whole tree, another's own files.</summary>
+    private static long SourceBytes(IEnumerable<byte[]> entries)
+    {
+        long bytes = 0;
+        foreach (var value in entries)
+        {
+            if (!PathEntry.TryDecode(value, out var entry, out _))
+            {
+                continue;
+            }
+
+            var sizes = new System.IO.Enumeration.FileSystemEnumerable<long>(
+                entry.Path.ToString(),
+                (ref System.IO.Enumeration.FileSystemEntry file) => file.IsDirectory ? 0 : file.Length,
+                new EnumerationOptions { RecurseSubdirectories = entry.Recursive, IgnoreInaccessible = true, AttributesToSkip = 0 });
+            try
+            {
+                bytes += sizes.Sum();
+            }
+            catch (IOException)
+            {
+                // Gone from the source since the walk: nothing to need.
+            }
+        }
+
+        return bytes;
     }
 
     /// <summary>Deletes every queue, the stats, our progress nodes and watch/ready, then releases the lock. Leaves <c>S/summary</c>.</summary>
@@ -571,6 +663,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             ZnodeLayout.DestQueue(session.Name), ZnodeLayout.PathQueue(session.Name), ZnodeLayout.Stats(session.Name),
             ZnodeLayout.CompletedQueue(session.Name), ZnodeLayout.FailedQueue(session.Name), ZnodeLayout.OutputQueue(session.Name),
             ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name),
+            ZnodeLayout.DestFaults(session.Name),
         })
         {
             await session.DeleteRecursiveAsync(path, cancellationToken).ConfigureAwait(false);
@@ -583,6 +676,12 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     private async Task WriteSummaryOutputsAsync(SessionSummaryDocument summary, CancellationToken cancellationToken)
     {
         LogSummary(_logger, summary.PathsCompleted, summary.PathsFailed, summary.PathsUnfinished, summary.WallTimeSeconds, summary.Message);
+        if (SessionEndReason.IsDestinationFault(summary.Reason))
+        {
+            // What the user must fix, said once on stderr as every such error is.
+            await Console.Error.WriteLineAsync($"zkrsync: error: {summary.Message}").ConfigureAwait(false);
+        }
+
         if (_options.JsonSummary is { } file)
         {
             await File.WriteAllTextAsync(file, summary.ToJson(int.MaxValue), cancellationToken).ConfigureAwait(false);
@@ -661,6 +760,9 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Interrupted: no more paths are queued; ending the session")]
     private static partial void LogInterrupted(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "No destination can take more transfers (full, over quota or read-only): ending the session, {Outstanding} paths unfinished")]
+    private static partial void LogDestinationsUnavailable(ILogger logger, long outstanding);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Lost the ZooKeeper session: exiting")]
     private static partial void LogSessionLost(ILogger logger);

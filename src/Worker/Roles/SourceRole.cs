@@ -24,6 +24,9 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
     private const int Attempts = 3;
     private const int DestinationRetries = 5;
 
+    /// <summary>How long a destination that reported itself full or read-only is skipped (it stays paused anyway).</summary>
+    private static readonly TimeSpan CapacityAvoidance = TimeSpan.FromMinutes(10);
+
     /// <summary>How long to look for a destination before giving the paths back (the original's 5 s TIME_OUT).</summary>
     private static readonly TimeSpan DestinationTimeout = TimeSpan.FromSeconds(5);
 
@@ -262,6 +265,16 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             foreach (var tried in group)
             {
                 tried.LastError = result.Error;
+            }
+
+            if (result.CapacityError is { } full)
+            {
+                // Full, over quota or read-only: the destination's fault, not the paths'. It is paused (sources drop
+                // it); the paths go to another destination, or back to the queue, never counted as failed.
+                await new DestinationFaults(session).ReportAsync(
+                    new DestinationFault(slot.WhoAmI, string.Empty, full.Reason, full.Line, null), own: false, stop).ConfigureAwait(false);
+                destinations.Avoid(slot.WhoAmI, CapacityAvoidance);
+                continue;
             }
 
             if (result.IsDestinationError && destinationErrors < DestinationRetries)

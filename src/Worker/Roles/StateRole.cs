@@ -13,6 +13,14 @@ internal sealed partial class StateRole(WorkerSession session)
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        // Reading the session node asks its ACL (an exists or a count does not): credentials it refuses are said so
+        // (NoAuth, exit 2), not taken for "no session".
+        if (await session.ReadAsync(ZnodeLayout.Session(session.Name), cancellationToken).ConfigureAwait(false) is null)
+        {
+            LogNoSession(_logger);
+            return ExitCodes.NoSuchSession;
+        }
+
         var remaining = await CountAsync(ZnodeLayout.QueueEntriesPath(ZnodeLayout.PathQueue(session.Name)), cancellationToken).ConfigureAwait(false);
         if (remaining > 0)
         {

@@ -175,19 +175,36 @@ public static class RsyncCommandBuilder
     }
 
     /// <summary>
-    /// The daemon's config: <c>[zkrs-&lt;session&gt;]</c> with <c>path</c>, <c>read only = no</c>, <c>uid</c>/<c>gid</c>
-    /// root (as the original), plus <c>address</c> when binding, and <c>auth users</c>/<c>secrets file</c>/
-    /// <c>strict modes</c> when a secret is used. rsyncd.conf has no quoting, so values may not contain
-    /// line breaks.
+    /// Where a destination's daemon keeps rsync's temporary files: a directory of this name at the top of the
+    /// destination, hidden from clients and kept from their <c>--delete</c> by a daemon filter, with one
+    /// subdirectory per destination process that it clears (<see cref="DaemonConfig"/>).
     /// </summary>
-    public static string DaemonConfig(string session, string path, string? bind = null, string? secretsFile = null, string? logFile = null)
+    public const string TempRoot = ".zkrsync-tmp";
+
+    /// <summary>
+    /// The daemon's config: <c>[zkrs-&lt;session&gt;]</c> with <c>path</c>, <c>read only = no</c>, <c>uid</c>/<c>gid</c>
+    /// root (as the original) when the daemon runs as root, else no user switch and no chroot (symlinks kept
+    /// as they are); plus <c>address</c> when binding, <c>log file</c>, <c>auth users</c>/<c>secrets file</c>/
+    /// <c>strict modes</c> when a secret is used, and with <paramref name="tempDir"/> a <c>temp dir</c> of
+    /// <see cref="TempRoot"/>/<paramref name="tempDir"/> (rsync's <c>.name.XXXXXX</c> files then never land in the
+    /// user's tree): the filter hides <see cref="TempRoot"/> from clients and from their deletions, and admits the
+    /// temp dir (rsync refuses a temp dir its daemon filter excludes). rsyncd.conf has no quoting, so values may not
+    /// contain line breaks.
+    /// </summary>
+    public static string DaemonConfig(
+        string session, string path, string? bind = null, string? secretsFile = null, string? logFile = null, string? tempDir = null, bool asRoot = true)
     {
-        foreach (var value in new[] { path, bind, secretsFile, logFile })
+        foreach (var value in new[] { path, bind, secretsFile, logFile, tempDir })
         {
             if (value is not null && value.AsSpan().IndexOfAny('\n', '\r', '\0') >= 0)
             {
                 throw new ArgumentException("rsyncd.conf values cannot contain line breaks or NUL", nameof(path));
             }
+        }
+
+        if (tempDir is not null && (tempDir.Length == 0 || tempDir.AsSpan().IndexOfAny("/ *?[]\\") >= 0 || tempDir is "." or ".."))
+        {
+            throw new ArgumentException($"not a plain directory name: {tempDir}", nameof(tempDir));
         }
 
         var sb = new StringBuilder();
@@ -207,8 +224,24 @@ public static class RsyncCommandBuilder
         sb.Append('[').Append(ZnodeLayout.RsyncModule(session)).Append("]\n");
         sb.Append("path = ").Append(path).Append('\n');
         sb.Append("read only = no\n");
-        sb.Append("uid = root\n");
-        sb.Append("gid = root\n");
+        if (asRoot)
+        {
+            sb.Append("uid = root\n");
+            sb.Append("gid = root\n");
+        }
+        else
+        {
+            // Not root: no user to switch to and no chroot; without a chroot rsync would munge symlinks by default.
+            sb.Append("use chroot = no\n");
+            sb.Append("munge symlinks = no\n");
+        }
+
+        if (tempDir is not null)
+        {
+            sb.Append("temp dir = /").Append(TempRoot).Append('/').Append(tempDir).Append('\n');
+            sb.Append("filter = + /").Append(TempRoot).Append('/').Append(tempDir).Append("/ - /").Append(TempRoot).Append("/\n");
+        }
+
         if (secretsFile is not null)
         {
             sb.Append("auth users = ").Append(AuthUser).Append('\n');

@@ -33,6 +33,8 @@ public static unsafe partial class NativeFileSystem
     private const int StatxSize = 256;
     private const int StatxUidOffset = 20;
     private const int StatxModeOffset = 28;
+    private const int StatxMtimeOffset = 112;
+    private const long UtimeOmit = (1L << 30) - 2;
     private const int ModeTypeMask = 0xF000;
     private const int ModeDirectory = 0x4000;
     private const int ModeSymlink = 0xA000;
@@ -137,6 +139,32 @@ public static unsafe partial class NativeFileSystem
         }
     }
 
+    /// <summary>A path's modification time to the nanosecond (seconds, nanoseconds), not following a symlink; null when it is missing.</summary>
+    public static (long Seconds, uint Nanoseconds)? GetModificationTime(RawPath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        return Statx(path.ToNullTerminated(), AtSymlinkNoFollow, buffer)
+            ? (BitConverter.ToInt64(buffer[StatxMtimeOffset..]), BitConverter.ToUInt32(buffer[(StatxMtimeOffset + 8)..]))
+            : null;
+    }
+
+    /// <summary>Sets a path's modification time (its access time untouched), as <see cref="GetModificationTime"/> gave it.</summary>
+    public static void SetModificationTime(RawPath path, (long Seconds, uint Nanoseconds) time)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var z = path.ToNullTerminated();
+        Span<long> times = [0, UtimeOmit, time.Seconds, time.Nanoseconds];
+        fixed (byte* p = z)
+        fixed (long* t = times)
+        {
+            if (UtimensAt(AtFdCwd, p, t, AtSymlinkNoFollow) != 0)
+            {
+                throw NewIOException("utimensat", path);
+            }
+        }
+    }
+
     /// <summary>True when <paramref name="path"/> is a directory, following symlinks (Python's <c>os.path.isdir</c>).</summary>
     public static bool IsDirectory(RawPath path)
     {
@@ -169,6 +197,9 @@ public static unsafe partial class NativeFileSystem
 
     [LibraryImport(LibC, EntryPoint = "closedir", SetLastError = true)]
     private static partial int CloseDir(nint dir);
+
+    [LibraryImport(LibC, EntryPoint = "utimensat", SetLastError = true)]
+    private static partial int UtimensAt(int dirfd, byte* path, long* times, int flags);
 
     [LibraryImport(LibC, EntryPoint = "statx", SetLastError = true)]
     private static partial int StatxNative(int dirfd, byte* path, int flags, uint mask, byte* buffer);

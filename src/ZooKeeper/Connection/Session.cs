@@ -555,7 +555,7 @@ internal sealed class Session : IAsyncDisposable
                 connection.AuthPending.TryDequeue(out var authRequest);
                 if (header.Error == ZooKeeperErrorCode.AuthFailed)
                 {
-                    _logger.LogError("ZooKeeper rejected the authentication data");
+                    _logger.LogWarning("ZooKeeper rejected the authentication data");
                     authRequest?.Fail(new AuthFailedException());
                     EndSession(ZooKeeperState.AuthFailed);
                     return null;

@@ -15,7 +15,7 @@ namespace ZkSync.Worker.IntegrationTests.Cli;
 public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutputHelper output)
     : IClassFixture<ZooKeeperServerFixture>, IDisposable
 {
-    private const string LogPrefix = "EROR zkrsync: ";
+    private const string ErrorPrefix = "zkrsync: error: ";
     private const string HelpHint = "Try 'zkrsync --help' for more information.";
     private static readonly string[] WithoutDacOverride = ["--bounding-set=-dac_override,-dac_read_search"];
 
@@ -70,7 +70,7 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
     {
         var servers = $"127.0.0.1:{FreePort.Next()}";
         var (exit, stderr) = await RunAsync(["--servers", servers, "--connect-timeout", "1", "--pathsonly", "-r", Source()]);
-        AssertOneLogLine(exit, stderr,
+        AssertOneErrorLine(exit, stderr,
             $"could not connect to ZooKeeper at {servers} within 1 s (Connection refused): check --servers (host:port of a running ZooKeeper, reachable from here) or raise --connect-timeout");
     }
 
@@ -83,7 +83,7 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
         Assert.True(made == ExitCodes.Success, string.Join('\n', madeErrors));
 
         var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "-S", "-N", session, "-r", Source(), "-p", "not-the-password"]);
-        var line = AssertOneLogLine(exit, stderr, null);
+        var line = AssertOneErrorLine(exit, stderr, null);
         Assert.StartsWith($"not allowed (NoAuth) on /admin/rsync/{session}/", line, StringComparison.Ordinal);
         Assert.EndsWith(
             ": its ACL does not admit user root with this password: give every worker of the session the --user and --passwd (or ZKRSYNC_PASSWD) it was started with",
@@ -98,7 +98,7 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
         Directory.CreateDirectory(Path.Combine(source, "a"));
         File.SetUnixFileMode(source, UnixFileMode.None);
         var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "-S", "-r", source], WithoutDacOverride);
-        AssertOneLogLine(exit, stderr,
+        AssertOneErrorLine(exit, stderr,
             $"--rsyncpath {source} cannot be read (permission denied): let the user zkrsync runs as read and enter it, or give -r a readable directory");
     }
 
@@ -108,7 +108,7 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
         var destination = _scratch.Subdirectory("dst");
         File.SetUnixFileMode(destination, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "-D", "-r", destination, "--host", "127.0.0.1"], WithoutDacOverride);
-        AssertOneLogLine(exit, stderr,
+        AssertOneErrorLine(exit, stderr,
             $"--rsyncpath {destination} is not writable (permission denied): let the user zkrsync runs as write there, or give -r a writable directory");
         Assert.Empty(Directory.EnumerateFileSystemEntries(destination));
     }
@@ -118,8 +118,51 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
     {
         using var readOnly = Mount.Tmpfs(Path.Combine(_scratch.Path, "ro"), "ro,size=64k");
         var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "-D", "-r", readOnly.Path, "--host", "127.0.0.1"]);
-        AssertOneLogLine(exit, stderr,
+        AssertOneErrorLine(exit, stderr,
             $"--rsyncpath {readOnly.Path} is not writable (Read-only file system): let the user zkrsync runs as write there, or give -r a writable directory");
+    }
+
+    /// <summary>A session with paths queued (a master with no destination keeps them); <c>--state</c> with another password
+    /// is told its credentials are refused, not that there is no session.</summary>
+    [Fact]
+    public async Task State_WithAnotherPasswordThanTheSessions_SaysNoAuthAndExits2()
+    {
+        var source = Source();
+        Directory.CreateDirectory(Path.Combine(source, "a"));
+        await using var session = new LocalSession(zooKeeper.Server, output);
+        await session.RunAsync(async () =>
+        {
+            await session.StartMasterAsync(source, 1);
+            await session.Master!.WaitForLineAsync("pathqueue building finished", LocalSession.StartTimeout);
+
+            var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "-N", session.Name, "--state", "-p", "not-the-password"]);
+            var line = AssertOneErrorLine(exit, stderr, null);
+            Assert.StartsWith($"not allowed (NoAuth) on /admin/rsync/{session.Name}: its ACL does not admit user root with this password", line, StringComparison.Ordinal);
+
+            var (active, _) = await RunAsync(["--servers", zooKeeper.ConnectionString, "-N", session.Name, "--state"]);
+            Assert.Equal(ExitCodes.Success, active);
+            session.Master.Terminate();
+        });
+    }
+
+    [Fact]
+    public async Task State_OfASessionThatDoesNotExist_SaysNoActiveSessionAndExits14()
+    {
+        var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "-N", $"none-{Guid.NewGuid():N}", "--state"]);
+        Assert.Equal(ExitCodes.NoSuchSession, exit);
+        Assert.Contains(stderr, l => l.EndsWith("No active session", StringComparison.Ordinal));
+    }
+
+    /// <summary>A server whose digest authentication is switched off answers the digest credentials every worker sends
+    /// with AuthFailed (as one whose authentication refuses them would).</summary>
+    [Fact]
+    public async Task Worker_WhenTheServerRejectsItsCredentials_SaysAuthFailedAndExits2()
+    {
+        await using var server = await ZooKeeperServer.StartNewAsync(
+            new ZooKeeperServerOptions { SystemProperties = new Dictionary<string, string> { ["zookeeper.DigestAuthenticationProvider.enabled"] = "false" } },
+            CancellationToken.None);
+        var (exit, stderr) = await RunAsync(["--servers", server.ConnectionString, "--pathsonly", "-r", Source(), "-u", "alice"]);
+        AssertOneErrorLine(exit, stderr, "ZooKeeper rejected the credentials of user alice (AuthFailed): check --user and --passwd (or ZKRSYNC_PASSWD)");
     }
 
     public void Dispose()
@@ -134,15 +177,14 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
 
     private string Source() => _scratch.Subdirectory("source");
 
-    /// <summary>Exit 2 and one <c>EROR zkrsync: …</c> log line (its text after the timestamp equal to
-    /// <paramref name="expected"/> when given), no stack trace; returns the text.</summary>
-    private static string AssertOneLogLine(int exit, IReadOnlyList<string> stderr, string? expected)
+    /// <summary>Exit 2 and one <c>zkrsync: error: …</c> line on stderr (its text after the prefix equal to
+    /// <paramref name="expected"/> when given), no log line at error level, no stack trace; returns the text.</summary>
+    private static string AssertOneErrorLine(int exit, IReadOnlyList<string> stderr, string? expected)
     {
         Assert.Equal(ExitCodes.Usage, exit);
-        var line = Assert.Single(stderr, l => l.Contains(" EROR ", StringComparison.Ordinal) || l.Contains(" FATL ", StringComparison.Ordinal));
-        var start = line.IndexOf(LogPrefix, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"not a zkrsync error line: {line}");
-        var text = line[(start + LogPrefix.Length)..];
+        var line = Assert.Single(stderr, l => l.Contains("error", StringComparison.OrdinalIgnoreCase) || l.Contains(" EROR ", StringComparison.Ordinal) || l.Contains(" FATL ", StringComparison.Ordinal));
+        Assert.StartsWith(ErrorPrefix, line, StringComparison.Ordinal);
+        var text = line[ErrorPrefix.Length..];
         if (expected is not null)
         {
             Assert.Equal(expected, text);

@@ -48,6 +48,20 @@ public sealed class RoleOutcomeTests
         Assert.Equal(ExitCodes.Crash, RoleOutcome.Lost.ExitCode);
     }
 
+    [Theory]
+    [InlineData(SessionEndReason.DestinationFull)]
+    [InlineData(SessionEndReason.QuotaExceeded)]
+    [InlineData(SessionEndReason.DestinationReadOnly)]
+    public void ADestinationFault_EndsWithExit3AndItsReason_EvenWithNothingQueued_UnlessTheSessionWasLost(string reason)
+    {
+        Assert.Equal(ExitCodes.PathsFailed, new RoleOutcome(false, StopCause.Finished, 0, 0, reason).ExitCode);
+        Assert.Equal(reason, new RoleOutcome(false, StopCause.Finished, 0, 4, reason).Reason);
+        Assert.Equal(reason, new RoleOutcome(false, StopCause.Signal, 1, 4, reason).Reason);
+        Assert.Equal(SessionEndReason.SessionLost, new RoleOutcome(true, StopCause.Fault, 0, 4, reason).Reason);
+        Assert.Equal(ExitCodes.Crash, new RoleOutcome(false, StopCause.Fault, 0, 4, reason).ExitCode);
+        Assert.True(SessionEndReason.IsDestinationFault(reason));
+    }
+
     /// <summary>The rule, written out independently of <see cref="RoleOutcome"/>.</summary>
     private static (int Code, string Reason) Expected(bool lost, StopCause stop, long failed, long unfinished)
     {

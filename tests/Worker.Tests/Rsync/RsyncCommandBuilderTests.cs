@@ -102,6 +102,25 @@ public sealed class RsyncCommandBuilderTests
     }
 
     [Fact]
+    public void DaemonConfig_NotAsRoot_SwitchesNoUserAndKeepsSymlinks()
+    {
+        var config = RsyncCommandBuilder.DaemonConfig("s1", "/dest", asRoot: false);
+
+        Assert.Equal("socket options = TCP_NODELAY\n[zkrs-s1]\npath = /dest\nread only = no\nuse chroot = no\nmunge symlinks = no\n", config);
+    }
+
+    [Fact]
+    public void DaemonConfig_WithATempDir_PutsItUnderItsHiddenRootAndAdmitsOnlyIt()
+    {
+        var config = RsyncCommandBuilder.DaemonConfig("s1", "/dest", logFile: "/dev/stderr", tempDir: "h_12");
+
+        Assert.Contains("log file = /dev/stderr\n[zkrs-s1]\n", config, StringComparison.Ordinal);
+        Assert.Contains("temp dir = /.zkrsync-tmp/h_12\nfilter = + /.zkrsync-tmp/h_12/ - /.zkrsync-tmp/\n", config, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => RsyncCommandBuilder.DaemonConfig("s", "/d", tempDir: "a/b"));
+        Assert.Throws<ArgumentException>(() => RsyncCommandBuilder.DaemonConfig("s", "/d", tempDir: ".."));
+    }
+
+    [Fact]
     public void Secrets_AreReadAndWrittenInRsyncFormat()
     {
         Assert.Equal("s3cr3t", RsyncCommandBuilder.ReadSecret("  s3cr3t \nignored\n"));

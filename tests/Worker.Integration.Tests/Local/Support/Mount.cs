@@ -26,6 +26,9 @@ public sealed class Mount : IDisposable
         return new Mount(path);
     }
 
+    /// <summary><c>mount -o OPTIONS PATH</c> on a mounted path, e.g. <c>remount,ro</c>.</summary>
+    public static void Remount(string path, string options) => Run("mount", "-o", options, path);
+
     public void Dispose() => Run("umount", "-l", Path);
 
     private static void Run(string program, params string[] arguments)

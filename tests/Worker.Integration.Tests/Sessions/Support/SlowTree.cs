@@ -1,3 +1,5 @@
+using ZkSync.Worker.Rsync;
+
 namespace ZkSync.Worker.IntegrationTests.Sessions.Support;
 
 /// <summary>
@@ -39,11 +41,25 @@ public static class SlowTree
         line => line.Contains("is sending", StringComparison.Ordinal)
             && line.Contains($"_{sourceRoot}/{SlowDirectory} to", StringComparison.Ordinal);
 
-    /// <summary>True once rsync's temp file for the big file exists in the destination: data is flowing.</summary>
-    public static bool TransferInProgress(string destinationRoot)
+    /// <summary>True once rsync's temp file for the big file exists in the destination: data is flowing. It is in the
+    /// destination's temporary directory (<c>.zkrsync-tmp/&lt;destination&gt;/</c>), or next to the file for a daemon
+    /// that has none.</summary>
+    public static bool TransferInProgress(string destinationRoot) =>
+        TempFilesOfBigFile(Path.Combine(destinationRoot, SlowDirectory), $".{BigFile}.*", SearchOption.TopDirectoryOnly).Any()
+        || TempFilesOfBigFile(Path.Combine(destinationRoot, RsyncCommandBuilder.TempRoot), $"{BigFile}.*", SearchOption.AllDirectories).Any();
+
+    /// <summary>rsync names a temporary file <c>.name.XXXXXX</c> next to the file, <c>name.XXXXXX</c> in a temp dir.</summary>
+    private static IEnumerable<string> TempFilesOfBigFile(string directory, string pattern, SearchOption search)
     {
-        var directory = Path.Combine(destinationRoot, SlowDirectory);
-        return Directory.Exists(directory) && Directory.EnumerateFiles(directory, $".{BigFile}.*").Any();
+        try
+        {
+            return Directory.Exists(directory) ? [.. Directory.EnumerateFiles(directory, pattern, search)] : [];
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed while listed.
+            return [];
+        }
     }
 
     /// <summary>rsync's temp files (<c>.name.XXXXXX</c>), which a receiver killed by SIGKILL leaves behind.</summary>

@@ -240,47 +240,7 @@ public sealed class ZkRsyncProcess : IAsyncDisposable
         return pids;
     }
 
-    private static List<int> DescendantsOf(int root)
-    {
-        var children = new Dictionary<int, List<int>>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
-                if (!children.TryGetValue(parent, out var list))
-                {
-                    children[parent] = list = [];
-                }
-
-                list.Add(pid);
-            }
-            catch (IOException)
-            {
-                // Exited meanwhile.
-            }
-        }
-
-        var result = new List<int>();
-        var pending = new Queue<int>([root]);
-        while (pending.TryDequeue(out var current))
-        {
-            foreach (var child in children.GetValueOrDefault(current) ?? [])
-            {
-                result.Add(child);
-                pending.Enqueue(child);
-            }
-        }
-
-        return result;
-    }
+    private static List<int> DescendantsOf(int root) => Coordination.ProcessTree.Descendants(root);
 
     private static string? CommandName(int pid)
     {

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ZkSync.Worker.Rsync;
+using ZkSync.Worker.Walk;
+
+namespace ZkSync.Worker.Coordination;
+
+/// <summary>
+/// Where a destination's rsync daemon keeps its temporary files: <c>&lt;base&gt;/.zkrsync-tmp/&lt;host&gt;_&lt;pid&gt;</c>, on the
+/// destination's own file system (so rsync renames, not copies, a finished file into place) yet out of the user's tree
+/// (hidden from clients and from their deletions by the daemon's filter: <see cref="RsyncCommandBuilder.DaemonConfig"/>).
+/// A receiver killed mid-file (a destination SIGKILLed, a pod deleted) leaves its temporary file there, not next to the
+/// user's file; the directories of destinations that are gone are removed when a destination starts and when it
+/// stops, and <c>.zkrsync-tmp</c> itself when the last one stops. The base's modification time is kept through both.
+/// </summary>
+internal static class DaemonTempDirectory
+{
+    private static readonly TimeSpan RemoveTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>A destination's directory name: its whoami (<c>host:pid</c>) in characters a daemon filter takes literally.</summary>
+    public static string NameOf(string whoAmI)
+    {
+        ArgumentNullException.ThrowIfNull(whoAmI);
+        var name = new StringBuilder(whoAmI.Length);
+        foreach (var c in whoAmI)
+        {
+            name.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_');
+        }
+
+        return name.ToString();
+    }
+
+    /// <summary>Creates this destination's directory, after removing those of destinations that are gone.</summary>
+    /// <param name="basePath">The destination's base (<c>--rsyncpath</c>).</param>
+    /// <param name="name">This destination's <see cref="NameOf"/>.</param>
+    /// <param name="isLive">Whether the destination a directory name belongs to still runs (see <see cref="IsLive"/>).</param>
+    /// <returns>The directories of other destinations removed.</returns>
+    public static IReadOnlyList<string> Prepare(string basePath, string name, Func<string, bool> isLive)
+    {
+        ArgumentNullException.ThrowIfNull(isLive);
+        var root = Path.Combine(basePath, RsyncCommandBuilder.TempRoot);
+        KeepingModificationTime(basePath, () => Directory.CreateDirectory(root, PrivateMode));
+        var removed = RemoveStale(root, other => other == name || isLive(other));
+        Directory.CreateDirectory(Path.Combine(root, name), PrivateMode);
+        return removed;
+    }
+
+    /// <summary>Removes this destination's directory (with whatever a killed receiver left), those of destinations that are
+    /// gone, and <c>.zkrsync-tmp</c> when nothing else is left in it.</summary>
+    /// <returns>The directories of other destinations removed.</returns>
+    public static IReadOnlyList<string> Remove(string basePath, string name, Func<string, bool> isLive)
+    {
+        ArgumentNullException.ThrowIfNull(isLive);
+        var root = Path.Combine(basePath, RsyncCommandBuilder.TempRoot);
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+
+        RemoveTree(Path.Combine(root, name));
+        var removed = RemoveStale(root, other => other != name && isLive(other));
+        KeepingModificationTime(basePath, () =>
+        {
+            try
+            {
+                Directory.Delete(root);
+            }
+            catch (IOException)
+            {
+                // Another destination of this base still works in it.
+            }
+        });
+        return removed;
+    }
+
+    /// <summary>
+    /// Whether the destination of directory <paramref name="name"/> still runs: one of this host (<paramref name="host"/>)
+    /// while its process lives; another host's while it is one of <paramref name="members"/> (the session's whoamis;
+    /// null when they cannot be asked: then it counts as running).
+    /// </summary>
+    public static bool IsLive(string name, string host, IReadOnlyCollection<string>? members)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var prefix = NameOf(host + ":");
+        if (name.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(name.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return pid == Environment.ProcessId || Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return members is null || members.Any(member => NameOf(member) == name);
+    }
+
+    private const UnixFileMode PrivateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private static List<string> RemoveStale(string root, Func<string, bool> keep)
+    {
+        var removed = new List<string>();
+        foreach (var entry in NativeFileSystem.ListDirectory(RawPath.FromString(root)))
+        {
+            var name = Encoding.UTF8.GetString(entry.Name);
+            if (!keep(name))
+            {
+                RemoveTree(Path.Combine(root, name));
+                removed.Add(name);
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary><c>rm -rf</c>: temporary files carry the user's file names, which need not be UTF-8.</summary>
+    private static void RemoveTree(string path)
+    {
+        var start = new ProcessStartInfo("rm") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var argument in new[] { "-rf", "--one-file-system", "--", path })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var rm = Process.Start(start) ?? throw new IOException("cannot start rm");
+        var error = rm.StandardError.ReadToEnd();
+        if (!rm.WaitForExit(RemoveTimeout) || rm.ExitCode != 0)
+        {
+            throw new IOException($"cannot remove {path}: {error.Trim()}");
+        }
+    }
+
+    /// <summary>Runs <paramref name="change"/> (an entry made or removed in <paramref name="directory"/>) and puts the
+    /// directory's modification time back: the copy of the user's tree must not show our housekeeping.</summary>
+    private static void KeepingModificationTime(string directory, Action change)
+    {
+        var path = RawPath.FromString(directory);
+        var before = NativeFileSystem.GetModificationTime(path);
+        change();
+        if (before is { } time && NativeFileSystem.GetModificationTime(path) != time)
+        {
+            NativeFileSystem.SetModificationTime(path, time);
+        }
+    }
+}

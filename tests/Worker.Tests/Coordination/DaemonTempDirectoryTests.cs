@@ -1,0 +1,56 @@
+using ZkSync.Worker.Coordination;
+
+namespace ZkSync.Worker.Tests.Coordination;
+
+/// <summary>Names and liveness of destinations' temporary directories (which the daemon filter must take literally).</summary>
+public sealed class DaemonTempDirectoryTests
+{
+    [Theory]
+    [InlineData("10.0.0.7:4711", "10.0.0.7_4711")]
+    [InlineData("node7.example.org:12", "node7.example.org_12")]
+    [InlineData("fe80::1:9", "fe80__1_9")]
+    [InlineData("a*b[c]?:1", "a_b_c___1")]
+    public void NameOf_KeepsOnlyCharactersAFilterTakesLiterally(string whoAmI, string name) =>
+        Assert.Equal(name, DaemonTempDirectory.NameOf(whoAmI));
+
+    [Fact]
+    public void IsLive_OfThisHost_AsksTheProcess_OfAnotherHost_AsksTheSession()
+    {
+        var mine = DaemonTempDirectory.NameOf($"10.0.0.7:{Environment.ProcessId}");
+        Assert.True(DaemonTempDirectory.IsLive(mine, "10.0.0.7", []));
+        Assert.False(DaemonTempDirectory.IsLive(DaemonTempDirectory.NameOf($"10.0.0.7:{int.MaxValue}"), "10.0.0.7", ["10.0.0.7:" + int.MaxValue]));
+
+        var other = DaemonTempDirectory.NameOf("10.0.0.8:42");
+        Assert.True(DaemonTempDirectory.IsLive(other, "10.0.0.7", ["10.0.0.8:42"]));
+        Assert.False(DaemonTempDirectory.IsLive(other, "10.0.0.7", ["10.0.0.8:43"]));
+        Assert.True(DaemonTempDirectory.IsLive(other, "10.0.0.7", null));
+    }
+
+    [Fact]
+    public void PrepareAndRemove_ClearWhatDeadDestinationsLeft_AndKeepTheBasesModificationTime()
+    {
+        var root = Directory.CreateTempSubdirectory("zkrsync-tmpdir-").FullName;
+        try
+        {
+            var stale = Directory.CreateDirectory(Path.Combine(root, ".zkrsync-tmp", DaemonTempDirectory.NameOf($"h:{int.MaxValue}"))).FullName;
+            File.WriteAllText(Path.Combine(stale, "big.bin.AbC123"), "partial");
+            var mtime = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+            Directory.SetLastWriteTimeUtc(root, mtime);
+            var name = DaemonTempDirectory.NameOf($"h:{Environment.ProcessId}");
+
+            var removed = DaemonTempDirectory.Prepare(root, name, n => DaemonTempDirectory.IsLive(n, "h", []));
+
+            Assert.Equal([Path.GetFileName(stale)], removed);
+            Assert.Equal([Path.Combine(root, ".zkrsync-tmp", name)], Directory.EnumerateFileSystemEntries(Path.Combine(root, ".zkrsync-tmp")));
+
+            DaemonTempDirectory.Remove(root, name, n => DaemonTempDirectory.IsLive(n, "h", []));
+
+            Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+            Assert.Equal(mtime, Directory.GetLastWriteTimeUtc(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
