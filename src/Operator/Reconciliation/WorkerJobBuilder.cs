@@ -159,6 +159,10 @@ public static class WorkerJobBuilder
         // Every source gets it, since any of them may become the master. The pod template is fixed at creation, so
         // it is there from the start, suspended or not.
         args.Add("--keep-session-on-stop");
+
+        // A master pod that starts after its pass ended (the Job replaced a killed master while a source took over and
+        // finished) must not start the pass again: it exits with the pass's result while the summary is there.
+        args.Add("--run-once");
         AddFlag(args, rsync.Delete, "--delete");
         AddFlag(args, rsync.Checksum, "--checksum");
         AddFlag(args, rsync.HardLinks, "--hardlinks");

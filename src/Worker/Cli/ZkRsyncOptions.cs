@@ -66,6 +66,10 @@ public sealed record ZkRsyncOptions
     /// <summary>A master stopped by a signal suspends the session (workers stopped, queue and counts kept) instead of ending it.</summary>
     public required bool KeepSessionOnStop { get; init; }
 
+    /// <summary>A master that finds the summary of a finished run of its session ends with that run's result instead of
+    /// starting the session again (by hand a session name is reused for the next pass; the operator names each pass).</summary>
+    public required bool RunOnce { get; init; }
+
     // Destination
     public required int? RsyncPort { get; init; }
     public required int StartPort { get; init; }

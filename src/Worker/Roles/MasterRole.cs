@@ -18,7 +18,8 @@ namespace ZkSync.Worker.Roles;
 /// cleans up as the original does, leaving <c>S/summary</c>. It does not transfer. A cancelled run (SIGTERM)
 /// stops feeding and ends the session the same way, the rest of the queue reported as unfinished; with
 /// <c>--keep-session-on-stop</c> it suspends the session instead (workers stopped, nothing cleaned up), and a later
-/// master of the same session resumes it.
+/// master of the same session resumes it. With <c>--run-once</c> a master that finds a finished run's summary (and no
+/// <c>watch/ready</c>) ends with that run's result instead of starting the session again.
 /// </summary>
 /// <remarks>
 /// Every queue change it makes is one transaction with the progress document that counts it (and, for puts,
@@ -63,6 +64,15 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         var ending = false;
         if (readyValue is null)
         {
+            if (_options.RunOnce && await ReadSummaryAsync(cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                LogAlreadyRan(_logger, session.Name, earlier.ExitCode);
+                // Every source makes S/stats before it tries the lock (as the original's do); the run's cleanup had removed it.
+                await session.DeleteRecursiveAsync(ZnodeLayout.Stats(session.Name), session.Lost).ConfigureAwait(false);
+                await WriteSummaryOutputsAsync(earlier, session.Lost).ConfigureAwait(false);
+                return earlier.ExitCode;
+            }
+
             await StartFreshAsync(ready, cancellationToken).ConfigureAwait(false);
         }
         else if (await MasterState.LoadAsync(session, cancellationToken).ConfigureAwait(false) is { } state)
@@ -748,6 +758,9 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The summary is already written (a previous master was cleaning up): finishing the cleanup")]
     private static partial void LogSummaryAlreadyWritten(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {Session} already ran to its end (its summary is in ZooKeeper) and --run-once is given: not starting it again, exiting with that run's result ({ExitCode})")]
+    private static partial void LogAlreadyRan(ILogger logger, string session, int exitCode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup done: Lock, Queues and watch removed")]
     private static partial void LogCleanupDone(ILogger logger);

@@ -60,6 +60,9 @@ public sealed class WorkerJobBuilderTests
         Assert.Contains("--keep-session-on-stop", Args(TestSessions.Job(session, WorkerRole.Master)));
         Assert.Contains("--keep-session-on-stop", Args(TestSessions.Job(session, WorkerRole.Sources)));
         Assert.DoesNotContain("--keep-session-on-stop", Args(TestSessions.Job(session, WorkerRole.Destinations)));
+        Assert.Contains("--run-once", Args(TestSessions.Job(session, WorkerRole.Master)));
+        Assert.Contains("--run-once", Args(TestSessions.Job(session, WorkerRole.Sources)));
+        Assert.DoesNotContain("--run-once", Args(TestSessions.Job(session, WorkerRole.Destinations)));
     }
 
     [Fact]
