@@ -88,15 +88,20 @@ public sealed class ResourceCache<T> where T : IKubernetesObject<V1ObjectMeta>
         }
     }
 
-    /// <summary>Makes the cache hold exactly <paramref name="items"/> (after a relist); returns the objects that are
-    /// gone, so their owners hear of it.</summary>
-    public IReadOnlyList<T> Replace(IReadOnlyList<T> items)
+    /// <summary>Makes the cache hold exactly <paramref name="items"/> in the listed namespace (after a relist); returns
+    /// the objects that are gone, so their owners hear of it.</summary>
+    /// <param name="items">What the list returned.</param>
+    /// <param name="listedNamespace">The namespace the list covered; null: every namespace. A cache filled by one
+    /// watcher per namespace must not lose the other namespaces' objects when one of them lists.</param>
+    public IReadOnlyList<T> Replace(IReadOnlyList<T> items, string? listedNamespace)
     {
         ArgumentNullException.ThrowIfNull(items);
         lock (_lock)
         {
             var keep = items.Select(KeyOf).ToHashSet(StringComparer.Ordinal);
-            var gone = _objects.Where(o => !keep.Contains(o.Key)).Select(o => o.Value).ToList();
+            var gone = _objects
+                .Where(o => !keep.Contains(o.Key) && (listedNamespace is null || o.Value.Metadata.NamespaceProperty == listedNamespace))
+                .Select(o => o.Value).ToList();
             foreach (var item in gone)
             {
                 RemoveLocked(KeyOf(item));

@@ -127,7 +127,7 @@ public sealed partial class ResourceWatcher<T> where T : IKubernetesObject<V1Obj
     {
         var list = await _client.ListAsync(_namespace, _labelSelector, cancellationToken).ConfigureAwait(false);
         Lists++;
-        var gone = _cache.Replace(list.Items);
+        var gone = _cache.Replace(list.Items, _namespace);
         foreach (var item in gone)
         {
             _onChange(item);
