@@ -132,6 +132,15 @@ public sealed class ZooKeeperStandInTests(ITestOutputHelper output)
                 Directory.CreateDirectory(directory, (UnixFileMode)Convert.ToInt32("777", 8));
                 File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("777", 8));
             }
+
+            // The image's programs, copied where user 1000 can reach them: the checkout's own directories may not let
+            // it through (a clone under `mktemp -d` is 0700 root's).
+            Directory.CreateDirectory(Image, (UnixFileMode)Convert.ToInt32("755", 8));
+            foreach (var program in new[] { "docker-entrypoint.sh", "zkServer.sh" })
+            {
+                File.Copy(Path.Combine(StandIn, program), Path.Combine(Image, program));
+                File.SetUnixFileMode(Path.Combine(Image, program), (UnixFileMode)Convert.ToInt32("755", 8));
+            }
         }
 
         public string Root { get; }
@@ -143,6 +152,11 @@ public sealed class ZooKeeperStandInTests(ITestOutputHelper output)
         public string Logs => Path.Combine(Root, "logs");
 
         public string Tmp => Path.Combine(Root, "tmp");
+
+        /// <summary>The stand-in image's programs (docker-entrypoint.sh, zkServer.sh).</summary>
+        public string Image => Path.Combine(Root, "image");
+
+        public string Entrypoint => Path.Combine(Image, "docker-entrypoint.sh");
 
         /// <summary>A path of the pod (/data/datalog) as it is here.</summary>
         public string Map(string podPath)
@@ -222,7 +236,7 @@ public sealed class ZooKeeperStandInTests(ITestOutputHelper output)
                 foreach (var argument in command.Skip(1))
                 {
                     // The kubelet finds the image's programs in the stand-in directory.
-                    start.ArgumentList.Add(argument.Replace("/docker-entrypoint.sh", Path.Combine(StandIn, "docker-entrypoint.sh"), StringComparison.Ordinal));
+                    start.ArgumentList.Add(argument.Replace("/docker-entrypoint.sh", directories.Entrypoint, StringComparison.Ordinal));
                 }
 
                 foreach (var (key, value) in environment)

@@ -48,7 +48,9 @@ public sealed class RunningSession
             spec["source"] = new JsonObject { ["claimName"] = name + "-old" };
             spec["destination"] = new JsonObject { ["claimName"] = name + "-new" };
             spec["progressIntervalSeconds"] = 1;
-            spec["rsync"] = new JsonObject { ["extraArgs"] = new JsonArray($"--bwlimit={bandwidth}") };
+            // One path per rsync run: each path is reported done on its own, so the pass is seen under way (a source
+            // takes up to its share of the queue per run by default, and 13 paths would finish in two reports).
+            spec["rsync"] = new JsonObject { ["batch"] = 1, ["extraArgs"] = new JsonArray($"--bwlimit={bandwidth}") };
             change?.Invoke(spec);
         }));
         return new RunningSession(name, tree, destination, kubectl);
