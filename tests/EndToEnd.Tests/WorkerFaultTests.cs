@@ -4,9 +4,8 @@ using ZkSync.EndToEnd.Tests.Support;
 namespace ZkSync.EndToEnd.Tests;
 
 /// <summary>Scenario 3: a source pod killed mid-run is replaced by its Job and the session completes with nothing lost,
-/// every Job of it complete. (The destination's and the master's cases are not here yet: a killed destination leaves
-/// rsync's temporary files in the tree; the master's replacement crashes with NoAuth once the pass ended without it.
-/// See the README's end-to-end section.)</summary>
+/// every Job of it complete. (The destination's and the master's cases are not here: see the README's end-to-end
+/// section.)</summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class WorkerFaultTests(EndToEndCluster cluster, ITestOutputHelper output)
 {

@@ -155,6 +155,16 @@ public static class StatusBuilder
 
         if (JobStates.IsComplete(pass.Master))
         {
+            // Our master ends a pass with a summary; without one, its progress must not be taken for the end. A master
+            // stopped (SIGTERM: a deleted or evicted pod) keeps the session suspended and its workers exit 0, so every
+            // Job can complete with paths left: that pass is interrupted, never "every path was synced".
+            if (zooKeeper?.Progress is { } progress && (progress.Suspended || !progress.WalkDone || progress.PathsRemaining > 0))
+            {
+                return new PassOutcome(false, ConditionReasons.Interrupted,
+                    $"the pass's Jobs ended with the session unfinished ({progress.PathsDone} of {progress.PathsQueued}{(progress.WalkDone ? "" : "+")} paths done{(progress.Suspended ? ", suspended" : "")}): start another pass (spec.trigger.manual) to sync the rest",
+                    JobStates.FinishedAt(pass.Master));
+            }
+
             var failedPaths = zooKeeper?.Progress?.PathsFailed ?? zooKeeper?.Queues?.Failed ?? 0;
             return failedPaths > 0
                 ? new PassOutcome(false, ConditionReasons.PathsFailed, $"{failedPaths} path(s) failed every attempt", JobStates.FinishedAt(pass.Master))

@@ -250,6 +250,26 @@ public sealed class StatusBuilderTests
         Assert.Equal(ConditionReasons.PathsFailed, Condition(ended, ConditionTypes.Failed).Reason);
     }
 
+    [Theory]
+    [InlineData(true, true, 100, 0)]
+    [InlineData(false, true, 40, 60)]
+    [InlineData(false, false, 40, 0)]
+    public void OurMasterJobComplete_WithoutASummary_AndTheSessionUnfinished_IsInterrupted_NotSucceeded(bool suspended, bool walkDone, long completed, long remaining)
+    {
+        // A master pod deleted mid-pass (SIGTERM) suspends the session and its workers exit 0: every Job may complete
+        // with paths left. Only the summary ends a pass of our master.
+        var session = TestSessions.New();
+        var master = TestSessions.Job(session, WorkerRole.Master).WithCondition("Complete");
+
+        var status = Build(session, [master], zk: Zk(Progress(walkDone: walkDone, completed: completed, remaining: remaining) with { Suspended = suspended }));
+
+        Assert.Equal(SessionPhase.Failed, status.Phase);
+        var failed = Condition(status, ConditionTypes.Failed);
+        Assert.Equal(ConditionReasons.Interrupted, failed.Reason);
+        Assert.Contains("unfinished", failed.Message, StringComparison.Ordinal);
+        Assert.Equal("False", Condition(status, ConditionTypes.Complete).Status);
+    }
+
     [Fact]
     public void OriginalMaster_CompletedWithoutFailures_Succeeds()
     {

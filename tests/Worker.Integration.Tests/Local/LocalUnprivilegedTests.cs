@@ -16,7 +16,7 @@ public sealed class LocalUnprivilegedTests(ITestOutputHelper output) : IDisposab
     private const int Nobody = 65534;
     private static readonly string[] AsNobody = [$"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups"];
 
-    private readonly ScratchDirectory _scratch = new("zkrsync-local-");
+    private readonly ScratchDirectory _scratch = ScratchDirectory.ReachableByEveryone("zkrsync-local-");
 
     [Fact]
     public async Task Local_RunByAnUnprivilegedUser_MakesAnExactCopyAndExitsZero()

@@ -8,6 +8,15 @@ public sealed class ScratchDirectory : IDisposable
         Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
 
+    private ScratchDirectory(string prefix, string parent)
+    {
+        Path = Directory.CreateDirectory(System.IO.Path.Combine(parent, prefix + Guid.NewGuid().ToString("N"))).FullName;
+    }
+
+    /// <summary>One under /tmp, whose parents every user may pass: for a test run as another user (test.sh's TMPDIR
+    /// is private to root).</summary>
+    public static ScratchDirectory ReachableByEveryone(string prefix) => new(prefix, "/tmp");
+
     public string Path { get; }
 
     /// <summary>Creates (if needed) and returns a subdirectory.</summary>
