@@ -37,7 +37,9 @@ public sealed partial class DestinationFaultTests(ZooKeeperServerFixture zooKeep
 
         await session.RunAsync(async () =>
         {
-            await session.StartAllAsync(source, small.Path, sources: 2, destinations: 1, depth: 1);
+            // One path per rsync run: some paths complete before the disk is full (a source's default batch, its share
+            // of the queue, may hold them all), and those must be complete copies.
+            await session.StartAllAsync(source, small.Path, sources: 2, destinations: 1, depth: 1, extra: ["--batch", "1"]);
             var codes = await session.WaitForAllAsync(EndTimeout);
 
             Assert.Equal(ExitCodes.PathsFailed, codes["master"]);
