@@ -26,16 +26,19 @@ internal static class CliRun
 
     /// <summary>Runs the zkrsync executable (through <c>setpriv</c> with <paramref name="setpriv"/> when given) without a
     /// log file (a worker) and without the runner's ZKRSYNC_* variables; returns the exit code and stderr's lines.</summary>
-    public static async Task<(int Exit, IReadOnlyList<string> StandardError)> RunAsync(ITestOutputHelper output, string[] arguments, string[]? setpriv = null)
+    /// <param name="executable">Another copy of the executable to run (one the setpriv user can reach).</param>
+    public static async Task<(int Exit, IReadOnlyList<string> StandardError)> RunAsync(
+        ITestOutputHelper output, string[] arguments, string[]? setpriv = null, string? executable = null)
     {
-        var startInfo = new ProcessStartInfo(setpriv is null ? ZkRsyncProcess.ExecutablePath : "setpriv")
+        executable ??= ZkRsyncProcess.ExecutablePath;
+        var startInfo = new ProcessStartInfo(setpriv is null ? executable : "setpriv")
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        string[] wrapper = setpriv is null ? [] : [.. setpriv, ZkRsyncProcess.ExecutablePath];
+        string[] wrapper = setpriv is null ? [] : [.. setpriv, executable];
         string[] noLogFile = arguments[0] is "local" or "initree" ? [] : ["--logfile="];
         foreach (var argument in wrapper.Concat(arguments).Concat(noLogFile))
         {

@@ -40,8 +40,13 @@ public sealed class LocalUnprivilegedTests(ITestOutputHelper output) : IDisposab
 
         File.SetUnixFileMode(_scratch.Path, (UnixFileMode)0b111_101_101);
 
+        // The executable too must be reachable by that user (a checkout under `mktemp -d` is root's, 0700).
+        var executable = Path.Combine(_scratch.Path, "zkrsync");
+        File.Copy(ZkRsyncProcess.ExecutablePath, executable);
+        File.SetUnixFileMode(executable, (UnixFileMode)0b111_101_101);
+
         var (exit, stderr) = await CliRun.RunAsync(
-            output, ["local", Path.Combine(_scratch.Path, "source"), destination, "--depth", "1", "--tmpdir", Path.Combine(_scratch.Path, "tmp")], AsNobody);
+            output, ["local", Path.Combine(_scratch.Path, "source"), destination, "--depth", "1", "--tmpdir", Path.Combine(_scratch.Path, "tmp")], AsNobody, executable);
 
         Assert.True(exit == ExitCodes.Success, string.Join('\n', stderr));
         CliRun.AssertNoStackTrace(stderr);
