@@ -123,9 +123,20 @@ public sealed partial class WireFormatTests(ZooKeeperServerFixture zooKeeper, IT
             Assert.Contains("E /parties/allsd/<uuid>__party__ = <source-1>", lines);
             Assert.Contains("E /parties/sources/<uuid>__party__ = <source-1>", lines);
 
-            // 3. After the first transfer: the counters hold ASCII decimals.
+            // 3. After the first transfer: the counters hold ASCII decimals. The source is frozen in its second (slowed)
+            // transfer while they are read, so the session cannot end and be cleaned up under the read.
             await slow.WaitForLineAsync("is sending 1 path(s) starting with 0_" + source + "/", LocalSession.StartTimeout);
-            var counted = await KazooTreeDump.DumpAsync(session.ConnectionString, ZnodeLayout.Stats(session.Name));
+            var frozen = slow.StopTree();
+            IReadOnlyList<ZnodeDump> counted;
+            try
+            {
+                counted = await KazooTreeDump.DumpAsync(session.ConnectionString, ZnodeLayout.Stats(session.Name));
+            }
+            finally
+            {
+                ZkRsyncProcess.Continue(frozen);
+            }
+
             Assert.Equal(ZnodeLayout.StatKeys.Order(StringComparer.Ordinal), counted.Skip(1).Select(n => n.Name));
             Assert.All(counted.Skip(1), n => Assert.Matches("^[0-9]*$", n.Text));
             Assert.True(long.Parse(counted.Single(n => n.Name == "Total_transferred_file_size").Text, System.Globalization.CultureInfo.InvariantCulture) >= BigFileSize);
@@ -192,10 +203,11 @@ public sealed partial class WireFormatTests(ZooKeeperServerFixture zooKeeper, IT
         var source = scratch.Subdirectory("source");
         var destination = scratch.Subdirectory("destination");
 
-        // The base's own files are the first entry: at 64 KiB/s its big file keeps a source busy ~2.5 s.
+        // The base's own files are the first entry: at 64 KiB/s its big file keeps a source busy ~2.5 s; a's, the
+        // second, ~1 s.
         var tree = new TreeBuilder(source);
         tree.File("big.bin", BigFileSize)
-            .File("a/f", 10).File("a/x/g", 11)
+            .File("a/f", 64 * 1024).File("a/x/g", 11)
             .File("b c/f", 12).Directory("b c/y")
             .Directory("d_e");
         tree.Seal();
