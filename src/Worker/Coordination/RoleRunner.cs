@@ -33,6 +33,12 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
         }
 
         var host = HostIdentity.AdvertisedHost(options, HostIdentity.Fqdn);
+        if (options.Role is WorkerRole.Destination && !options.Netcat && BindProblem(host) is { } bindProblem)
+        {
+            // Found before joining a session: the daemon could never start, and every retry would say so again.
+            return await UsageAsync(bindProblem).ConfigureAwait(false);
+        }
+
         var whoAmI = HostIdentity.WhoAmI(host, Environment.ProcessId);
         string? secret = null;
         if (options.RsyncSecretFile is not null)
@@ -121,6 +127,21 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
         return BasePathCheck.ReadProblem(path) is { } reason
             ? $"--rsyncpath {path} cannot be read ({reason}): let the user zkrsync runs as read and enter it, or give -r a readable directory"
             : null;
+    }
+
+    /// <summary>The daemon's listen address (<c>--bind</c>, else the advertised <c>--host</c>) when it is not one of this
+    /// host's addresses.</summary>
+    private string? BindProblem(string advertisedHost)
+    {
+        var bind = HostIdentity.BindAddress(options, advertisedHost);
+        if (PortProbe.AddressProblem(bind) is not { } cause)
+        {
+            return null;
+        }
+
+        return options.Bind is not null
+            ? $"--bind {bind} is not an address of this host ({cause}): give one of its addresses (ip -brief address), or 0.0.0.0 to listen on all"
+            : $"--host {bind} is not an address of this host ({cause}), and the rsync daemon listens on it: give --bind with one of this host's addresses (ip -brief address), or 0.0.0.0 to listen on all";
     }
 
     private async Task<int> RunRoleAsync(WorkerSession session, string host, string? secret, CancellationToken cancellationToken)

@@ -122,6 +122,21 @@ public sealed class WorkerErrorTests(ZooKeeperServerFixture zooKeeper, ITestOutp
             $"--rsyncpath {readOnly.Path} is not writable (Read-only file system): let the user zkrsync runs as write there, or give -r a writable directory");
     }
 
+    /// <summary>192.0.2.1 is a documentation address (TEST-NET-1), on no host: binding it fails at once, nothing is sent.</summary>
+    [Theory]
+    [InlineData("--bind")]
+    [InlineData("--host")]
+    public async Task Destination_WhoseListenAddressIsNotOnThisHost_SaysSoBeforeJoiningAndExits2(string option)
+    {
+        var destination = _scratch.Subdirectory("dst");
+        string[] address = option == "--bind" ? ["--host", "127.0.0.1", "--bind", "192.0.2.1"] : ["--host", "192.0.2.1"];
+        var (exit, stderr) = await RunAsync(["--servers", zooKeeper.ConnectionString, "-D", "-r", destination, .. address]);
+        var line = AssertOneErrorLine(exit, stderr, null);
+        Assert.StartsWith($"{option} 192.0.2.1 is not an address of this host (Cannot assign requested address)", line, StringComparison.Ordinal);
+        Assert.EndsWith("or 0.0.0.0 to listen on all", line, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(destination));
+    }
+
     /// <summary>A session with paths queued (a master with no destination keeps them); <c>--state</c> with another password
     /// is told its credentials are refused, not that there is no session.</summary>
     [Fact]
