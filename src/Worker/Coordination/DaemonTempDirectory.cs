@@ -40,7 +40,7 @@ internal static class DaemonTempDirectory
     {
         ArgumentNullException.ThrowIfNull(isLive);
         var root = Path.Combine(basePath, RsyncCommandBuilder.TempRoot);
-        KeepingModificationTime(basePath, () => Directory.CreateDirectory(root, PrivateMode));
+        KeepingModificationTime(basePath, () => NativeFileSystem.TryMakeDirectory(RawPath.FromString(root), PrivateMode));
         var removed = RemoveStale(root, other => other == name || isLive(other));
         Directory.CreateDirectory(Path.Combine(root, name), PrivateMode);
         return removed;
@@ -65,10 +65,12 @@ internal static class DaemonTempDirectory
             try
             {
                 Directory.Delete(root);
+                return true;
             }
             catch (IOException)
             {
-                // Another destination of this base still works in it.
+                // Another destination of this base still works in it, or removed it first.
+                return false;
             }
         });
         return removed;
@@ -126,14 +128,15 @@ internal static class DaemonTempDirectory
         }
     }
 
-    /// <summary>Runs <paramref name="change"/> (an entry made or removed in <paramref name="directory"/>) and puts the
-    /// directory's modification time back: the copy of the user's tree must not show our housekeeping.</summary>
-    private static void KeepingModificationTime(string directory, Action change)
+    /// <summary>Runs <paramref name="change"/> (an entry made or removed in <paramref name="directory"/>) and, when it changed
+    /// something, puts the directory's modification time back: the copy of the user's tree must not show our housekeeping.
+    /// Only the destination whose change happened restores: another one sharing the base may have read the time while
+    /// ours was changed, and its "restore" would write the housekeeping time back.</summary>
+    internal static void KeepingModificationTime(string directory, Func<bool> change)
     {
         var path = RawPath.FromString(directory);
         var before = NativeFileSystem.GetModificationTime(path);
-        change();
-        if (before is { } time && NativeFileSystem.GetModificationTime(path) != time)
+        if (change() && before is { } time && NativeFileSystem.GetModificationTime(path) != time)
         {
             NativeFileSystem.SetModificationTime(path, time);
         }

@@ -38,6 +38,7 @@ public static unsafe partial class NativeFileSystem
     private const int ModeTypeMask = 0xF000;
     private const int ModeDirectory = 0x4000;
     private const int ModeSymlink = 0xA000;
+    private const int ErrnoExists = 17;
 
     // glibc/musl struct dirent on 64-bit Linux: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
     private const int DirentTypeOffset = 18;
@@ -165,6 +166,21 @@ public static unsafe partial class NativeFileSystem
         }
     }
 
+    /// <summary><c>mkdir</c>: true when this call made the directory, false when it already existed (whoever made it).</summary>
+    public static bool TryMakeDirectory(RawPath path, UnixFileMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        fixed (byte* p = path.ToNullTerminated())
+        {
+            if (MkDir(p, (uint)mode) == 0)
+            {
+                return true;
+            }
+        }
+
+        return Marshal.GetLastPInvokeError() == ErrnoExists ? false : throw NewIOException("mkdir", path);
+    }
+
     /// <summary>True when <paramref name="path"/> is a directory, following symlinks (Python's <c>os.path.isdir</c>).</summary>
     public static bool IsDirectory(RawPath path)
     {
@@ -197,6 +213,9 @@ public static unsafe partial class NativeFileSystem
 
     [LibraryImport(LibC, EntryPoint = "closedir", SetLastError = true)]
     private static partial int CloseDir(nint dir);
+
+    [LibraryImport(LibC, EntryPoint = "mkdir", SetLastError = true)]
+    private static partial int MkDir(byte* path, uint mode);
 
     [LibraryImport(LibC, EntryPoint = "utimensat", SetLastError = true)]
     private static partial int UtimensAt(int dirfd, byte* path, long* times, int flags);

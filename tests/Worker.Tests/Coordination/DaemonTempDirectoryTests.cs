@@ -53,4 +53,36 @@ public sealed class DaemonTempDirectoryTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    /// <summary>Two destinations sharing a base: the second reads the base's time while the first's housekeeping has changed
+    /// it, then the first puts it back; the second changed nothing and must not write what it read.</summary>
+    [Fact]
+    public void KeepingModificationTime_WhenThisCallChangedNothing_LeavesTheTimeAnotherDestinationRestored()
+    {
+        var root = Directory.CreateTempSubdirectory("zkrsync-tmpdir-").FullName;
+        try
+        {
+            var users = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+            var housekeeping = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            Directory.SetLastWriteTimeUtc(root, housekeeping);
+
+            DaemonTempDirectory.KeepingModificationTime(root, () =>
+            {
+                Directory.SetLastWriteTimeUtc(root, users);
+                return false;
+            });
+            Assert.Equal(users, Directory.GetLastWriteTimeUtc(root));
+
+            DaemonTempDirectory.KeepingModificationTime(root, () =>
+            {
+                Directory.CreateDirectory(Path.Combine(root, "made"));
+                return true;
+            });
+            Assert.Equal(users, Directory.GetLastWriteTimeUtc(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
