@@ -8,7 +8,7 @@ namespace ZkSync.Benchmarks.ZkClient;
 /// <summary>
 /// Runs every workload against one server: ours and kazoo in turns (who goes first alternates by run), never both at once (the
 /// machine may have only two cores, and the server needs one). Each client works under a parent
-/// node of its own. A line with a ceiling target gets the server's ceiling (<see cref="RawPipelinedGet"/>) measured
+/// node of its own. A line with a ceiling gets the server's ceiling (<see cref="RawGet"/>) measured
 /// right after each of our runs, so a neighbour's load moves both alike.
 /// </summary>
 internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter output)
@@ -42,7 +42,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
             .ToArray();
         var payload = "updated-16-bytes"u8.ToArray();
         await Task.WhenAll(ceilingPaths.Select(path => client.CreateAsync(path, payload, Acl.OpenUnsafe, CreateMode.Persistent, cancellationToken))).ConfigureAwait(false);
-        await RawPipelinedGet.MeasureAsync(server.ConnectionString, ceilingPaths, cancellationToken).ConfigureAwait(false);
+        await RawGet.MeasureAsync(server.ConnectionString, ceilingPaths, ServerCeiling.PipelinedGet, cancellationToken).ConfigureAwait(false);
 
         var results = new List<LineResult>();
         foreach (var workload in workloads)
@@ -54,12 +54,12 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
         return new BenchmarkReport(results);
     }
 
-    /// <summary>The server's ceiling now: <see cref="RawPipelinedGet"/> over every ceiling node, in ops/s.</summary>
-    private async Task<double> MeasureCeilingAsync(ZooKeeperServer server, string[] ceilingPaths, int run, CancellationToken cancellationToken)
+    /// <summary>The server's ceiling now: <see cref="RawGet"/> over every ceiling node, in ops/s.</summary>
+    private async Task<double> MeasureCeilingAsync(ZooKeeperServer server, string[] ceilingPaths, ServerCeiling ceiling, int run, CancellationToken cancellationToken)
     {
-        var elapsed = await RawPipelinedGet.MeasureAsync(server.ConnectionString, ceilingPaths, cancellationToken).ConfigureAwait(false);
+        var elapsed = await RawGet.MeasureAsync(server.ConnectionString, ceilingPaths, ceiling, cancellationToken).ConfigureAwait(false);
         var opsPerSecond = ceilingPaths.Length / elapsed.TotalSeconds;
-        output.WriteLine($"[server ceiling] run {run}/{settings.Runs} getData (all in flight, bare socket) {ResultTable.Number(opsPerSecond),9} ops/s");
+        output.WriteLine($"[server ceiling] run {run}/{settings.Runs} {ResultTable.Describe(ceiling)} {ResultTable.Number(opsPerSecond),9} ops/s");
         return opsPerSecond;
     }
 
@@ -72,7 +72,7 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
         CancellationToken cancellationToken)
     {
         var results = workload.Lines.Select(line => new LineResult(line, settings.Items)).ToList();
-        var againstCeiling = results.Where(result => result.Line.MinimumOfCeiling is not null).ToList();
+        var withCeiling = results.Where(result => result.Line.Ceiling != ServerCeiling.None).ToList();
 
         output.WriteLine($"[{workload.Name}] warming up ours ({settings.WarmupItems:#,0} items)");
         await WithParentAsync(client, $"{OursRoot}/{workload.Name}-warmup",
@@ -109,10 +109,13 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
 
         async Task MeasureCeilingsAsync(int run)
         {
-            if (againstCeiling.Count > 0)
+            foreach (var lines in withCeiling.GroupBy(result => result.Line.Ceiling))
             {
-                var ceiling = await MeasureCeilingAsync(server, ceilingPaths, run, cancellationToken).ConfigureAwait(false);
-                againstCeiling.ForEach(result => result.AddCeiling(ceiling));
+                var opsPerSecond = await MeasureCeilingAsync(server, ceilingPaths, lines.Key, run, cancellationToken).ConfigureAwait(false);
+                foreach (var result in lines)
+                {
+                    result.AddCeiling(opsPerSecond);
+                }
             }
         }
     }
@@ -171,5 +174,14 @@ internal sealed class BenchmarkRunner(BenchmarkSettings settings, TextWriter out
     }
 
     public static string DescribeMachine() => string.Create(CultureInfo.InvariantCulture,
-        $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, Stopwatch {(Stopwatch.IsHighResolution ? "high-res" : "low-res")}");
+        $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, Stopwatch {(Stopwatch.IsHighResolution ? "high-res" : "low-res")}, thread-pool spin limit {ThreadPoolSpinLimit()}");
+
+    /// <summary>
+    /// The thread pool's idle spinning (its workers spin before they sleep), which most of a sequential call's CPU time
+    /// goes to: the runtime default unless <c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit</c> or the runtimeconfig sets it.
+    /// </summary>
+    private static string ThreadPoolSpinLimit() =>
+        Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")
+        ?? AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")?.ToString()
+        ?? "runtime default";
 }

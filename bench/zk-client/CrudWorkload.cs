@@ -24,10 +24,10 @@ internal sealed class CrudWorkload : IWorkload
     public IReadOnlyList<BenchmarkLine> Lines { get; } =
     [
         new(Create, "create (sequential)", 1.5),
-        new(Get, "getData (sequential)", 1.5),
+        new(Get, "getData (sequential)", 1.5, Ceiling: ServerCeiling.SequentialGet),
         new(Set, "setData (sequential)", 1.5),
         new(Delete, "delete (sequential)", 1.5),
-        new(PipelinedGet, "getData (all in flight)", 1.0, MinimumOfCeiling: 0.9),
+        new(PipelinedGet, "getData (all in flight)", 1.0, MinimumOfCeiling: 0.9, Ceiling: ServerCeiling.PipelinedGet),
     ];
 
     public async Task<IReadOnlyDictionary<string, LineTiming>> RunOursAsync(

@@ -11,9 +11,10 @@ namespace ZkSync.ZooKeeper;
 /// down the client reconnects to the next server with the same session; requests issued meanwhile
 /// wait, requests that were in flight fail with <see cref="ConnectionLossException"/> (see
 /// <see cref="ZooKeeperRetryPolicy"/>). Watches are one-shot callbacks, delivered in order on the
-/// client's event dispatcher and re-armed after a reconnect. A call's continuation runs on the thread
-/// that read its reply (which has already handed reading on, so a continuation that blocks delays
-/// only itself); failures and cancellations complete on the thread pool.
+/// client's event dispatcher and re-armed after a reconnect. A call's continuation runs on the
+/// connection's reader thread, which its reply woke (a continuation that blocks or computes for more
+/// than a few milliseconds gets reading handed to another thread, so it delays only itself); failures
+/// and cancellations complete on the thread pool.
 /// </summary>
 public sealed class ZooKeeperClient : IAsyncDisposable
 {

@@ -13,18 +13,23 @@ namespace ZkSync.ZooKeeper.Connection;
 /// under way (a sequential caller pays no thread hop); otherwise it waits in the session's queue and
 /// the writer loop sends it with whatever else queued meanwhile, in one write. Both paths assign xids
 /// and fill the FIFO under one write lock, so the FIFO has the order of the bytes on the wire.</para>
-/// <para>Reads: a chain of socket receives, each completion parsing what arrived (replies matched to
-/// the FIFO by the session's <see cref="FrameHandler"/>) and posting the next receive before it hands
-/// the replies to their callers on its own thread: a caller's continuation runs without a hop, and
-/// one that blocks cannot stall the connection, whose next receive completes on another thread.</para>
+/// <para>Reads: a thread of the connection's own waits for bytes (the kernel wakes it when a reply
+/// arrives), parses every whole frame (replies matched to the FIFO by the session's
+/// <see cref="FrameHandler"/>) and completes the answered requests itself, so a sequential caller's
+/// continuation runs, and sends its next request, on the thread the reply woke: no thread hop at all.
+/// A continuation that blocks or computes cannot stall the connection: a watchdog hands reading (and
+/// the rest of the batch) to a new thread when one has held the reader for <see cref="HandOffAfter"/> ms.</para>
 /// </summary>
 internal sealed class ActiveConnection : IDisposable
 {
     private const int WriteBatchBytes = 64 * 1024;
     private const int ReceiveBufferBytes = 64 * 1024;
 
-    /// <summary>While receives keep completing at once, answered requests are handed to the thread pool in batches of this many.</summary>
-    private const int MaxHeldReplies = 256;
+    /// <summary>How long callers' continuations may hold the reader thread before reading is handed to another thread.</summary>
+    private const int HandOffAfter = 10;
+
+    /// <summary>Watchdog periods without replies after which the watchdog stops until the next reply (~1 s).</summary>
+    private const int IdleChecksBeforeDisarming = 100;
 
     private readonly Socket _socket;
     private readonly CancellationTokenSource _lifetime = new();
@@ -37,7 +42,8 @@ internal sealed class ActiveConnection : IDisposable
     // closed); SemaphoreSlim holds no native handle unless AvailableWaitHandle is used.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _batch = new(WriteBatchBytes);
-    private readonly SocketAsyncEventArgs _receive = new(unsafeSuppressExecutionContextFlow: true);
+    private readonly Timer _watchdog;
+    private readonly object _watchdogGate = new();
     private readonly TaskCompletionSource _readEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _buffer = new byte[ReceiveBufferBytes];
     private int _filled; // received bytes at the start of _buffer not parsed yet (a partial frame)
@@ -46,6 +52,14 @@ internal sealed class ActiveConnection : IDisposable
     private long _lastSent;
     private long _lastReceived;
     private Exception? _abortReason;
+    private long _rounds; // batches of replies completed so far (written by the reader thread of the moment)
+    private long _completingRound; // the round whose continuations the reader runs now; 0 while it reads
+    private ReplyBatch? _completingBatch;
+    private bool _watchdogArmed;
+    private bool _watchdogStopped; // under _watchdogGate: the connection is disposed
+    private long _checkedRound; // the watchdog's (under its lock): what it saw last time
+    private long _checkedRounds;
+    private int _idleChecks;
 
     public ActiveConnection(Socket socket, ServerAddress server, TimeProvider time, ChannelReader<PendingRequest> queued, Func<int> nextXid, FrameHandler onFrame)
     {
@@ -56,7 +70,7 @@ internal sealed class ActiveConnection : IDisposable
         _nextXid = nextXid;
         _onFrame = onFrame;
         _lastSent = _lastReceived = time.GetTimestamp();
-        _receive.Completed += (_, args) => OnReceived(args);
+        _watchdog = new Timer(static state => ((ActiveConnection)state!).CheckReader(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>Handles one frame from the server (without its length prefix), on the reader.</summary>
@@ -80,14 +94,27 @@ internal sealed class ActiveConnection : IDisposable
     public long LastReceived => Interlocked.Read(ref _lastReceived);
 
     /// <summary>Sends frames before any request (auth, SetWatches), before the connection is handed out.</summary>
-    public async Task SendPreambleAsync(IReadOnlyList<byte[]> frames, CancellationToken cancellationToken)
+    public void SendPreamble(IReadOnlyList<byte[]> frames)
     {
         foreach (var frame in frames)
         {
-            await _socket.SendAsync(frame, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            SendAll(_socket, frame);
         }
 
         MarkSent();
+    }
+
+    /// <summary>
+    /// Sends all of <paramref name="bytes"/> with blocking calls. The socket of a connection is only ever used with
+    /// blocking calls: a socket used asynchronously once is switched to non-blocking mode and registered with the
+    /// runtime's epoll thread, whose every wake-up (one per reply) then costs a thread-pool work item.
+    /// </summary>
+    public static void SendAll(Socket socket, ReadOnlySpan<byte> bytes)
+    {
+        while (bytes.Length > 0)
+        {
+            bytes = bytes[socket.Send(bytes)..];
+        }
     }
 
     /// <summary>
@@ -110,7 +137,7 @@ internal sealed class ActiveConnection : IDisposable
         }
 
         Assign(request);
-        _ = SendAndReleaseAsync(request.Frame);
+        SendAndRelease(request.Frame);
         return true;
     }
 
@@ -135,12 +162,12 @@ internal sealed class ActiveConnection : IDisposable
                 continue;
             }
 
-            await SendAndReleaseAsync(_batch.WrittenMemory).ConfigureAwait(false);
+            SendAndRelease(_batch.WrittenSpan);
         }
     }
 
-    /// <summary>Starts the read side (on the thread pool, so the first replies are not handled on the session's loop).</summary>
-    public void StartReading() => ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.ReceiveNext(), this, preferLocal: false);
+    /// <summary>Starts the read side: a thread of its own (see <see cref="ReadLoop"/>).</summary>
+    public void StartReading() => StartReader(orphaned: null);
 
     /// <summary>Stops both sides and closes the socket; the first reason given is kept.</summary>
     public void Abort(Exception reason)
@@ -153,6 +180,16 @@ internal sealed class ActiveConnection : IDisposable
         catch (ObjectDisposedException)
         {
             // The connection already ended.
+        }
+
+        try
+        {
+            // Wakes a blocked receive or send at once.
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Not connected any more, or closed already.
         }
 
         _socket.Close(0);
@@ -212,7 +249,11 @@ internal sealed class ActiveConnection : IDisposable
     public void Dispose()
     {
         _socket.Dispose();
-        _receive.Dispose();
+        lock (_watchdogGate)
+        {
+            _watchdogStopped = true;
+            _watchdog.Dispose();
+        }
         _lifetime.Dispose();
     }
 
@@ -260,14 +301,14 @@ internal sealed class ActiveConnection : IDisposable
         }
     }
 
-    /// <summary>Under the write lock, which it releases when the bytes are sent. Completes synchronously when the
-    /// socket takes them at once (the usual case). A failed send aborts the connection; what it staged is then
-    /// failed with the rest of the FIFO.</summary>
-    private async Task SendAndReleaseAsync(ReadOnlyMemory<byte> bytes)
+    /// <summary>Under the write lock, which it releases when the bytes are sent (at once unless the socket's buffer is
+    /// full: the server is not reading). A failed send aborts the connection; what it staged is then failed with
+    /// the rest of the FIFO.</summary>
+    private void SendAndRelease(ReadOnlySpan<byte> bytes)
     {
         try
         {
-            await _socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
+            SendAll(_socket, bytes);
             MarkSent();
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
@@ -281,62 +322,46 @@ internal sealed class ActiveConnection : IDisposable
         }
     }
 
-    private void ReceiveNext()
-    {
-        bool pending;
-        try
-        {
-            _receive.SetBuffer(_buffer, _filled, _buffer.Length - _filled);
-            pending = _socket.ReceiveAsync(_receive);
-        }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-        {
-            EndReading(exception);
-            return;
-        }
-
-        if (!pending)
-        {
-            OnReceived(_receive);
-        }
-    }
-
     /// <summary>
-    /// A receive completed. Parses every whole frame, posts the next receive, and only then completes the
-    /// answered requests on this thread; while receives complete at once it keeps parsing, handing answered
-    /// requests to the thread pool in batches, so a flood of replies is never held back.
+    /// A reader thread's loop: completes what an earlier reader left (see <see cref="CheckReader"/>), then waits for
+    /// bytes in a blocking receive (the kernel wakes this thread itself when a reply arrives), parses every whole
+    /// frame and completes the answered requests here, until the connection ends or reading is handed on.
     /// </summary>
-    private void OnReceived(SocketAsyncEventArgs args)
+    private void ReadLoop(ReplyBatch? orphaned)
     {
-        List<PendingRequest>? answered = null;
+        var batch = new ReplyBatch();
         try
         {
+            if (orphaned is not null && !Complete(orphaned))
+            {
+                return;
+            }
+
             while (true)
             {
-                if (args.SocketError != SocketError.Success)
+                var read = _socket.Receive(_buffer.AsSpan(_filled), SocketFlags.None, out var error);
+                if (error != SocketError.Success)
                 {
-                    throw new SocketException((int)args.SocketError);
+                    throw new SocketException((int)error);
                 }
 
-                if (args.BytesTransferred == 0)
+                if (read == 0)
                 {
                     throw new EndOfStreamException("the server closed the connection");
                 }
 
-                _filled += args.BytesTransferred;
+                _filled += read;
                 Interlocked.Exchange(ref _lastReceived, _time.GetTimestamp());
-                ParseFrames(ref answered);
+                ParseFrames(batch.Requests);
                 MakeRoomForNextFrame();
-                args.SetBuffer(_buffer, _filled, _buffer.Length - _filled);
-                if (_socket.ReceiveAsync(args))
+                if (batch.Requests.Count > 0)
                 {
-                    break;
-                }
+                    if (!Complete(batch))
+                    {
+                        return;
+                    }
 
-                if (answered is { Count: >= MaxHeldReplies })
-                {
-                    ThreadPool.UnsafeQueueUserWorkItem(static requests => CompleteAll(requests), answered, preferLocal: false);
-                    answered = null;
+                    batch.Reset();
                 }
             }
         }
@@ -345,15 +370,104 @@ internal sealed class ActiveConnection : IDisposable
 #pragma warning restore CA1031
         {
             EndReading(exception);
-        }
 
-        if (answered is not null)
-        {
-            CompleteAll(answered);
+            // Replies parsed before the failure were taken by their requests: they must still reach their callers.
+            if (batch.Requests.Count > 0)
+            {
+                Complete(batch);
+            }
         }
     }
 
-    private void ParseFrames(ref List<PendingRequest>? answered)
+    /// <summary>
+    /// Completes the batch's requests on this thread (their callers' continuations run here), watched by
+    /// <see cref="CheckReader"/> meanwhile.
+    /// </summary>
+    /// <returns>False when reading was handed to another thread meanwhile: this thread must stop.</returns>
+    private bool Complete(ReplyBatch batch)
+    {
+        var round = ++_rounds;
+        Volatile.Write(ref _completingBatch, batch);
+        Interlocked.Exchange(ref _completingRound, round);
+        if (!Volatile.Read(ref _watchdogArmed))
+        {
+            ArmWatchdog();
+        }
+
+        batch.CompleteRemaining();
+        return Interlocked.CompareExchange(ref _completingRound, 0, round) == round;
+    }
+
+    private void ArmWatchdog()
+    {
+        lock (_watchdogGate)
+        {
+            if (!_watchdogArmed && !_watchdogStopped)
+            {
+                _watchdogArmed = true;
+                _idleChecks = 0;
+                _watchdog.Change(HandOffAfter, HandOffAfter);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The watchdog, every <see cref="HandOffAfter"/>: when the reader has been running callers' continuations for a
+    /// whole period (one of them blocks or computes), a new thread takes over reading, first completing what is left
+    /// of that batch; the old thread ends when it gets its thread back. Disarms itself while no replies come (and once
+    /// reading ended, unless a last batch is still being completed).
+    /// </summary>
+    private void CheckReader()
+    {
+        lock (_watchdogGate)
+        {
+            if (_watchdogStopped)
+            {
+                return;
+            }
+
+            var round = Interlocked.Read(ref _completingRound);
+            if (round != 0 && round == _checkedRound && Interlocked.CompareExchange(ref _completingRound, 0, round) == round)
+            {
+                StartReader(Volatile.Read(ref _completingBatch));
+            }
+
+            _idleChecks = round == 0 && Volatile.Read(ref _rounds) == _checkedRounds ? _idleChecks + 1 : 0;
+            _checkedRound = round;
+            _checkedRounds = Volatile.Read(ref _rounds);
+            if (_idleChecks < IdleChecksBeforeDisarming && !_readEnded.Task.IsCompleted)
+            {
+                return;
+            }
+
+            // Dekker with Complete: it publishes its round before it reads the flag, this clears the flag before it reads the round.
+            Volatile.Write(ref _watchdogArmed, false);
+            Interlocked.MemoryBarrier();
+            if (Interlocked.Read(ref _completingRound) != 0)
+            {
+                _watchdogArmed = true;
+                return;
+            }
+
+            _watchdog.Change(Timeout.Infinite, Timeout.Infinite);
+        }
+    }
+
+    private void StartReader(ReplyBatch? orphaned)
+    {
+        var thread = new Thread(static state =>
+        {
+            var (connection, orphaned) = ((ActiveConnection, ReplyBatch?))state!;
+            connection.ReadLoop(orphaned);
+        })
+        {
+            IsBackground = true,
+            Name = "ZooKeeper reader",
+        };
+        thread.UnsafeStart((this, orphaned));
+    }
+
+    private void ParseFrames(List<PendingRequest> answered)
     {
         var start = 0;
         while (_filled - start >= 4)
@@ -366,7 +480,7 @@ internal sealed class ActiveConnection : IDisposable
 
             if (_onFrame(this, _buffer.AsSpan(start + 4, length)) is { } request)
             {
-                (answered ??= []).Add(request);
+                answered.Add(request);
             }
 
             start += 4 + length;
@@ -394,11 +508,27 @@ internal sealed class ActiveConnection : IDisposable
 
     private void EndReading(Exception reason) => _readEnded.TrySetException(reason);
 
-    private static void CompleteAll(List<PendingRequest> answered)
+    /// <summary>Replies parsed from one receive, completed in order by whichever threads take them (see <see cref="CheckReader"/>).</summary>
+    private sealed class ReplyBatch
     {
-        foreach (var request in answered)
+        private int _next;
+
+        public List<PendingRequest> Requests { get; } = [];
+
+        /// <summary>Completes the requests no thread has taken yet, each by exactly one thread.</summary>
+        public void CompleteRemaining()
         {
-            request.CompleteAccepted();
+            for (var i = Interlocked.Increment(ref _next) - 1; i < Requests.Count; i = Interlocked.Increment(ref _next) - 1)
+            {
+                Requests[i].CompleteAccepted();
+            }
+        }
+
+        /// <summary>For the next receive; only while no other thread can hold this batch.</summary>
+        public void Reset()
+        {
+            Requests.Clear();
+            _next = 0;
         }
     }
 }

@@ -7,8 +7,8 @@ internal sealed class PendingRequest<T> : PendingRequest
     private const int Waiting = 0;
     private const int Finished = 1;
 
-    // Continuations run where the task completes: for a reply, on the reader right after it has asked the
-    // socket for more (so no thread-pool hop, and a slow or blocking caller cannot stall the connection);
+    // Continuations run where the task completes: for a reply, on the connection's reader thread (no
+    // thread-pool hop; a slow or blocking caller gets reading handed to another thread, see ActiveConnection);
     // failures and cancellations are completed on the thread pool, never on the thread that reports them.
     private readonly TaskCompletionSource<T> _completion = new();
     private readonly ReplyDecoder<T> _decoder;

@@ -374,14 +374,12 @@ internal sealed class Session : IAsyncDisposable
                 attempt.CancelAfter(attemptTimeout);
                 try
                 {
-                    await socket.ConnectAsync(server.Host, server.Port, attempt.Token).ConfigureAwait(false);
-                    accepted = true;
-                    response = await HandshakeAsync(socket, attempt.Token).ConfigureAwait(false);
+                    response = await HandshakeAsync(socket, server, () => Volatile.Write(ref accepted, true), attempt.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
                     var waited = _time.GetElapsedTime(started).TotalMilliseconds;
-                    throw new TimeoutException(accepted
+                    throw new TimeoutException(Volatile.Read(ref accepted)
                         ? $"{server} accepted the connection but did not answer the handshake (waited {waited:0} ms)"
                         : $"{server} did not accept the connection (waited {waited:0} ms)");
                 }
@@ -423,7 +421,11 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
-    private async Task<ConnectResponse> HandshakeAsync(Socket socket, CancellationToken token)
+    /// <summary>
+    /// TCP connect and handshake, on a thread of their own with blocking calls (see <see cref="ActiveConnection.SendAll"/>
+    /// for why the socket never sees an asynchronous call); cancelling closes the socket, which ends them.
+    /// </summary>
+    private Task<ConnectResponse> HandshakeAsync(Socket socket, ServerAddress server, Action accepted, CancellationToken token)
     {
         byte[] password;
         lock (_gate)
@@ -431,20 +433,37 @@ internal sealed class Session : IAsyncDisposable
             password = _password;
         }
 
-        await socket.SendAsync(PacketCodec.ConnectRequest(LastZxid, _options.SessionTimeout, SessionId, password), SocketFlags.None, token)
-            .ConfigureAwait(false);
-        var prefix = new byte[4];
-        await ReceiveExactlyAsync(socket, prefix, token).ConfigureAwait(false);
-        var frame = new byte[PacketCodec.FrameLength(prefix, minimum: 0)];
-        await ReceiveExactlyAsync(socket, frame, token).ConfigureAwait(false);
-        return PacketCodec.ReadConnectResponse(frame);
+        var request = PacketCodec.ConnectRequest(LastZxid, _options.SessionTimeout, SessionId, password);
+        return Task.Factory.StartNew(
+            () =>
+            {
+                using var abort = token.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket);
+                try
+                {
+                    socket.Connect(server.Host, server.Port);
+                    accepted();
+                    ActiveConnection.SendAll(socket, request);
+                    var prefix = new byte[4];
+                    ReceiveExactly(socket, prefix);
+                    var frame = new byte[PacketCodec.FrameLength(prefix, minimum: 0)];
+                    ReceiveExactly(socket, frame);
+                    return PacketCodec.ReadConnectResponse(frame);
+                }
+                catch (Exception exception) when (token.IsCancellationRequested && exception is SocketException or ObjectDisposedException)
+                {
+                    throw new OperationCanceledException(token);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
     }
 
-    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken token)
+    private static void ReceiveExactly(Socket socket, Span<byte> buffer)
     {
         while (buffer.Length > 0)
         {
-            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+            var read = socket.Receive(buffer);
             if (read == 0)
             {
                 throw new EndOfStreamException("the server closed the connection during the handshake");
@@ -479,7 +498,7 @@ internal sealed class Session : IAsyncDisposable
         Task reader = Task.CompletedTask, writer = Task.CompletedTask, heartbeat = Task.CompletedTask;
         try
         {
-            await connection.SendPreambleAsync(preamble, connection.Token).ConfigureAwait(false);
+            connection.SendPreamble(preamble);
             Volatile.Write(ref _current, connection);
             _everConnected = true;
             SetState(ZooKeeperState.Connected);

@@ -203,6 +203,110 @@ public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelp
         });
 
     [Fact]
+    public Task Reply_WhoseContinuationBlocksUntilAReplyReadWithItArrives_DoesNotStallIt() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            await using var proxy = new TcpProxy(fixture.Server.Port);
+            await using var client = await t.Chroot.ConnectThroughAsync(proxy, t.Token);
+            await client.CreateAsync("/a", Utf8("a"), Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            await client.CreateAsync("/b", Utf8("b"), Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            var marker = new EventQueue<WatchedEvent>();
+            Assert.Null(await t.Client.ExistsAsync("/marker", marker.Add, t.Token));
+            using var laterCompleted = new ManualResetEventSlim();
+
+            // Replies held back and then released together, so most of them are read together: one request's
+            // continuation blocks the reader until a later request read with it is completed, which only another
+            // thread can do.
+            proxy.HoldReplies();
+            var reads = Enumerable.Range(0, 50).Select(i => client.GetDataAsync(i % 2 == 0 ? "/a" : "/b", cancellationToken: t.Token)).ToList();
+            var (earlier, later) = (reads[24], reads[49]);
+            _ = later.ContinueWith(_ => laterCompleted.Set(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            var blocking = earlier.ContinueWith(
+                _ => laterCompleted.Wait(TimeSpan.FromSeconds(20), t.Token),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            var created = client.CreateAsync("/marker", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            await marker.NextAsync("the server to apply the create sent after the reads (so it has answered them)");
+            proxy.ReleaseReplies();
+
+            Assert.True(await blocking, "the later reply was completed while the earlier one's continuation blocked");
+            for (var i = 0; i < reads.Count; i++)
+            {
+                Assert.Equal(i % 2 == 0 ? "a" : "b", Text((await reads[i]).Data));
+            }
+
+            Assert.Equal("/marker", await created);
+        });
+
+    [Fact]
+    public Task Requests_FromManyThreadsAtOnce_SomeCancelled_GoOutInTheOrderEachThreadSentThem_AndGetTheirOwnReplies() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            const int threads = 8;
+            const int perThread = 150;
+            await t.Client.CreateAsync("/seq", None, Acl.OpenUnsafe, CreateMode.Persistent, t.Token);
+            var states = new EventQueue<ZooKeeperState>();
+            t.Client.StateChanged += (_, state) => states.Add(state);
+            using var start = new Barrier(threads);
+
+            // Each thread sends its creates without waiting (inline sends racing the writer loop and each other) and
+            // cancels every fifth at once. The server numbers sequential nodes in the order the requests reach it, so
+            // a thread's nodes must be numbered in the order it sent them, and each reply must carry its own node.
+            var senders = Enumerable.Range(0, threads).Select(thread => Task.Factory.StartNew(
+                () =>
+                {
+                    start.SignalAndWait(t.Token);
+                    var calls = new List<(int Index, Task<string> Created)>();
+                    for (var i = 0; i < perThread; i++)
+                    {
+                        using var cancellation = new CancellationTokenSource();
+                        var created = t.Client.CreateAsync($"/seq/t{thread}-", Utf8($"{thread}/{i}"), Acl.OpenUnsafe, CreateMode.PersistentSequential, i % 5 == 4 ? cancellation.Token : t.Token);
+                        if (i % 5 == 4)
+                        {
+                            cancellation.Cancel();
+                        }
+
+                        calls.Add((i, created));
+                    }
+
+                    return calls;
+                },
+                t.Token,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default)).ToList();
+
+            var answered = 0;
+            foreach (var (thread, sender) in senders.Select((sender, thread) => (thread, sender)))
+            {
+                var previous = -1;
+                foreach (var (index, created) in await sender)
+                {
+                    string path;
+                    try
+                    {
+                        path = await created;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        Assert.Equal(4, index % 5);
+                        continue;
+                    }
+
+                    var sequence = int.Parse(path[^10..], System.Globalization.CultureInfo.InvariantCulture);
+                    Assert.True(sequence > previous, $"thread {thread}'s call {index} got {path}, numbered before its earlier call's");
+                    previous = sequence;
+                    Assert.Equal($"{thread}/{index}", Text((await t.Client.GetDataAsync(path, cancellationToken: t.Token)).Data));
+                    answered++;
+                }
+            }
+
+            Assert.InRange(answered, threads * perThread * 4 / 5, threads * perThread);
+            Assert.Equal(ZooKeeperState.Connected, t.Client.State);
+            Assert.Empty(states.Drain()); // never disconnected: no reply was taken for another request's
+        });
+
+    [Fact]
     public Task Requests_CancelledAmongManyInFlight_LeaveEveryOtherReplyWithItsOwnRequest() =>
         ClientTest.RunAsync(fixture, output, async t =>
         {
