@@ -69,6 +69,11 @@ public sealed class OperatorOptions
             problems.Add("Operator:FinishedJobsGraceSeconds must not be negative");
         }
 
+        if (NetworkPolicy.DnsPorts?.Any(p => p is < 1 or > 65535) == true)
+        {
+            problems.Add("Operator:NetworkPolicy:DnsPorts: every port must be 1-65535");
+        }
+
         if (WatchTimeoutSeconds < 1)
         {
             problems.Add("Operator:WatchTimeoutSeconds must be at least 1");

@@ -303,7 +303,7 @@ public sealed partial class SessionReconciler(
             return;
         }
 
-        await cluster.CreateNetworkPolicyAsync(SessionNetworkPolicyBuilder.Build(session, servers), cancellationToken).ConfigureAwait(false);
+        await cluster.CreateNetworkPolicyAsync(SessionNetworkPolicyBuilder.Build(session, servers, settings.DnsPorts), cancellationToken).ConfigureAwait(false);
         _networkPolicies[key] = 0;
     }
 
