@@ -40,7 +40,8 @@ public sealed partial class SessionController(
         var pods = new ResourceCache<V1Pod>(SessionReconciler.OwnerKey);
         await using var tracker = new ProgressTracker(connections, queue.Add, time, loggerFactory.CreateLogger<ProgressTracker>());
         var znodes = new SessionZnodes(connections, connections.Settings.SessionTimeout, time, loggerFactory.CreateLogger<SessionZnodes>());
-        var reconciler = new SessionReconciler(cluster, sessions, jobs, pods, tracker, znodes, settings, metrics, time, loggerFactory.CreateLogger<SessionReconciler>());
+        await using var events = new SessionEventRecorder(cluster, time, loggerFactory.CreateLogger<SessionEventRecorder>());
+        var reconciler = new SessionReconciler(cluster, sessions, jobs, pods, tracker, znodes, events, settings, metrics, time, loggerFactory.CreateLogger<SessionReconciler>());
 
         void EnqueueOwner(IKubernetesObject<V1ObjectMeta> item)
         {
