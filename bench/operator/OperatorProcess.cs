@@ -50,6 +50,13 @@ internal sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The CPU time it has used (user and system).</summary>
+    public TimeSpan ProcessorTime()
+    {
+        _process.Refresh();
+        return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

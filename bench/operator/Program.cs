@@ -71,6 +71,16 @@ internal static class Program
             }
         }
 
+        Console.WriteLine();
+        Console.WriteLine("sessions  operator CPU(s)  per session(ms)  API server CPU(s)  per session(ms)  operator API requests per session in the burst");
+        foreach (var r in results)
+        {
+            var perSession = string.Join(", ", r.BurstRequests.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value / (double)r.Sessions:0.00}")));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Sessions,8}  {r.OperatorCpu.TotalSeconds,15:0.0}  {r.OperatorCpu.TotalMilliseconds / r.Sessions,15:0.0}  {r.ServerCpu.TotalSeconds,17:0.0}  {r.ServerCpu.TotalMilliseconds / r.Sessions,15:0.0}  {r.BurstRequests.Values.Sum() / (double)r.Sessions:0.00}: {perSession}"));
+        }
+
         if (results.Count >= 2)
         {
             var (small, large) = (results[0], results[^1]);

@@ -13,6 +13,15 @@ internal sealed record ScaleResult(
     IReadOnlyDictionary<string, long> StatusPatches,
     TimeSpan RunningWindow)
 {
+    /// <summary>The operator's CPU time from the first create until every session was reconciled.</summary>
+    public TimeSpan OperatorCpu { get; init; }
+
+    /// <summary>The bench process's CPU time (the local API server's, mostly) in the same window.</summary>
+    public TimeSpan ServerCpu { get; init; }
+
+    /// <summary>The operator's API requests in the same window, by verb and resource.</summary>
+    public IReadOnlyDictionary<string, long> BurstRequests { get; init; } = new Dictionary<string, long>();
+
     public double WritesPerSessionPerMinute => Sessions == 0 ? 0 : IdleWrites / (double)Sessions / IdleWindow.TotalMinutes;
 
     /// <summary>Status patches per running session per minute: the mean over the played sessions.</summary>

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ZkSync.LocalCluster.Api;
 using ZkSync.LocalCluster.Hosting;
@@ -13,7 +15,8 @@ namespace ZkSync.Benchmarks.Operator;
 /// <summary>
 /// One measurement: a fresh local API server and ZooKeeper, the CRD, the operator in its own process, then
 /// <c>sessions</c> ZkRsyncSessions created at once (workers never start: nothing plays the kubelet). Measures the time
-/// from the last create until every session has its master Job and a status with its pass, the operator's peak RSS,
+/// from the last create until every session has its master Job and a status with its pass (and meanwhile the CPU time
+/// of the operator and of this process, the API server's, and the operator's API requests), the operator's peak RSS,
 /// and every write in the namespace (the operator's Lease aside) while nothing changes.
 /// </summary>
 internal sealed class ScaleRun(string repository, string operatorDll, TimeSpan idleWindow, int runningSessions, TimeSpan runningWindow, TextWriter progress)
@@ -29,9 +32,11 @@ internal sealed class ScaleRun(string repository, string operatorDll, TimeSpan i
         try
         {
             await using var zooKeeper = await ZooKeeperServer.StartNewAsync(ZooKeeperServerOptions.Default, cancellationToken);
+            var requests = new RequestCounter();
             await using var server = await LocalApiServer.StartAsync(new LocalApiServerOptions
             {
                 ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
+                ConfigureServices = services => services.AddSingleton<IStartupFilter>(requests),
             }, cancellationToken);
             var kubeconfig = Path.Combine(directory, "kubeconfig");
             server.WriteKubeconfig(kubeconfig);
@@ -70,6 +75,8 @@ internal sealed class ScaleRun(string repository, string operatorDll, TimeSpan i
             await tracker.LeaseHeld.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
             progress.WriteLine($"  {sessions} sessions: creating");
+            var (operatorCpu, serverCpu) = (op.ProcessorTime(), Process.GetCurrentProcess().TotalProcessorTime);
+            requests.Start();
             var created = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(0, sessions), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
                 async (i, token) => await admin.CustomObjects.CreateNamespacedCustomObjectAsync(Session($"s{i:D4}"), Group, Version, Namespace, Plural, cancellationToken: token));
@@ -77,6 +84,8 @@ internal sealed class ScaleRun(string repository, string operatorDll, TimeSpan i
             var lastCreate = Stopwatch.StartNew();
             await tracker.WaitReconciledAsync(sessions, TimeSpan.FromMinutes(5), cancellationToken);
             var reconciled = lastCreate.Elapsed;
+            var burstRequests = requests.Stop();
+            (operatorCpu, serverCpu) = (op.ProcessorTime() - operatorCpu, Process.GetCurrentProcess().TotalProcessorTime - serverCpu);
             progress.WriteLine($"  {sessions} sessions: reconciled {reconciled.TotalSeconds:0.0} s after the last create; waiting for quiet");
 
             // Nothing changes from here on: every write counts.
@@ -109,7 +118,12 @@ internal sealed class ScaleRun(string repository, string operatorDll, TimeSpan i
                 throw new InvalidOperationException($"the operator exited; see {directory}/operator.log");
             }
 
-            return new ScaleResult(sessions, createTime, reconciled, rss.Peak, idle.Values.Sum(), idleWindow, idle, patches, runningWindow);
+            return new ScaleResult(sessions, createTime, reconciled, rss.Peak, idle.Values.Sum(), idleWindow, idle, patches, runningWindow)
+            {
+                OperatorCpu = operatorCpu,
+                ServerCpu = serverCpu,
+                BurstRequests = burstRequests,
+            };
         }
         finally
         {

@@ -38,6 +38,8 @@ public static class OperatorHost
           Operator:ZooKeeper:AdminPassword    its password (or AdminPasswordFile)
           Operator:LeaderElection:Enabled     true (default) or false
           Operator:NetworkPolicy:Enabled      a NetworkPolicy per session (default: false)
+          Operator:NetworkPolicy:DnsPorts:N   DNS ports its workers may reach, UDP and TCP (default: 53)
+          Operator:Concurrency                sessions reconciled at once (default: 16)
           Operator:FinishedJobsGraceSeconds   a finished pass's Jobs may finish alone this long (default: 30)
           Operator:Http:Address / Port        where /healthz, /readyz, /metrics listen (default: POD_IP, 8080)
           Operator:LogLevel                   Debug, Information (default), Warning ...

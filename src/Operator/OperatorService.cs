@@ -43,6 +43,7 @@ public sealed partial class OperatorService(
                 options.NetworkPolicy.Enabled)
             {
                 FinishedJobsGrace = TimeSpan.FromSeconds(options.FinishedJobsGraceSeconds),
+                DnsPorts = options.NetworkPolicy.DnsPortsOrDefault,
             };
             var controller = new SessionController(kubernetes, cluster, connections, settings, options.WatchNamespaces, options.Concurrency,
                 new WatchSettings(options.WatchTimeoutSeconds, BackoffPolicy.Watch), health, metrics, time, loggerFactory);

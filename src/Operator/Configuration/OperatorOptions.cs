@@ -17,8 +17,10 @@ public sealed class OperatorOptions
     /// <summary>This replica's identity (Lease holder, Event reporter); default the pod name, from POD_NAME.</summary>
     public string? Instance { get; set; }
 
-    /// <summary>Sessions reconciled at once.</summary>
-    public int Concurrency { get; set; } = 4;
+    /// <summary>Sessions reconciled at once. A reconcile mostly waits on the API server and ZooKeeper (a new session is
+    /// four requests and a znode in sequence), so a burst of new sessions goes as fast as requests overlap: in
+    /// bench/operator 1,000 new sessions took 85 s with 4 and 40 s with 16.</summary>
+    public int Concurrency { get; set; } = 16;
 
     /// <summary>Server-side timeout of every watch.</summary>
     public int WatchTimeoutSeconds { get; set; } = 300;
@@ -67,6 +69,11 @@ public sealed class OperatorOptions
         if (FinishedJobsGraceSeconds < 0)
         {
             problems.Add("Operator:FinishedJobsGraceSeconds must not be negative");
+        }
+
+        if (NetworkPolicy.DnsPorts?.Any(p => p is < 1 or > 65535) == true)
+        {
+            problems.Add("Operator:NetworkPolicy:DnsPorts: every port must be 1-65535");
         }
 
         if (WatchTimeoutSeconds < 1)

@@ -40,7 +40,8 @@ public sealed partial class SessionController(
         var pods = new ResourceCache<V1Pod>(SessionReconciler.OwnerKey);
         await using var tracker = new ProgressTracker(connections, queue.Add, time, loggerFactory.CreateLogger<ProgressTracker>());
         var znodes = new SessionZnodes(connections, connections.Settings.SessionTimeout, time, loggerFactory.CreateLogger<SessionZnodes>());
-        var reconciler = new SessionReconciler(cluster, sessions, jobs, pods, tracker, znodes, settings, metrics, time, loggerFactory.CreateLogger<SessionReconciler>());
+        await using var events = new SessionEventRecorder(cluster, time, loggerFactory.CreateLogger<SessionEventRecorder>());
+        var reconciler = new SessionReconciler(cluster, sessions, jobs, pods, tracker, znodes, events, settings, metrics, time, loggerFactory.CreateLogger<SessionReconciler>());
 
         void EnqueueOwner(IKubernetesObject<V1ObjectMeta> item)
         {
@@ -72,15 +73,9 @@ public sealed partial class SessionController(
             await Task.WhenAll(watchers.Select(w => w.Synced)).WaitAsync(stop.Token).ConfigureAwait(false);
             health.Synced = true;
 
-            // A new leader owes every session a reconcile, whatever its watchers' lists queued: a session whose pass
-            // ended while no one led (its Jobs complete, its status still Running) hears of nothing else.
-            var listed = sessions.All();
-            foreach (var session in listed)
-            {
-                queue.Add(ResourceCache<V1Alpha1ZkRsyncSession>.KeyOf(session));
-            }
-
-            LogSynced(_logger, listed.Count, jobs.Count, pods.Count, queue.Depth);
+            // Every listed session is queued by its watcher's list (this term's queue is new): a new leader reconciles
+            // each, also one whose pass ended while no one led (its Jobs complete, its status still Running).
+            LogSynced(_logger, sessions.Count, jobs.Count, pods.Count, queue.Depth);
             var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => WorkAsync(queue, reconciler, stop.Token), CancellationToken.None)).ToList();
             await Task.WhenAll(workers).ConfigureAwait(false);
         }

@@ -1,3 +1,4 @@
+using ZkSync.Operator.Configuration;
 using ZkSync.Operator.Reconciliation;
 
 namespace ZkSync.Operator.Controller;
@@ -11,4 +12,7 @@ public sealed record SessionControllerSettings(WorkerDefaults Workers, string? D
     /// <summary>How long a recorded pass's unfinished Jobs may go on finishing by themselves before they are suspended
     /// (and its znodes removed).</summary>
     public TimeSpan FinishedJobsGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The DNS ports a session's NetworkPolicy lets its workers reach (UDP and TCP).</summary>
+    public IReadOnlyList<int> DnsPorts { get; init; } = [NetworkPolicyOptions.DefaultDnsPort];
 }

@@ -19,8 +19,8 @@ namespace ZkSync.Operator.Controller;
 /// The thin controller: reads the session, its Jobs and pods from the watch caches and the pass's ZooKeeper state
 /// from the tracker; ensures the finalizer, the session's Secret and ZooKeeper node, the pass's Jobs (master first,
 /// sources and destinations once the master owns the session) and their suspension; derives the status with the
-/// pure <see cref="StatusBuilder"/> and writes it with a merge patch when it changed; records Events for
-/// transitions; and on deletion removes the Jobs, then the session's znodes, then its finalizer.
+/// pure <see cref="StatusBuilder"/> and writes it with a merge patch when it changed; hands Events for transitions
+/// to the term's recorder; and on deletion removes the Jobs, then the session's znodes, then its finalizer.
 /// </summary>
 public sealed partial class SessionReconciler(
     ISessionCluster cluster,
@@ -29,6 +29,7 @@ public sealed partial class SessionReconciler(
     ResourceCache<V1Pod> pods,
     ProgressTracker tracker,
     SessionZnodes znodes,
+    SessionEventRecorder events,
     SessionControllerSettings settings,
     OperatorMetrics metrics,
     TimeProvider time,
@@ -303,7 +304,7 @@ public sealed partial class SessionReconciler(
             return;
         }
 
-        await cluster.CreateNetworkPolicyAsync(SessionNetworkPolicyBuilder.Build(session, servers), cancellationToken).ConfigureAwait(false);
+        await cluster.CreateNetworkPolicyAsync(SessionNetworkPolicyBuilder.Build(session, servers, settings.DnsPorts), cancellationToken).ConfigureAwait(false);
         _networkPolicies[key] = 0;
     }
 
@@ -419,11 +420,11 @@ public sealed partial class SessionReconciler(
         _written[key] = (meta.ResourceVersion, desired.ToJsonString());
         _lastStatusWrite[key] = now;
         metrics.StatusWrites.Inc();
-        await RecordEventsAsync(key, session, status, cancellationToken).ConfigureAwait(false);
+        RecordEvents(key, session, status);
         return ReconcileResult.Done;
     }
 
-    private async Task RecordEventsAsync(string key, V1Alpha1ZkRsyncSession session, V1Alpha1ZkRsyncSessionStatus status, CancellationToken cancellationToken)
+    private void RecordEvents(string key, V1Alpha1ZkRsyncSession session, V1Alpha1ZkRsyncSessionStatus status)
     {
         foreach (var sessionEvent in SessionEvents.Between(session.Status, status))
         {
@@ -438,14 +439,7 @@ public sealed partial class SessionReconciler(
                 _lastPathFailedEvent[key] = now;
             }
 
-            try
-            {
-                await cluster.RecordEventAsync(session, sessionEvent, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpOperationException e)
-            {
-                LogEventFailed(logger, key, sessionEvent.Reason, e.Message); // an Event is worth less than the reconcile
-            }
+            events.Post(session, sessionEvent); // recorded in the background: an Event is worth less than the reconcile
         }
     }
 
@@ -732,9 +726,6 @@ public sealed partial class SessionReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Key}: ZooKeeper {Servers}: {Error}")]
     private static partial void LogZooKeeperFailed(ILogger logger, string key, string servers, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Key}: recording event {Reason} failed: {Error}")]
-    private static partial void LogEventFailed(ILogger logger, string key, string reason, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Key}: cleaned up, finalizer removed")]
     private static partial void LogFinalized(ILogger logger, string key);

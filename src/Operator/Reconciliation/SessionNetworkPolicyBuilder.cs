@@ -8,8 +8,8 @@ namespace ZkSync.Operator.Reconciliation;
 /// <summary>
 /// The NetworkPolicy a session owns when the operator runs with network policies on: it selects the session's worker
 /// pods (every pass) and lets the destinations' rsync daemons be reached only by the session's sources, and the
-/// workers reach only those daemons, ZooKeeper's client ports (from the session's servers) and DNS. Ingress to the
-/// master and sources is closed (they serve nothing).
+/// workers reach only those daemons, ZooKeeper's client ports (from the session's servers) and DNS (the configured
+/// ports, UDP and TCP). Ingress to the master and sources is closed (they serve nothing).
 /// </summary>
 public static class SessionNetworkPolicyBuilder
 {
@@ -17,16 +17,15 @@ public static class SessionNetworkPolicyBuilder
     /// network, so the first nearly always); a few more cover a port another container of the pod holds.</summary>
     public const int RsyncPortCount = 16;
 
-    public const int DnsPort = 53;
-
     public const int DefaultZooKeeperPort = 2181;
 
     public static string Name(string session) => session + "-zkrsync";
 
-    public static V1NetworkPolicy Build(V1Alpha1ZkRsyncSession session, string servers)
+    public static V1NetworkPolicy Build(V1Alpha1ZkRsyncSession session, string servers, IReadOnlyList<int> dnsPorts)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentException.ThrowIfNullOrEmpty(servers);
+        ArgumentNullException.ThrowIfNull(dnsPorts);
         var meta = session.Metadata;
         var rsync = new V1NetworkPolicyPort
         {
@@ -71,11 +70,11 @@ public static class SessionNetworkPolicyBuilder
                     },
                     new V1NetworkPolicyEgressRule
                     {
-                        Ports =
-                        [
-                            new V1NetworkPolicyPort { Protocol = "UDP", Port = DnsPort },
-                            new V1NetworkPolicyPort { Protocol = "TCP", Port = DnsPort },
-                        ],
+                        Ports = [.. dnsPorts.Distinct().SelectMany(p => new[]
+                        {
+                            new V1NetworkPolicyPort { Protocol = "UDP", Port = p },
+                            new V1NetworkPolicyPort { Protocol = "TCP", Port = p },
+                        })],
                     },
                 ],
             },

@@ -13,7 +13,7 @@ namespace ZkSync.Operator.Runtime;
 /// from every event and BOOKMARK; <c>timeoutSeconds</c> on every watch, so a silently dropped connection ends; an
 /// ERROR event surfaces (never swallowed); 410 Gone relists; a stream that ends (also one that closes with no line)
 /// is watched again from the last version; failures back off with jitter. Every change (also status-only ones, and
-/// deletions found by a relist) goes to <c>onChange</c>.
+/// deletions found by a relist) goes to <c>onChange</c>. Objects are cached without their managedFields.
 /// </summary>
 public sealed partial class ResourceWatcher<T> where T : IKubernetesObject<V1ObjectMeta>
 {
@@ -127,6 +127,11 @@ public sealed partial class ResourceWatcher<T> where T : IKubernetesObject<V1Obj
     {
         var list = await _client.ListAsync(_namespace, _labelSelector, cancellationToken).ConfigureAwait(false);
         Lists++;
+        foreach (var item in list.Items)
+        {
+            Trim(item);
+        }
+
         var gone = _cache.Replace(list.Items, _namespace);
         foreach (var item in gone)
         {
@@ -143,8 +148,19 @@ public sealed partial class ResourceWatcher<T> where T : IKubernetesObject<V1Obj
         return list.ResourceVersion;
     }
 
+    /// <summary>Drops what nothing here reads before an object is cached: <c>metadata.managedFields</c>, the server's
+    /// field-ownership bookkeeping, is often the largest part of a Job or a session (client-go's informers trim it too).</summary>
+    private static void Trim(T item)
+    {
+        if (item.Metadata is { } meta)
+        {
+            meta.ManagedFields = null;
+        }
+    }
+
     private void Apply(WatchEventType type, T item)
     {
+        Trim(item);
         switch (type)
         {
             case WatchEventType.Added:

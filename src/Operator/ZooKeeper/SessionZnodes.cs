@@ -69,11 +69,22 @@ public sealed partial class SessionZnodes
         IReadOnlyList<Acl> adminOnly = [Acl.Digest(admin.User, admin.Password, Permissions.All)];
         await ZooKeeperRetryPolicy.Default.ExecuteAsync(async token =>
         {
-            await client.EnsurePathAsync(ZnodeLayout.RsyncBase, adminOnly, token).ConfigureAwait(false);
+            Task Create() => client.CreateAsync(ZnodeLayout.Session(session), ReadOnlyMemory<byte>.Empty,
+                [Acl.Digest(credentials.User, credentials.Password, Permissions.All), .. adminOnly], CreateMode.Persistent, token);
             try
             {
-                await client.CreateAsync(ZnodeLayout.Session(session), ReadOnlyMemory<byte>.Empty,
-                    [Acl.Digest(credentials.User, credentials.Password, Permissions.All), .. adminOnly], CreateMode.Persistent, token).ConfigureAwait(false);
+                try
+                {
+                    await Create().ConfigureAwait(false);
+                }
+                catch (NoNodeException)
+                {
+                    // The first session on this ensemble: make /admin/rsync, then the node. (Created first, not checked
+                    // first: one request per new session instead of two.)
+                    await client.EnsurePathAsync(ZnodeLayout.RsyncBase, adminOnly, token).ConfigureAwait(false);
+                    await Create().ConfigureAwait(false);
+                }
+
                 LogCreated(_logger, ZnodeLayout.Session(session), credentials.User);
             }
             catch (NodeExistsException)

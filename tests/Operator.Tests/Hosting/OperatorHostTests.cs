@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ZkSync.Operator.Configuration;
 
@@ -34,6 +35,20 @@ public sealed class OperatorHostTests
         Assert.Equal(["zkrsync"], new WorkerImageOptions().ArgsPrefixOrDefault);
         Assert.Empty(new WorkerImageOptions { Command = ["/usr/bin/zkrsync"] }.ArgsPrefixOrDefault);
         Assert.Equal(["x"], new WorkerImageOptions { ArgsPrefix = ["x"] }.ArgsPrefixOrDefault);
+    }
+
+    [Fact]
+    public void DnsPorts_FromTheConfiguration_ReplaceTheDefault_AndOutOfRangeOnesAreRefused()
+    {
+        Assert.Equal([53], new NetworkPolicyOptions().DnsPortsOrDefault);
+        var options = new ConfigurationBuilder()
+            .AddCommandLine(["--Operator:Workers:Image=i", "--Operator:ZooKeeper:AdminPassword=p", "--Operator:NetworkPolicy:DnsPorts:0=5353", "--Operator:NetworkPolicy:DnsPorts:1=1053"])
+            .Build().GetSection(OperatorOptions.Section).Get<OperatorOptions>()!;
+        Assert.Equal([5353, 1053], options.NetworkPolicy.DnsPortsOrDefault);
+        Assert.Empty(options.Validate());
+
+        options.NetworkPolicy.DnsPorts!.Add(65536);
+        Assert.Contains("Operator:NetworkPolicy:DnsPorts: every port must be 1-65535", options.Validate());
     }
 
     [Fact]

@@ -75,36 +75,57 @@ public sealed class LeaderElectionTests(OperatorClusterFixture cluster, ITestOut
         OperatorClusterFixture.AssertPermitted(b);
     });
     [Fact]
-    public Task LeaderStopped_WhileASessionRuns_TheNewLeaderDrivesItToSucceeded() => cluster.RunAsync(output, async () =>
+    public Task LeaderStopped_WhileSessionsRunInTwoWatchedNamespaces_TheNewLeaderDrivesEachToSucceeded() => cluster.RunAsync(output, async () =>
     {
+        // The replicas watch two namespaces (one watcher of each kind per namespace, all into shared caches); each has a
+        // session named "one".
         var ns = await cluster.CreateNamespaceAsync();
-        var a = await cluster.StartOperatorAsync(ns, "operator-a");
+        var other = await cluster.CreateNamespaceAsync();
+        await cluster.WatchAlsoAsync(ns, other);
+        var watchBoth = "--Operator:WatchNamespaces:1=" + other.Name;
+        var a = await cluster.StartOperatorAsync(ns, "operator-a", watchBoth);
         await cluster.Changes.WaitAsync(() => cluster.Lease(ns, Lease)?.Spec.HolderIdentity == "operator-a", "operator-a to hold the Lease");
-        var b = await cluster.StartOperatorAsync(ns, "operator-b");
+        var b = await cluster.StartOperatorAsync(ns, "operator-b", watchBoth);
         var kubelet = new PlayedKubelet(cluster.Admin, TimeProvider.System);
-        await using var pass = await cluster.StartOwnedPassAsync(ns, "one", Manifests.Session("one", "  sources: 1\n", source: Manifests.Nfs("/a"), destination: Manifests.Nfs("/b")));
-        await pass.Played.ReportAsync(PlayedMaster.Progress(total: 10, completed: 4));
-        await cluster.WaitForSessionAsync(ns, "one", s => s.Status?.Phase == SessionPhase.Running && s.Status.Paths?.Completed == 4, "running, 4 paths done");
-
-        // operator-a goes away (its pod killed); while no one leads, the pass ends: the summary, then every Job completes.
-        await a.StopAsync();
-        await pass.Played.FinishAsync(pass.Played.Summary(completed: 10));
-        foreach (var job in new[] { pass.Master, pass.Sources, pass.Destinations })
+        var manifest = Manifests.Session("one", "  sources: 1\n", source: Manifests.Nfs("/a"), destination: Manifests.Nfs("/b"));
+        await using var pass = await cluster.StartOwnedPassAsync(ns, "one", manifest);
+        await using var otherPass = await cluster.StartOwnedPassAsync(other, "one", manifest);
+        foreach (var (where, played) in new[] { (ns, pass), (other, otherPass) })
         {
-            await kubelet.CompleteJobAsync(job);
+            await played.Played.ReportAsync(PlayedMaster.Progress(total: 10, completed: 4));
+            await cluster.WaitForSessionAsync(where, "one", s => s.Status?.Phase == SessionPhase.Running && s.Status.Paths?.Completed == 4, "running, 4 paths done");
         }
 
-        Assert.Equal(SessionPhase.Running, cluster.Session(ns, "one")?.Status.Phase);
+        // operator-a goes away (its pod killed); while no one leads, both passes end: the summary, then every Job completes.
+        await a.StopAsync();
+        foreach (var (where, played) in new[] { (ns, pass), (other, otherPass) })
+        {
+            await played.Played.FinishAsync(played.Played.Summary(completed: 10));
+            foreach (var job in new[] { played.Master, played.Sources, played.Destinations })
+            {
+                await kubelet.CompleteJobAsync(job);
+            }
+
+            Assert.Equal(SessionPhase.Running, cluster.Session(where, "one")?.Status.Phase);
+        }
+
         await cluster.Changes.WaitAsync(() => cluster.Lease(ns, Lease)?.Spec.HolderIdentity == "operator-b", "operator-b to take the Lease",
             () => $"holder {cluster.Lease(ns, Lease)?.Spec.HolderIdentity}");
 
-        // operator-b lists the session with its Jobs complete and records the pass: Succeeded, the numbers from the summary.
-        var session = await cluster.WaitForSessionAsync(ns, "one", s => s.Status?.Phase == SessionPhase.Succeeded && s.Status.CompletionTime is not null, "Succeeded");
-        Assert.Equal((10L, 10L, 0L), (session.Status.Paths!.Total, session.Status.Paths.Completed, session.Status.Paths.Remaining));
-        Assert.True(OperatorClusterFixture.HasCondition(session, ConditionTypes.Ready, "True"));
-        await Znodes.WaitAsync(pass.Played.Client, ZkSync.Contracts.ZnodeLayout.Session(pass.ZkSession), exists: false);
+        // operator-b lists each session with its Jobs complete and records its pass: Succeeded, the numbers from the
+        // summary. Nothing but its lists told it about them.
+        foreach (var (where, played) in new[] { (ns, pass), (other, otherPass) })
+        {
+            var session = await cluster.WaitForSessionAsync(where, "one", s => s.Status?.Phase == SessionPhase.Succeeded && s.Status.CompletionTime is not null, "Succeeded");
+            Assert.Equal((10L, 10L, 0L), (session.Status.Paths!.Total, session.Status.Paths.Completed, session.Status.Paths.Remaining));
+            Assert.True(OperatorClusterFixture.HasCondition(session, ConditionTypes.Ready, "True"));
+            await Znodes.WaitAsync(played.Played.Client, ZkSync.Contracts.ZnodeLayout.Session(played.ZkSession), exists: false);
+        }
+
+        Assert.Contains("Caches synced: 2 sessions", b.Log.ToString(), StringComparison.Ordinal);
         OperatorClusterFixture.AssertPermitted(b);
     });
+
     [Fact]
     public Task LeaseLostAndRegained_WhileThePassEnds_TheNextTermDrivesItToSucceeded() => cluster.RunAsync(output, async () =>
     {

@@ -269,7 +269,7 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
     public Task NetworkPoliciesOn_EachSessionGetsItsOwnPolicy_GoneWithTheSession() => cluster.RunAsync(output, async () =>
     {
         var ns = await cluster.CreateNamespaceAsync();
-        var op = await cluster.StartOperatorAsync(ns, "operator-0", "--Operator:NetworkPolicy:Enabled=true");
+        var op = await cluster.StartOperatorAsync(ns, "operator-0", "--Operator:NetworkPolicy:Enabled=true", "--Operator:NetworkPolicy:DnsPorts:0=5353");
         var kubectl = cluster.Kubectl(ns);
         await kubectl.ApplyAsync(Manifests.Session("fenced", source: Manifests.Nfs("/a"), destination: Manifests.Nfs("/b")));
         await cluster.WaitForJobAsync(ns, "fenced-master");
@@ -283,6 +283,7 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         Assert.Equal("fenced", policy.Spec.PodSelector.MatchLabels[SessionNames.LabelSession]);
         var zooKeeperPort = cluster.ZooKeeper.ConnectionString[(cluster.ZooKeeper.ConnectionString.LastIndexOf(':') + 1)..];
         Assert.Contains(policy.Spec.Egress, r => r.Ports.Any(p => p.Port.Value == zooKeeperPort));
+        Assert.Contains(policy.Spec.Egress, r => r.Ports.Select(p => $"{p.Protocol}/{p.Port.Value}").SequenceEqual(["UDP/5353", "TCP/5353"])); // the configured DNS port
         var printed = await kubectl.RunAsync("get", "networkpolicies", "-o", "name");
         Assert.Equal("networkpolicy.networking.k8s.io/fenced-zkrsync", printed.Trim());
 

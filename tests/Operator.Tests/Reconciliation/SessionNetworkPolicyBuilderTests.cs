@@ -5,6 +5,8 @@ namespace ZkSync.Operator.Tests.Reconciliation;
 
 public sealed class SessionNetworkPolicyBuilderTests
 {
+    private static readonly int[] ClusterDns = [53];
+
     private static bool Selects(V1LabelSelector selector, V1Job job) =>
         selector.MatchExpressions is null
         && selector.MatchLabels.All(l => job.Spec.Template.Metadata.Labels.TryGetValue(l.Key, out var value) && value == l.Value);
@@ -13,7 +15,7 @@ public sealed class SessionNetworkPolicyBuilderTests
     public void Policy_SelectsEveryWorkerPodOfTheSession_OwnedByIt()
     {
         var session = TestSessions.New();
-        var policy = SessionNetworkPolicyBuilder.Build(session, "zk-0.zk:2181");
+        var policy = SessionNetworkPolicyBuilder.Build(session, "zk-0.zk:2181", ClusterDns);
 
         Assert.Equal(("home-zkrsync", "apps"), (policy.Metadata.Name, policy.Metadata.NamespaceProperty));
         Assert.Equal(TestSessions.Uid, Assert.Single(policy.Metadata.OwnerReferences).Uid);
@@ -31,7 +33,7 @@ public sealed class SessionNetworkPolicyBuilderTests
     public void Ingress_ReachesTheDestinationsRsyncPorts_OnlyFromTheSessionsSources()
     {
         var session = TestSessions.New();
-        var policy = SessionNetworkPolicyBuilder.Build(session, "zk:2181");
+        var policy = SessionNetworkPolicyBuilder.Build(session, "zk:2181", ClusterDns);
 
         var rule = Assert.Single(policy.Spec.Ingress);
         var from = Assert.Single(rule.FromProperty);
@@ -49,7 +51,7 @@ public sealed class SessionNetworkPolicyBuilderTests
     public void Egress_ReachesOnlyTheSessionsDestinations_ZooKeeperAndDns()
     {
         var session = TestSessions.New();
-        var policy = SessionNetworkPolicyBuilder.Build(session, "zk-0.zk:2181,zk-1.zk:2181,zk-2.zk:2182/chroot");
+        var policy = SessionNetworkPolicyBuilder.Build(session, "zk-0.zk:2181,zk-1.zk:2181,zk-2.zk:2182/chroot", ClusterDns);
 
         Assert.Equal(3, policy.Spec.Egress.Count);
         var rsync = policy.Spec.Egress[0];
@@ -67,6 +69,18 @@ public sealed class SessionNetworkPolicyBuilderTests
         var dns = policy.Spec.Egress[2];
         Assert.Null(dns.To);
         Assert.Equal(["UDP/53", "TCP/53"], dns.Ports.Select(p => $"{p.Protocol}/{p.Port.Value}"));
+    }
+
+    [Fact]
+    public void Egress_ReachesTheConfiguredDnsPorts_OverUdpAndTcp()
+    {
+        // A cluster whose resolver listens elsewhere (the chart's networkPolicy.dns.ports), a port given twice once.
+        var policy = SessionNetworkPolicyBuilder.Build(TestSessions.New(), "zk:2181", [5353, 1053, 5353]);
+
+        var dns = policy.Spec.Egress[2];
+        Assert.Null(dns.To);
+        Assert.Equal(["UDP/5353", "TCP/5353", "UDP/1053", "TCP/1053"], dns.Ports.Select(p => $"{p.Protocol}/{p.Port.Value}"));
+        Assert.DoesNotContain(policy.Spec.Egress, r => r.Ports.Any(p => p.Port.Value == "53"));
     }
 
     [Theory]

@@ -165,6 +165,20 @@ public class OperatorClusterFixture : IAsyncLifetime
         return new TestNamespace(name, token.Status.Token);
     }
 
+    /// <summary>Lets the operator of <paramref name="ns"/> watch <paramref name="other"/> too (its service account bound
+    /// there to the watched namespace's rules), as the chart's <c>watchNamespaces</c> does.</summary>
+    public async Task WatchAlsoAsync(TestNamespace ns, TestNamespace other)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        ArgumentNullException.ThrowIfNull(other);
+        await Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "zksync-operator-watch-" + ns.Name },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = _clusterRole },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = ServiceAccount, NamespaceProperty = ns.Name }],
+        }, other.Name).ConfigureAwait(false);
+    }
+
     /// <summary>Starts an operator replica watching <paramref name="ns"/> (its Lease there too), with short leases and
     /// timeouts; <paramref name="extra"/> adds or overrides command-line settings.</summary>
     public async Task<OperatorInstance> StartOperatorAsync(TestNamespace ns, string instance = "operator-0", params string[] extra)
