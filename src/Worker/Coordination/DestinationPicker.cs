@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using ZkSync.Contracts;
+using ZkSync.ZooKeeper;
 using ZkSync.ZooKeeper.Recipes;
 
 namespace ZkSync.Worker.Coordination;
@@ -121,6 +122,13 @@ internal sealed partial class DestinationPicker(WorkerSession session)
 
     /// <summary>Gives the slot back for the next transfer (its entry stays in the queue).</summary>
     public Task ReleaseAsync(DestinationSlot slot, CancellationToken cancellationToken) => _queue.ReleaseAsync([slot.Item], cancellationToken);
+
+    /// <summary>What gives the slot back inside another transaction (a batch's consume); null: give it back with
+    /// <see cref="ReleaseAsync"/>. After that transaction applied, <see cref="Released"/>.</summary>
+    public IReadOnlyList<Op>? ReleaseOps(DestinationSlot slot) => _queue.ReleaseOps(slot.Item);
+
+    /// <summary>The transaction with <see cref="ReleaseOps"/> applied: the slot is back.</summary>
+    public void Released(DestinationSlot slot) => _queue.Released(slot.Item);
 
     /// <summary>Skips a destination that just failed at the connection level, for a while.</summary>
     public void Avoid(string whoAmI, TimeSpan duration) => _avoided.Avoid(whoAmI, duration);

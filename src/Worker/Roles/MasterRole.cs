@@ -155,6 +155,10 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             await session.DeleteRecursiveAsync(stale, cancellationToken).ConfigureAwait(false);
         }
 
+        // The queue the sources wait for, made before they are let in (in one transaction with our other nodes: sources
+        // that ensured it themselves would race us to it).
+        await session.EnsureSessionNodesAsync(
+            [ZnodeLayout.Watch(session.Name), ZnodeLayout.Failures(session.Name), _paths.TakenPath, _paths.EntriesPath], cancellationToken).ConfigureAwait(false);
         _state = await MasterState.CreateAsync(session, cancellationToken).ConfigureAwait(false);
         await session.EnsurePathAsync(ZnodeLayout.Watch(session.Name), cancellationToken).ConfigureAwait(false);
         await session.CreateAsync(ready, Encoding.UTF8.GetBytes(ZnodeLayout.ReadyStart), CreateMode.Persistent, cancellationToken).ConfigureAwait(false);

@@ -103,6 +103,94 @@ public static class ZooKeeperClientRecipeExtensions
     }
 
     /// <summary>
+    /// <see cref="EnsurePathAsync(ZooKeeperClient, string, IReadOnlyList{Acl}?, ZooKeeperRetryPolicy, CancellationToken)"/>
+    /// with the recipes' ACL and retry policy, free for a node <see cref="RecipeOptions.KnownNodes"/> knows.
+    /// </summary>
+    public static async Task EnsurePathAsync(this ZooKeeperClient client, string path, RecipeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.KnownNodes?.Contains(path) == true)
+        {
+            return;
+        }
+
+        await client.EnsurePathAsync(path, options.Acl, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+        options.KnownNodes?.Add(path);
+    }
+
+    /// <summary>
+    /// Creates every missing node of <paramref name="paths"/> (each at or below <paramref name="root"/>) and their missing
+    /// ancestors, with empty data and the recipes' ACL, in one transaction after one read of them all (multiRead): workers
+    /// that start together and need the same nodes make them once, instead of racing node by node (every failed create
+    /// is a write the ensemble logs). A transaction that finds a node made meanwhile (NodeExists: another client, or our
+    /// own transaction whose reply was lost; all or nothing) reads again and creates what is still missing. Ancestors
+    /// above <paramref name="root"/> are ensured node by node (read with exists, which needs no read permission). The
+    /// nodes are then known (<see cref="RecipeOptions.KnownNodes"/>).
+    /// </summary>
+    public static async Task EnsureTreeAsync(
+        this ZooKeeperClient client, string root, IEnumerable<string> paths, RecipeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
+        PathValidation.ValidatePath(root);
+        var nodes = new SortedSet<string>(StringComparer.Ordinal) { root };
+        foreach (var path in paths)
+        {
+            PathValidation.ValidatePath(path);
+            if (path != root && !path.StartsWith(root + "/", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"{path} is not below {root}", nameof(paths));
+            }
+
+            for (var node = path; node != root; node = ParentOf(node))
+            {
+                nodes.Add(node);
+            }
+        }
+
+        // Parents before children: by depth, then by name.
+        var ordered = nodes.Where(node => options.KnownNodes?.Contains(node) != true)
+            .OrderBy(node => node.Count(c => c == '/')).ThenBy(node => node, StringComparer.Ordinal).ToList();
+        while (ordered.Count > 0)
+        {
+            var found = await client.ReadManyAsync(ordered, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+            var missing = ordered.Where((_, i) => found[i] is null).ToList();
+            if (missing.Count == 0)
+            {
+                break;
+            }
+
+            if (missing[0] == root)
+            {
+                await client.EnsurePathAsync(ParentOf(root), options.Acl, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await options.RetryPolicy.ExecuteAsync(
+                    async token =>
+                    {
+                        await client.MultiAsync([.. missing.Select(node => (Op)Op.Create(node, ReadOnlyMemory<byte>.Empty, options.Acl, CreateMode.Persistent))], token)
+                            .ConfigureAwait(false);
+                        return true;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (NodeExistsException)
+            {
+                // Made meanwhile: read again.
+            }
+        }
+
+        foreach (var node in nodes)
+        {
+            options.KnownNodes?.Add(node);
+        }
+    }
+
+    /// <summary>
     /// Deletes <paramref name="path"/> and everything below it, children first. Nodes deleted
     /// concurrently are ignored; a node that gains a child meanwhile (NotEmpty) is listed again.
     /// A missing <paramref name="path"/> is not an error.
