@@ -16,13 +16,21 @@ namespace ZkSync.Worker.Coordination;
 internal sealed partial class DestinationPicker(WorkerSession session)
 {
     private readonly ILogger _logger = session.LoggerFactory.CreateLogger<DestinationPicker>();
-    private readonly BulkLockingQueue _queue = session.NewQueue(ZnodeLayout.DestQueue(session.Name));
+    // Slots are interchangeable and every source takes one per batch: sources that list together start at random ones.
+    private readonly BulkLockingQueue _queue = NewSlotQueue(session);
     private readonly DestinationStates _states = new(session);
     private readonly Party _everyone = session.NewParty(ZnodeLayout.PartyAll);
     private readonly AvoidList _avoided = new(session.Time);
     private readonly Dictionary<string, string> _portMaps = new(StringComparer.Ordinal);
     private IReadOnlyList<string>? _members;
     private Task _membersChanged = Task.CompletedTask;
+
+    private static BulkLockingQueue NewSlotQueue(WorkerSession session)
+    {
+        var queue = session.NewQueue(ZnodeLayout.DestQueue(session.Name));
+        queue.TakeAnywhere = true;
+        return queue;
+    }
 
     /// <summary>A usable slot, or null when none turned up within <paramref name="timeout"/>.</summary>
     public async Task<DestinationSlot?> AcquireAsync(TimeSpan timeout, CancellationToken cancellationToken)

@@ -160,6 +160,11 @@ internal sealed class WorkerSession : IAsyncDisposable
     public Task EnsureSessionNodesAsync(IEnumerable<string> paths, CancellationToken cancellationToken) =>
         Client.EnsureTreeAsync(ZnodeLayout.Session(Name), paths, Recipes, cancellationToken);
 
+    /// <summary>Deletes these subtrees of the session in as few transactions as fit (see
+    /// <see cref="ZooKeeperClientRecipeExtensions.DeleteTreesAsync"/>): for a master's cleanup, when nobody else writes.</summary>
+    public Task DeleteTreesAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
+        Client.DeleteTreesAsync(paths, Recipes, cancellationToken);
+
     public Task DeleteRecursiveAsync(string path, CancellationToken cancellationToken)
     {
         Recipes.KnownNodes!.ForgetUnder(path);

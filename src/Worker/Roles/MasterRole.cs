@@ -608,9 +608,13 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         await DrainResultsAsync(cancellationToken).ConfigureAwait(false);
         var stats = await _stats.ReadAsync(cancellationToken).ConfigureAwait(false);
         LogStats(_logger, JsonSerializer.Serialize(stats, ContractsJsonContext.Default.IReadOnlyDictionaryStringInt64));
-        foreach (var item in await session.NewQueue(ZnodeLayout.OutputQueue(session.Name)).PeekAsync(true, cancellationToken).ConfigureAwait(false))
+        // Only original sources (--netcat) fill outputQueue: read when there, never made just to be read and deleted.
+        if (await session.ExistsAsync(ZnodeLayout.OutputQueue(session.Name), cancellationToken).ConfigureAwait(false) is not null)
         {
-            LogOutput(_logger, Encoding.UTF8.GetString(item.Value));
+            foreach (var item in await session.NewQueue(ZnodeLayout.OutputQueue(session.Name)).PeekAsync(true, cancellationToken).ConfigureAwait(false))
+            {
+                LogOutput(_logger, Encoding.UTF8.GetString(item.Value));
+            }
         }
 
         var progress = _state.Progress;
@@ -672,18 +676,15 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     /// <summary>Deletes every queue, the stats, our progress nodes and watch/ready, then releases the lock. Leaves <c>S/summary</c>.</summary>
     private async Task DeleteSessionNodesAsync(CancellationToken cancellationToken)
     {
-        foreach (var path in new[]
-        {
-            ZnodeLayout.DestQueue(session.Name), ZnodeLayout.PathQueue(session.Name), ZnodeLayout.Stats(session.Name),
-            ZnodeLayout.CompletedQueue(session.Name), ZnodeLayout.FailedQueue(session.Name), ZnodeLayout.OutputQueue(session.Name),
-            ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name),
-            ZnodeLayout.DestFaults(session.Name),
-        })
-        {
-            await session.DeleteRecursiveAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-
-        await session.DeleteAsync(ZnodeLayout.Ready(session.Name), cancellationToken).ConfigureAwait(false);
+        // Everyone else has left: one transaction (per size limit) instead of a flushed write per node.
+        await session.DeleteTreesAsync(
+            [
+                ZnodeLayout.DestQueue(session.Name), ZnodeLayout.PathQueue(session.Name), ZnodeLayout.Stats(session.Name),
+                ZnodeLayout.CompletedQueue(session.Name), ZnodeLayout.FailedQueue(session.Name), ZnodeLayout.OutputQueue(session.Name),
+                ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name),
+                ZnodeLayout.DestFaults(session.Name), ZnodeLayout.Ready(session.Name),
+            ],
+            cancellationToken).ConfigureAwait(false);
         await sessionLock.ReleaseAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -113,6 +113,14 @@ public sealed class BulkLockingQueue
     /// </summary>
     public TimeSpan AllTakenSettle { get; set; }
 
+    /// <summary>
+    /// Every listing's takes start at a random free entry of the first priority, not at the first one, even for a taker
+    /// of one entry and before others were seen taking: for a queue of interchangeable entries many take from at once
+    /// (destination slots), where takers that listed together would otherwise all claim the same first entry and all
+    /// but one fail (a failed write each, and a listing).
+    /// </summary>
+    public bool TakeAnywhere { get; set; }
+
     /// <summary>Listings of <c>entries</c> and <c>taken</c> made by <see cref="TakeAsync"/> (for tests and logs).</summary>
     internal int Listings { get; private set; }
 
@@ -625,7 +633,7 @@ public sealed class BulkLockingQueue
         _allTaken = free.Length == 0 && listing.Entries.Count > 0;
         _candidates.Reset(free);
         _othersTaking |= listing.Taken.Any(name => !ClaimedInThisSession(name));
-        if (spread && _othersTaking)
+        if ((spread && _othersTaking) || TakeAnywhere)
         {
             _candidates.Scatter();
         }

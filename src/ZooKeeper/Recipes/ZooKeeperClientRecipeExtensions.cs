@@ -244,6 +244,72 @@ public static class ZooKeeperClientRecipeExtensions
         }
     }
 
+    /// <summary>
+    /// Deletes these subtrees (missing ones are no error) in as few transactions as fit, children before parents, after
+    /// listing them: where <see cref="DeleteRecursiveAsync(ZooKeeperClient, string, ZooKeeperRetryPolicy, CancellationToken)"/>
+    /// makes one write per node (each flushed to disk by the ensemble before the next is sent), this makes one per
+    /// transaction. A subtree that changed since the listing (NotEmpty, NoNode: someone added or deleted meanwhile, or our
+    /// own transaction whose reply was lost) is deleted node by node instead. <see cref="RecipeOptions.KnownNodes"/>
+    /// forgets them.
+    /// </summary>
+    public static async Task DeleteTreesAsync(
+        this ZooKeeperClient client, IReadOnlyList<string> paths, RecipeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
+        var nodes = new List<string>();
+        foreach (var path in paths)
+        {
+            PathValidation.ValidatePath(path);
+            options.KnownNodes?.ForgetUnder(path);
+            await ListSubtreeAsync(client, path, nodes, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            foreach (var group in TransactionSize.Split(nodes.Select(node => (Op)Op.Delete(node))))
+            {
+                await options.RetryPolicy.ExecuteAsync(
+                    async token =>
+                    {
+                        await client.MultiAsync(group, token).ConfigureAwait(false);
+                        return true;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (ZooKeeperException exception) when (exception is NoNodeException or NotEmptyException)
+        {
+            foreach (var path in paths)
+            {
+                await client.DeleteRecursiveAsync(path, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="path"/>'s subtree to <paramref name="nodes"/>, children before their parent.</summary>
+    private static async Task ListSubtreeAsync(
+        ZooKeeperClient client, string path, List<string> nodes, ZooKeeperRetryPolicy retryPolicy, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> children;
+        try
+        {
+            children = (await retryPolicy.ExecuteAsync(token => client.GetChildrenAsync(path, null, token), cancellationToken).ConfigureAwait(false)).Children;
+        }
+        catch (NoNodeException)
+        {
+            return;
+        }
+
+        foreach (var child in children)
+        {
+            await ListSubtreeAsync(client, KazooNames.Combine(path, child), nodes, retryPolicy, cancellationToken).ConfigureAwait(false);
+        }
+
+        nodes.Add(path);
+    }
+
     internal static string ParentOf(string path)
     {
         var slash = path.LastIndexOf('/');

@@ -90,6 +90,32 @@ public sealed class PathExtensionsTests(ZooKeeperServerFixture fixture, ITestOut
         });
 
     [Fact]
+    public Task DeleteTrees_RemovesTheSubtreesInOneTransaction_AndLeavesTheRest() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var options = chroot.RecipeOptions with { KnownNodes = new KnownNodes() };
+            foreach (var path in new[] { "/r/a/1", "/r/a/2", "/r/b", "/q/x", "/keep" })
+            {
+                await client.EnsurePathAsync(path, options, timeout.Token);
+            }
+
+            await client.CreateAsync("/probe-1", ReadOnlyMemory<byte>.Empty, options.Acl, CreateMode.Persistent, timeout.Token);
+            await client.DeleteTreesAsync(["/r", "/missing", "/q/x"], options, timeout.Token);
+            await client.CreateAsync("/probe-2", ReadOnlyMemory<byte>.Empty, options.Acl, CreateMode.Persistent, timeout.Token);
+
+            Assert.Null(await client.ExistsAsync("/r", null, timeout.Token));
+            Assert.Null(await client.ExistsAsync("/q/x", null, timeout.Token));
+            Assert.NotNull(await client.ExistsAsync("/q", null, timeout.Token));
+            Assert.NotNull(await client.ExistsAsync("/keep", null, timeout.Token));
+            Assert.False(options.KnownNodes!.Contains("/r/a/1"));
+            Assert.True(options.KnownNodes.Contains("/keep"));
+            Assert.Equal((await client.ExistsAsync("/probe-1", null, timeout.Token))!.Czxid + 2, (await client.ExistsAsync("/probe-2", null, timeout.Token))!.Czxid);
+        });
+
+    [Fact]
     public Task DeleteRecursive_RemovesTheWholeTreeAndToleratesMissingNodes() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
