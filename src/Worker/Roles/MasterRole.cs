@@ -67,8 +67,11 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             if (_options.RunOnce && await ReadSummaryAsync(cancellationToken).ConfigureAwait(false) is { } earlier)
             {
                 LogAlreadyRan(_logger, session.Name, earlier.ExitCode);
-                // Every source makes S/stats before it tries the lock (as the original's do); the run's cleanup had removed it.
-                await session.DeleteRecursiveAsync(ZnodeLayout.Stats(session.Name), session.Lost).ConfigureAwait(false);
+                // Every source makes the session's shared nodes before it tries the lock (SessionSkeleton); the run's cleanup
+                // had removed the stats and the queues among them.
+                await session.DeleteTreesAsync(
+                    [ZnodeLayout.Stats(session.Name), ZnodeLayout.DestQueue(session.Name), ZnodeLayout.CompletedQueue(session.Name), ZnodeLayout.FailedQueue(session.Name)],
+                    session.Lost).ConfigureAwait(false);
                 await WriteSummaryOutputsAsync(earlier, session.Lost).ConfigureAwait(false);
                 return earlier.ExitCode;
             }
