@@ -207,12 +207,7 @@ public static class ZooKeeperClientRecipeExtensions
         PathValidation.ValidatePath(path);
         while (true)
         {
-            IReadOnlyList<string> children;
-            try
-            {
-                children = (await retryPolicy.ExecuteAsync(token => client.GetChildrenAsync(path, null, token), cancellationToken).ConfigureAwait(false)).Children;
-            }
-            catch (NoNodeException)
+            if (await ChildrenOrNullAsync(client, path, retryPolicy, cancellationToken).ConfigureAwait(false) is not { } children)
             {
                 return;
             }
@@ -292,12 +287,7 @@ public static class ZooKeeperClientRecipeExtensions
     private static async Task ListSubtreeAsync(
         ZooKeeperClient client, string path, List<string> nodes, ZooKeeperRetryPolicy retryPolicy, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> children;
-        try
-        {
-            children = (await retryPolicy.ExecuteAsync(token => client.GetChildrenAsync(path, null, token), cancellationToken).ConfigureAwait(false)).Children;
-        }
-        catch (NoNodeException)
+        if (await ChildrenOrNullAsync(client, path, retryPolicy, cancellationToken).ConfigureAwait(false) is not { } children)
         {
             return;
         }
@@ -308,6 +298,20 @@ public static class ZooKeeperClientRecipeExtensions
         }
 
         nodes.Add(path);
+    }
+
+    /// <summary>The node's children, null when it is missing.</summary>
+    private static async Task<IReadOnlyList<string>?> ChildrenOrNullAsync(
+        ZooKeeperClient client, string path, ZooKeeperRetryPolicy retryPolicy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await retryPolicy.ExecuteAsync(token => client.GetChildrenAsync(path, null, token), cancellationToken).ConfigureAwait(false)).Children;
+        }
+        catch (NoNodeException)
+        {
+            return null;
+        }
     }
 
     internal static string ParentOf(string path)
