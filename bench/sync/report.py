@@ -22,7 +22,8 @@ def tool_name(tool):
     m = re.fullmatch(r"zk-(\d+\+\d+)(-.*)?", tool)
     if not m:
         return tool
-    extra = {None: " (fsync)", "-nofsync": " (no fsync)", "-filesfrom": " --files-from (fsync)"}.get(m.group(2), m.group(2))
+    extra = {None: " (fsync)", "-nofsync": " (no fsync)", "-filesfrom": " --files-from (fsync)",
+             "-before": " (fsync, before: SYNCBENCH_BEFORE)"}.get(m.group(2), m.group(2))
     return f"zkrsync local {m.group(1)}{extra}"
 
 

@@ -20,6 +20,8 @@
 #   --runs N  runs per figure (default 3; --quick: 1)
 #   --dir D   work directory (default: a new one under ${TMPDIR:-/tmp})
 #   SYNCBENCH_ONLY=medium200,small (environment): only those scenarios (either or both), for a loaded machine
+#   SYNCBENCH_BEFORE=/path/to/zkrsync (environment): also that build, as "(before)" rows in the same turns against the
+#             same fsync'd server (medium200: 8+8, small: 4+4), so a change is measured before/after side by side in one run
 #
 # Needs rsync, fpart (fpsync), gcc, java + Debian's zookeeper, the .NET 10 SDK, /usr/bin/python3.
 # Missing rsync/fpart/zookeeper/gcc are installed with apt-get when run as root.
@@ -36,7 +38,7 @@ while (($#)); do
     --keep) keep=1 ;;
     --runs) runs=$2; shift ;;
     --dir) work=$2; shift ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -61,6 +63,8 @@ fi
 say "building zkrsync (./zkrsync does it once; again only when src/ changes)"
 "$repo/zkrsync" local --help >/dev/null
 zkrsync_bin=$repo/.build/zkrsync/zkrsync
+before_bin=${SYNCBENCH_BEFORE:-}
+if [[ -n $before_bin && ! -x $before_bin ]]; then echo "SYNCBENCH_BEFORE=$before_bin is not an executable" >&2; exit 2; fi
 
 # ---------------------------------------------------------------- work directory and cleanup
 if [[ -z $work ]]; then work=$(mktemp -d "${TMPDIR:-/tmp}/syncbench.XXXXXX"); else mkdir -p "$work"; fi
@@ -121,7 +125,9 @@ run_tool() { # TOOL SRC DST SERVERS -> runs in the foreground of a process group
       local args=(local "$src" "$dst" --sources "$n" --destinations "$n" --depth 3 --tmpdir "$work/zktmp" --session "$session")
       [[ -n $servers ]] && args+=(--servers "$servers")
       [[ $tool == *-filesfrom ]] && args+=(--files-from)  # the original's rsync command line
-      "$zkrsync_bin" "${args[@]}" ;;
+      local bin=$zkrsync_bin
+      [[ $tool == *-before ]] && bin=$before_bin
+      "$bin" "${args[@]}" ;;
   esac
 }
 
@@ -165,7 +171,7 @@ measure() {
   local t0 t1 rc=0
   t0=$EPOCHREALTIME
   set -m  # its own process group, so cleanup can stop all of it
-  env "${env[@]}" bash -c "$(declare -f run_tool); work='$work' zkrsync_bin='$zkrsync_bin' session='$session' run_tool \"\$@\"" _ \
+  env "${env[@]}" bash -c "$(declare -f run_tool); work='$work' zkrsync_bin='$zkrsync_bin' before_bin='$before_bin' session='$session' run_tool \"\$@\"" _ \
     "$tool" "$src" "$dst" "$servers" >"$log.out" 2>"$log.err" &
   tool_pid=$!
   set +m
@@ -278,14 +284,16 @@ if [[ ${SYNCBENCH_ONLY:-} == "" ]]; then
 fi
 if [[ ${SYNCBENCH_ONLY:-} == "" || ,${SYNCBENCH_ONLY}, == *,medium200,* ]]; then
   # With metadata latency also the original's --files-from command line, to show what it costs.
-  scenario "medium, 200 us metadata: incremental, no change" medium none 200 rsync zk-8+8 zk-8+8-nofsync zk-8+8-filesfrom
-  scenario "medium, 200 us metadata: incremental, 1% changed" medium change1 200 rsync zk-8+8 zk-8+8-nofsync zk-8+8-filesfrom
+  before=(); [[ -n $before_bin ]] && before=(zk-8+8-before)
+  scenario "medium, 200 us metadata: incremental, no change" medium none 200 rsync zk-8+8 "${before[@]}" zk-8+8-nofsync zk-8+8-filesfrom
+  scenario "medium, 200 us metadata: incremental, 1% changed" medium change1 200 rsync zk-8+8 "${before[@]}" zk-8+8-nofsync zk-8+8-filesfrom
 fi
 if [[ ${SYNCBENCH_ONLY:-} == "" || ,${SYNCBENCH_ONLY}, == *,small,* ]]; then
+  before=(); [[ -n $before_bin ]] && before=(zk-4+4-before)
   for tree in small small260; do
     dirs=$(find "$data/$tree/src" -type d | wc -l)
-    scenario "small, $dirs directories: full copy" "$tree" full 0 rsync zk-4+4 zk-4+4-nofsync
-    scenario "small, $dirs directories: incremental, no change" "$tree" none 0 rsync zk-4+4 zk-4+4-nofsync
+    scenario "small, $dirs directories: full copy" "$tree" full 0 rsync zk-4+4 "${before[@]}" zk-4+4-nofsync
+    scenario "small, $dirs directories: incremental, no change" "$tree" none 0 rsync zk-4+4 "${before[@]}" zk-4+4-nofsync
   done
 fi
 

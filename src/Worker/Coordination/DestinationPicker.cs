@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using ZkSync.Contracts;
+using ZkSync.ZooKeeper;
 using ZkSync.ZooKeeper.Recipes;
 
 namespace ZkSync.Worker.Coordination;
@@ -15,13 +16,21 @@ namespace ZkSync.Worker.Coordination;
 internal sealed partial class DestinationPicker(WorkerSession session)
 {
     private readonly ILogger _logger = session.LoggerFactory.CreateLogger<DestinationPicker>();
-    private readonly BulkLockingQueue _queue = session.NewQueue(ZnodeLayout.DestQueue(session.Name));
+    // Slots are interchangeable and every source takes one per batch: sources that list together start at random ones.
+    private readonly BulkLockingQueue _queue = NewSlotQueue(session);
     private readonly DestinationStates _states = new(session);
     private readonly Party _everyone = session.NewParty(ZnodeLayout.PartyAll);
     private readonly AvoidList _avoided = new(session.Time);
     private readonly Dictionary<string, string> _portMaps = new(StringComparer.Ordinal);
     private IReadOnlyList<string>? _members;
     private Task _membersChanged = Task.CompletedTask;
+
+    private static BulkLockingQueue NewSlotQueue(WorkerSession session)
+    {
+        var queue = session.NewQueue(ZnodeLayout.DestQueue(session.Name));
+        queue.TakeAnywhere = true;
+        return queue;
+    }
 
     /// <summary>A usable slot, or null when none turned up within <paramref name="timeout"/>.</summary>
     public async Task<DestinationSlot?> AcquireAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -121,6 +130,13 @@ internal sealed partial class DestinationPicker(WorkerSession session)
 
     /// <summary>Gives the slot back for the next transfer (its entry stays in the queue).</summary>
     public Task ReleaseAsync(DestinationSlot slot, CancellationToken cancellationToken) => _queue.ReleaseAsync([slot.Item], cancellationToken);
+
+    /// <summary>What gives the slot back inside another transaction (a batch's consume); null: give it back with
+    /// <see cref="ReleaseAsync"/>. After that transaction applied, <see cref="Released"/>.</summary>
+    public IReadOnlyList<Op>? ReleaseOps(DestinationSlot slot) => _queue.ReleaseOps(slot.Item);
+
+    /// <summary>The transaction with <see cref="ReleaseOps"/> applied: the slot is back.</summary>
+    public void Released(DestinationSlot slot) => _queue.Released(slot.Item);
 
     /// <summary>Skips a destination that just failed at the connection level, for a while.</summary>
     public void Avoid(string whoAmI, TimeSpan duration) => _avoided.Avoid(whoAmI, duration);

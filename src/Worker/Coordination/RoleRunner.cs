@@ -155,6 +155,7 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
                 walker.Validate(options.ToWalkOptions());
                 return await new PathsOnlyRole(session, walker).RunAsync(cancellationToken).ConfigureAwait(false);
             case WorkerRole.Destination:
+                await session.EnsureSessionNodesAsync(SessionSkeleton.Of(session.Name, host), cancellationToken).ConfigureAwait(false);
                 return await new DestinationRole(session, host, await ProbeRsyncAsync(cancellationToken).ConfigureAwait(false)).RunAsync(cancellationToken).ConfigureAwait(false);
             default:
                 if (!options.Netcat)
@@ -163,6 +164,7 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
                 }
 
                 var capabilities = await ProbeRsyncAsync(cancellationToken).ConfigureAwait(false);
+                await session.EnsureSessionNodesAsync(SessionSkeleton.Of(session.Name, null), cancellationToken).ConfigureAwait(false);
                 await session.JoinPartiesAsync([ZnodeLayout.PartyAll, ZnodeLayout.PartySources], cancellationToken).ConfigureAwait(false);
                 await session.EnsurePathAsync(ZnodeLayout.Stats(session.Name), cancellationToken).ConfigureAwait(false);
                 var sessionLock = session.NewLock(ZnodeLayout.Lock(session.Name), string.Empty);

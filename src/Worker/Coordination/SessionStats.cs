@@ -24,16 +24,8 @@ internal sealed class SessionStats(WorkerSession session)
         ArgumentNullException.ThrowIfNull(runs);
         if (!_ensured)
         {
-            var nodes = await session.Client.ReadManyAsync([.. ZnodeLayout.StatKeys.Select(key => ZnodeLayout.Stat(session.Name, key))], session.Retry, cancellationToken)
-                .ConfigureAwait(false);
-            for (var i = 0; i < nodes.Length; i++)
-            {
-                if (nodes[i] is null)
-                {
-                    await session.EnsurePathAsync(ZnodeLayout.Stat(session.Name, ZnodeLayout.StatKeys[i]), cancellationToken).ConfigureAwait(false);
-                }
-            }
-
+            // Sources reach their first batch together: the missing counters in one transaction, not node by node.
+            await session.EnsureSessionNodesAsync([.. ZnodeLayout.StatKeys.Select(key => ZnodeLayout.Stat(session.Name, key))], cancellationToken).ConfigureAwait(false);
             _ensured = true;
         }
 

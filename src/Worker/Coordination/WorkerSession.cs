@@ -31,7 +31,7 @@ internal sealed class WorkerSession : IAsyncDisposable
         Time = time;
         Acl = [ZooKeeper.Acl.Digest(options.User, options.Passwd, Permissions.All)];
         Retry = new ZooKeeperRetryPolicy { TimeProvider = time };
-        Recipes = new RecipeOptions { Acl = Acl, LoggerFactory = loggerFactory, TimeProvider = time, RetryPolicy = Retry };
+        Recipes = new RecipeOptions { Acl = Acl, LoggerFactory = loggerFactory, TimeProvider = time, RetryPolicy = Retry, KnownNodes = new KnownNodes() };
         client.StateChanged += OnStateChanged;
     }
 
@@ -153,10 +153,23 @@ internal sealed class WorkerSession : IAsyncDisposable
         Retry.ExecuteAsync(token => Client.SetDataAsync(path, Encoding.UTF8.GetBytes(value), -1, token), cancellationToken);
 
     public Task EnsurePathAsync(string path, CancellationToken cancellationToken) =>
-        Client.EnsurePathAsync(path, Acl, Retry, cancellationToken);
+        Client.EnsurePathAsync(path, Recipes, cancellationToken);
 
-    public Task DeleteRecursiveAsync(string path, CancellationToken cancellationToken) =>
-        Client.DeleteRecursiveAsync(path, Retry, cancellationToken);
+    /// <summary>Makes the missing ones of these nodes of this session (and their ancestors) in one transaction after one
+    /// read (see <see cref="ZooKeeperClientRecipeExtensions.EnsureTreeAsync"/>); from then on ensuring them is free.</summary>
+    public Task EnsureSessionNodesAsync(IEnumerable<string> paths, CancellationToken cancellationToken) =>
+        Client.EnsureTreeAsync(ZnodeLayout.Session(Name), paths, Recipes, cancellationToken);
+
+    /// <summary>Deletes these subtrees of the session in as few transactions as fit (see
+    /// <see cref="ZooKeeperClientRecipeExtensions.DeleteTreesAsync"/>): for a master's cleanup, when nobody else writes.</summary>
+    public Task DeleteTreesAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
+        Client.DeleteTreesAsync(paths, Recipes, cancellationToken);
+
+    public Task DeleteRecursiveAsync(string path, CancellationToken cancellationToken)
+    {
+        Recipes.KnownNodes!.ForgetUnder(path);
+        return Client.DeleteRecursiveAsync(path, Retry, cancellationToken);
+    }
 
     /// <summary>Deletes a node whatever its version; a missing node is not an error.</summary>
     public async Task DeleteAsync(string path, CancellationToken cancellationToken)

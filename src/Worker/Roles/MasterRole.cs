@@ -67,8 +67,11 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             if (_options.RunOnce && await ReadSummaryAsync(cancellationToken).ConfigureAwait(false) is { } earlier)
             {
                 LogAlreadyRan(_logger, session.Name, earlier.ExitCode);
-                // Every source makes S/stats before it tries the lock (as the original's do); the run's cleanup had removed it.
-                await session.DeleteRecursiveAsync(ZnodeLayout.Stats(session.Name), session.Lost).ConfigureAwait(false);
+                // Every source makes the session's shared nodes before it tries the lock (SessionSkeleton); the run's cleanup
+                // had removed the stats and the queues among them.
+                await session.DeleteTreesAsync(
+                    [ZnodeLayout.Stats(session.Name), ZnodeLayout.DestQueue(session.Name), ZnodeLayout.CompletedQueue(session.Name), ZnodeLayout.FailedQueue(session.Name)],
+                    session.Lost).ConfigureAwait(false);
                 await WriteSummaryOutputsAsync(earlier, session.Lost).ConfigureAwait(false);
                 return earlier.ExitCode;
             }
@@ -155,6 +158,10 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             await session.DeleteRecursiveAsync(stale, cancellationToken).ConfigureAwait(false);
         }
 
+        // The queue the sources wait for, made before they are let in (in one transaction with our other nodes: sources
+        // that ensured it themselves would race us to it).
+        await session.EnsureSessionNodesAsync(
+            [ZnodeLayout.Watch(session.Name), ZnodeLayout.Failures(session.Name), _paths.TakenPath, _paths.EntriesPath], cancellationToken).ConfigureAwait(false);
         _state = await MasterState.CreateAsync(session, cancellationToken).ConfigureAwait(false);
         await session.EnsurePathAsync(ZnodeLayout.Watch(session.Name), cancellationToken).ConfigureAwait(false);
         await session.CreateAsync(ready, Encoding.UTF8.GetBytes(ZnodeLayout.ReadyStart), CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
@@ -604,9 +611,13 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         await DrainResultsAsync(cancellationToken).ConfigureAwait(false);
         var stats = await _stats.ReadAsync(cancellationToken).ConfigureAwait(false);
         LogStats(_logger, JsonSerializer.Serialize(stats, ContractsJsonContext.Default.IReadOnlyDictionaryStringInt64));
-        foreach (var item in await session.NewQueue(ZnodeLayout.OutputQueue(session.Name)).PeekAsync(true, cancellationToken).ConfigureAwait(false))
+        // Only original sources (--netcat) fill outputQueue: read when there, never made just to be read and deleted.
+        if (await session.ExistsAsync(ZnodeLayout.OutputQueue(session.Name), cancellationToken).ConfigureAwait(false) is not null)
         {
-            LogOutput(_logger, Encoding.UTF8.GetString(item.Value));
+            foreach (var item in await session.NewQueue(ZnodeLayout.OutputQueue(session.Name)).PeekAsync(true, cancellationToken).ConfigureAwait(false))
+            {
+                LogOutput(_logger, Encoding.UTF8.GetString(item.Value));
+            }
         }
 
         var progress = _state.Progress;
@@ -668,18 +679,15 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     /// <summary>Deletes every queue, the stats, our progress nodes and watch/ready, then releases the lock. Leaves <c>S/summary</c>.</summary>
     private async Task DeleteSessionNodesAsync(CancellationToken cancellationToken)
     {
-        foreach (var path in new[]
-        {
-            ZnodeLayout.DestQueue(session.Name), ZnodeLayout.PathQueue(session.Name), ZnodeLayout.Stats(session.Name),
-            ZnodeLayout.CompletedQueue(session.Name), ZnodeLayout.FailedQueue(session.Name), ZnodeLayout.OutputQueue(session.Name),
-            ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name),
-            ZnodeLayout.DestFaults(session.Name),
-        })
-        {
-            await session.DeleteRecursiveAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-
-        await session.DeleteAsync(ZnodeLayout.Ready(session.Name), cancellationToken).ConfigureAwait(false);
+        // Everyone else has left: one transaction (per size limit) instead of a flushed write per node.
+        await session.DeleteTreesAsync(
+            [
+                ZnodeLayout.DestQueue(session.Name), ZnodeLayout.PathQueue(session.Name), ZnodeLayout.Stats(session.Name),
+                ZnodeLayout.CompletedQueue(session.Name), ZnodeLayout.FailedQueue(session.Name), ZnodeLayout.OutputQueue(session.Name),
+                ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name),
+                ZnodeLayout.DestFaults(session.Name), ZnodeLayout.Ready(session.Name),
+            ],
+            cancellationToken).ConfigureAwait(false);
         await sessionLock.ReleaseAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -30,6 +30,10 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
     /// <summary>How long to look for a destination before giving the paths back (the original's 5 s TIME_OUT).</summary>
     private static readonly TimeSpan DestinationTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a source that found every path taken lets others' claims and consumes settle before it lists the
+    /// queue again (a put is then picked up this much later: the walk is behind, the batch the bigger for it).</summary>
+    private static readonly TimeSpan AllTakenSettle = TimeSpan.FromMilliseconds(200);
+
     /// <summary>The original's wait while the base path is missing (CHECK_WAIT).</summary>
     private static readonly TimeSpan BasePathWait = TimeSpan.FromSeconds(20);
 
@@ -136,7 +140,9 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
 
     private async Task TransferUntilStoppedAsync(CancellationToken stop)
     {
+        // Idle at the end of a session, woken by every claim and consume of the others: one listing per burst of them.
         var paths = session.NewQueue(ZnodeLayout.PathQueue(session.Name));
+        paths.AllTakenSettle = AllTakenSettle;
         var completed = session.NewQueue(ZnodeLayout.CompletedQueue(session.Name));
         var failed = session.NewQueue(ZnodeLayout.FailedQueue(session.Name));
         var destinations = new DestinationPicker(session);
@@ -173,7 +179,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             {
                 // Stopped mid-transfer: what is done is reported, what is not goes back to the queue.
                 await stats.AddAsync(work.Stats, session.Lost).ConfigureAwait(false);
-                await ReportAsync(work, paths, completed, failed, recordFailures).ConfigureAwait(false);
+                await ReportAsync(work, paths, completed, failed, destinations, recordFailures).ConfigureAwait(false);
                 await paths.ReleaseAsync(work.Pending.Select(p => p.Item).ToList(), session.Lost).ConfigureAwait(false);
                 throw;
             }
@@ -182,7 +188,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
 
             // One stats update per batch (not per rsync run), before the paths it counts are reported.
             await stats.AddAsync(work.Stats, session.Lost).ConfigureAwait(false);
-            await ReportAsync(work, paths, completed, failed, recordFailures).ConfigureAwait(false);
+            await ReportAsync(work, paths, completed, failed, destinations, recordFailures).ConfigureAwait(false);
             LogTimings(_logger, session.Time.GetElapsedTime(transferStarted, reportStarted).TotalMilliseconds, session.Time.GetElapsedTime(reportStarted).TotalMilliseconds);
             if (work.Requeue.Count > 0)
             {
@@ -196,8 +202,10 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
     /// Reports each finished path (completed, failed with its error, or re-queued for lack of a destination) in the
     /// transaction that consumes its entry: reported exactly when consumed, whatever happens to the connection or this
     /// process in between. Seen through unless the session is lost: a stop must not throw away what was transferred.
+    /// The destination slot of the batch's last rsync run goes back in the same transaction (one write less per batch).
     /// </summary>
-    private async Task ReportAsync(Batch work, BulkLockingQueue paths, BulkLockingQueue completed, BulkLockingQueue failed, bool recordFailures)
+    private async Task ReportAsync(
+        Batch work, BulkLockingQueue paths, BulkLockingQueue completed, BulkLockingQueue failed, DestinationPicker destinations, bool recordFailures)
     {
         var reports = new Dictionary<string, IReadOnlyList<Op>>(StringComparer.Ordinal);
         foreach (var path in work.Completed)
@@ -217,13 +225,46 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             reports[path.Item.Name] = paths.PutOps([path.Item.Value], ZnodeLayout.RequeuePriority);
         }
 
+        var slot = work.HeldSlot;
+        work.HeldSlot = null;
         if (reports.Count == 0)
         {
+            if (slot is not null)
+            {
+                await destinations.ReleaseAsync(slot, CancellationToken.None).ConfigureAwait(false);
+            }
+
             return;
         }
 
         var done = work.Completed.Concat(work.Failed).Concat(work.Requeue).Select(p => p.Item).ToList();
-        var consumed = await paths.ConsumeAsync(done, item => reports[item.Name], session.Lost).ConfigureAwait(false);
+        var release = slot is null ? null : destinations.ReleaseOps(slot);
+        var carrier = release is null ? null : done[0].Name;
+        IReadOnlyList<QueueItem> consumed;
+        try
+        {
+            consumed = await paths.ConsumeAsync(
+                done, item => item.Name == carrier ? [.. reports[item.Name], .. release!] : reports[item.Name], session.Lost).ConfigureAwait(false);
+        }
+        catch (ZooKeeperException exception) when (carrier is not null && exception is NoNodeException or BadVersionException)
+        {
+            // The slot's taken node was not as we made it (all or nothing: nothing happened): report without it.
+            carrier = null;
+            consumed = await paths.ConsumeAsync(done, item => reports[item.Name], session.Lost).ConfigureAwait(false);
+        }
+
+        if (slot is not null)
+        {
+            if (carrier is not null && consumed.Any(item => item.Name == carrier))
+            {
+                destinations.Released(slot);
+            }
+            else
+            {
+                await destinations.ReleaseAsync(slot, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
         if (consumed.Count < done.Count)
         {
             LogNotConsumed(_logger, done.Count - consumed.Count);
@@ -250,12 +291,22 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
             {
                 result = await transfer.RunAsync(group.Select(p => p.Entry).ToList(), slot, session.WhoAmI, stop).ConfigureAwait(false);
             }
-            finally
+            catch
             {
                 await destinations.ReleaseAsync(slot, CancellationToken.None).ConfigureAwait(false);
+                throw;
             }
 
             work.Stats.Add(result.Stats);
+            if (result.Succeeded && group.Count == work.Pending.Count)
+            {
+                // The batch's last run: its slot goes back with the batch's report.
+                work.Complete(group);
+                work.HeldSlot = slot;
+                return;
+            }
+
+            await destinations.ReleaseAsync(slot, CancellationToken.None).ConfigureAwait(false);
             if (result.Succeeded)
             {
                 work.Complete(group);
@@ -406,6 +457,9 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
         public List<QueuedPath> Failed { get; } = [];
 
         public List<QueuedPath> Requeue { get; } = [];
+
+        /// <summary>The destination slot of the batch's last run, given back with the batch's report.</summary>
+        public DestinationSlot? HeldSlot { get; set; }
 
         /// <summary>rsync's figures of every run made for this batch, added to the session's stats once.</summary>
         public List<RsyncStats> Stats { get; } = [];

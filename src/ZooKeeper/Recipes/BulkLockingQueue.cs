@@ -67,6 +67,9 @@ public sealed class BulkLockingQueue
     private int _goneInARow;
     private int _missesInARow;
     private bool _othersTaking;
+
+    /// <summary>The last listing found entries, none of them free.</summary>
+    private bool _allTaken;
     private bool _pathsEnsured;
 
     public BulkLockingQueue(ZooKeeperClient client, string path, RecipeOptions? options = null)
@@ -93,8 +96,30 @@ public sealed class BulkLockingQueue
 
     public string Path { get; }
 
+    /// <summary>The <c>entries</c> child: the queue's entries.</summary>
+    public string EntriesPath => _entriesPath;
+
+    /// <summary>The <c>taken</c> child: one ephemeral node per entry taken.</summary>
+    public string TakenPath => _takenPath;
+
     /// <summary>This instance's id (uuid4 hex): the data of the taken nodes it creates.</summary>
     public string Id { get; }
+
+    /// <summary>
+    /// How long a take waits before it lists again after a change, when its last listing found entries but every one
+    /// taken (zero, the default: lists at once). That is the end of a session: the entries left are in others' hands,
+    /// every claim and consume of theirs wakes every idle taker, and none of them frees an entry (only a release or an
+    /// ended session does). One listing per taker for a burst of them; a put is seen at most this late.
+    /// </summary>
+    public TimeSpan AllTakenSettle { get; set; }
+
+    /// <summary>
+    /// Every listing's takes start at a random free entry of the first priority, not at the first one, even for a taker
+    /// of one entry and before others were seen taking: for a queue of interchangeable entries many take from at once
+    /// (destination slots), where takers that listed together would otherwise all claim the same first entry and all
+    /// but one fail (a failed write each, and a listing).
+    /// </summary>
+    public bool TakeAnywhere { get; set; }
 
     /// <summary>Listings of <c>entries</c> and <c>taken</c> made by <see cref="TakeAsync"/> (for tests and logs).</summary>
     internal int Listings { get; private set; }
@@ -139,6 +164,11 @@ public sealed class BulkLockingQueue
                         return [];
                     }
 
+                    if (changed is not null && _allTaken && AllTakenSettle > TimeSpan.Zero)
+                    {
+                        await SettleAsync(started, timeout, cancellationToken).ConfigureAwait(false);
+                    }
+
                     changed = _changed.Arm();
                     await RelistAsync(maxItems > 1, cancellationToken).ConfigureAwait(false);
                 }
@@ -153,6 +183,21 @@ public sealed class BulkLockingQueue
         finally
         {
             _taking.Release();
+        }
+    }
+
+    /// <summary>Waits <see cref="AllTakenSettle"/>, at most until <paramref name="timeout"/>.</summary>
+    private async Task SettleAsync(long started, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var wait = AllTakenSettle;
+        if (timeout is { } limit && limit != Timeout.InfiniteTimeSpan)
+        {
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks, (limit - _options.TimeProvider.GetElapsedTime(started)).Ticks));
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -243,6 +288,24 @@ public sealed class BulkLockingQueue
             prefix, value ?? throw new ArgumentException("Values must not be null.", nameof(values)), _options.Acl, CreateMode.PersistentSequential))];
     }
 
+    /// <summary>
+    /// The delete of <paramref name="item"/>'s taken node, for a caller that gives the entry back in a transaction of its
+    /// own (with the consume of another queue's batch, say); <see cref="Released"/> once that transaction applied. Null when
+    /// this instance did not claim it in the current session (give it back with <see cref="ReleaseAsync"/>).
+    /// </summary>
+    public IReadOnlyList<Op>? ReleaseOps(QueueItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return ClaimedInThisSession(item.Name) ? [Op.Delete(KazooNames.Combine(_takenPath, item.Name), CreatedVersion)] : null;
+    }
+
+    /// <summary>The transaction carrying <see cref="ReleaseOps"/> applied: the entry is no longer ours.</summary>
+    public void Released(QueueItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        Forget(item.Name);
+    }
+
     /// <summary>Deletes of the given entries, for a caller that drains them in a transaction of its own.</summary>
     public IReadOnlyList<Op> DeleteOps(IEnumerable<QueueItem> items)
     {
@@ -294,8 +357,8 @@ public sealed class BulkLockingQueue
             return;
         }
 
-        await _client.EnsurePathAsync(_takenPath, _options.Acl, _retry, cancellationToken).ConfigureAwait(false);
-        await _client.EnsurePathAsync(_entriesPath, _options.Acl, _retry, cancellationToken).ConfigureAwait(false);
+        await _client.EnsurePathAsync(_takenPath, _options, cancellationToken).ConfigureAwait(false);
+        await _client.EnsurePathAsync(_entriesPath, _options, cancellationToken).ConfigureAwait(false);
         _pathsEnsured = true;
     }
 
@@ -567,9 +630,10 @@ public sealed class BulkLockingQueue
         }
 
         var free = listing.Entries.Where(name => !listing.Taken.Contains(name)).ToArray();
+        _allTaken = free.Length == 0 && listing.Entries.Count > 0;
         _candidates.Reset(free);
         _othersTaking |= listing.Taken.Any(name => !ClaimedInThisSession(name));
-        if (spread && _othersTaking)
+        if ((spread && _othersTaking) || TakeAnywhere)
         {
             _candidates.Scatter();
         }
@@ -592,6 +656,7 @@ public sealed class BulkLockingQueue
         catch (NoNodeException)
         {
             _pathsEnsured = false;
+            _options.KnownNodes?.ForgetUnder(Path);
             await EnsureAsync(cancellationToken).ConfigureAwait(false);
             results = await ListBothAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -642,6 +707,7 @@ public sealed class BulkLockingQueue
         {
             // The queue was deleted since we ensured it (a new run rebuilds it): ensure it again, once.
             _pathsEnsured = false;
+            _options.KnownNodes?.ForgetUnder(Path);
             await EnsureAsync(cancellationToken).ConfigureAwait(false);
             await PutMarkedAsync(operations, marker, cancellationToken).ConfigureAwait(false);
             return;

@@ -291,7 +291,7 @@ public sealed class DistributedLock
     {
         if (!_pathEnsured)
         {
-            await _client.EnsurePathAsync(Path, _options.Acl, _options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+            await _client.EnsurePathAsync(Path, _options, cancellationToken).ConfigureAwait(false);
             _pathEnsured = true;
         }
     }

@@ -179,7 +179,7 @@ public sealed class Party
     {
         if (!_pathEnsured)
         {
-            await _client.EnsurePathAsync(Path, _options.Acl, _options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+            await _client.EnsurePathAsync(Path, _options, cancellationToken).ConfigureAwait(false);
             _pathEnsured = true;
         }
     }

@@ -18,4 +18,7 @@ public sealed record RecipeOptions
 
     /// <summary>Retries steps that are safe to repeat after a lost connection.</summary>
     public ZooKeeperRetryPolicy RetryPolicy { get; init; } = ZooKeeperRetryPolicy.Default;
+
+    /// <summary>Nodes known to exist (shared by the recipes of one process): their ensure-path is free. Null: always asked.</summary>
+    public KnownNodes? KnownNodes { get; init; }
 }

@@ -103,6 +103,94 @@ public static class ZooKeeperClientRecipeExtensions
     }
 
     /// <summary>
+    /// <see cref="EnsurePathAsync(ZooKeeperClient, string, IReadOnlyList{Acl}?, ZooKeeperRetryPolicy, CancellationToken)"/>
+    /// with the recipes' ACL and retry policy, free for a node <see cref="RecipeOptions.KnownNodes"/> knows.
+    /// </summary>
+    public static async Task EnsurePathAsync(this ZooKeeperClient client, string path, RecipeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.KnownNodes?.Contains(path) == true)
+        {
+            return;
+        }
+
+        await client.EnsurePathAsync(path, options.Acl, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+        options.KnownNodes?.Add(path);
+    }
+
+    /// <summary>
+    /// Creates every missing node of <paramref name="paths"/> (each at or below <paramref name="root"/>) and their missing
+    /// ancestors, with empty data and the recipes' ACL, in one transaction after one read of them all (multiRead): workers
+    /// that start together and need the same nodes make them once, instead of racing node by node (every failed create
+    /// is a write the ensemble logs). A transaction that finds a node made meanwhile (NodeExists: another client, or our
+    /// own transaction whose reply was lost; all or nothing) reads again and creates what is still missing. Ancestors
+    /// above <paramref name="root"/> are ensured node by node (read with exists, which needs no read permission). The
+    /// nodes are then known (<see cref="RecipeOptions.KnownNodes"/>).
+    /// </summary>
+    public static async Task EnsureTreeAsync(
+        this ZooKeeperClient client, string root, IEnumerable<string> paths, RecipeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
+        PathValidation.ValidatePath(root);
+        var nodes = new SortedSet<string>(StringComparer.Ordinal) { root };
+        foreach (var path in paths)
+        {
+            PathValidation.ValidatePath(path);
+            if (path != root && !path.StartsWith(root + "/", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"{path} is not below {root}", nameof(paths));
+            }
+
+            for (var node = path; node != root; node = ParentOf(node))
+            {
+                nodes.Add(node);
+            }
+        }
+
+        // Parents before children: by depth, then by name.
+        var ordered = nodes.Where(node => options.KnownNodes?.Contains(node) != true)
+            .OrderBy(node => node.Count(c => c == '/')).ThenBy(node => node, StringComparer.Ordinal).ToList();
+        while (ordered.Count > 0)
+        {
+            var found = await client.ReadManyAsync(ordered, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+            var missing = ordered.Where((_, i) => found[i] is null).ToList();
+            if (missing.Count == 0)
+            {
+                break;
+            }
+
+            if (missing[0] == root)
+            {
+                await client.EnsurePathAsync(ParentOf(root), options.Acl, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await options.RetryPolicy.ExecuteAsync(
+                    async token =>
+                    {
+                        await client.MultiAsync([.. missing.Select(node => (Op)Op.Create(node, ReadOnlyMemory<byte>.Empty, options.Acl, CreateMode.Persistent))], token)
+                            .ConfigureAwait(false);
+                        return true;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (NodeExistsException)
+            {
+                // Made meanwhile: read again.
+            }
+        }
+
+        foreach (var node in nodes)
+        {
+            options.KnownNodes?.Add(node);
+        }
+    }
+
+    /// <summary>
     /// Deletes <paramref name="path"/> and everything below it, children first. Nodes deleted
     /// concurrently are ignored; a node that gains a child meanwhile (NotEmpty) is listed again.
     /// A missing <paramref name="path"/> is not an error.
@@ -119,12 +207,7 @@ public static class ZooKeeperClientRecipeExtensions
         PathValidation.ValidatePath(path);
         while (true)
         {
-            IReadOnlyList<string> children;
-            try
-            {
-                children = (await retryPolicy.ExecuteAsync(token => client.GetChildrenAsync(path, null, token), cancellationToken).ConfigureAwait(false)).Children;
-            }
-            catch (NoNodeException)
+            if (await ChildrenOrNullAsync(client, path, retryPolicy, cancellationToken).ConfigureAwait(false) is not { } children)
             {
                 return;
             }
@@ -153,6 +236,81 @@ public static class ZooKeeperClientRecipeExtensions
             {
                 // A child was added after we listed: list again.
             }
+        }
+    }
+
+    /// <summary>
+    /// Deletes these subtrees (missing ones are no error) in as few transactions as fit, children before parents, after
+    /// listing them: where <see cref="DeleteRecursiveAsync(ZooKeeperClient, string, ZooKeeperRetryPolicy, CancellationToken)"/>
+    /// makes one write per node (each flushed to disk by the ensemble before the next is sent), this makes one per
+    /// transaction. A subtree that changed since the listing (NotEmpty, NoNode: someone added or deleted meanwhile, or our
+    /// own transaction whose reply was lost) is deleted node by node instead. <see cref="RecipeOptions.KnownNodes"/>
+    /// forgets them.
+    /// </summary>
+    public static async Task DeleteTreesAsync(
+        this ZooKeeperClient client, IReadOnlyList<string> paths, RecipeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
+        var nodes = new List<string>();
+        foreach (var path in paths)
+        {
+            PathValidation.ValidatePath(path);
+            options.KnownNodes?.ForgetUnder(path);
+            await ListSubtreeAsync(client, path, nodes, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            foreach (var group in TransactionSize.Split(nodes.Select(node => (Op)Op.Delete(node))))
+            {
+                await options.RetryPolicy.ExecuteAsync(
+                    async token =>
+                    {
+                        await client.MultiAsync(group, token).ConfigureAwait(false);
+                        return true;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (ZooKeeperException exception) when (exception is NoNodeException or NotEmptyException)
+        {
+            foreach (var path in paths)
+            {
+                await client.DeleteRecursiveAsync(path, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="path"/>'s subtree to <paramref name="nodes"/>, children before their parent.</summary>
+    private static async Task ListSubtreeAsync(
+        ZooKeeperClient client, string path, List<string> nodes, ZooKeeperRetryPolicy retryPolicy, CancellationToken cancellationToken)
+    {
+        if (await ChildrenOrNullAsync(client, path, retryPolicy, cancellationToken).ConfigureAwait(false) is not { } children)
+        {
+            return;
+        }
+
+        foreach (var child in children)
+        {
+            await ListSubtreeAsync(client, KazooNames.Combine(path, child), nodes, retryPolicy, cancellationToken).ConfigureAwait(false);
+        }
+
+        nodes.Add(path);
+    }
+
+    /// <summary>The node's children, null when it is missing.</summary>
+    private static async Task<IReadOnlyList<string>?> ChildrenOrNullAsync(
+        ZooKeeperClient client, string path, ZooKeeperRetryPolicy retryPolicy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await retryPolicy.ExecuteAsync(token => client.GetChildrenAsync(path, null, token), cancellationToken).ConfigureAwait(false)).Children;
+        }
+        catch (NoNodeException)
+        {
+            return null;
         }
     }
 

@@ -83,6 +83,68 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         });
 
     [Fact]
+    public Task Take_WhileEveryEntryIsTaken_ListsOncePerSettleInsteadOfPerChange_AndStillTakesAReleasedEntry() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var holder = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
+            var idle = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions)
+            {
+                AllTakenSettle = TimeSpan.FromSeconds(5),
+            };
+            await holder.PutManyAsync([.. Enumerable.Range(0, 10).Select(i => Bytes($"e{i}"))], cancellationToken: timeout.Token);
+            var held = await holder.TakeAsync(10, cancellationToken: timeout.Token);
+            Assert.Equal(10, held.Count);
+
+            // The end of a session: the idle taker found every entry taken; the holder consumes nine (each a change of
+            // both children) and gives the last back.
+            var take = idle.TakeAsync(1, cancellationToken: timeout.Token);
+            while (idle.Listings == 0)
+            {
+                // Its first listing (watches armed) is done when the count moves: polled until the test's timeout.
+                await Task.Delay(10, timeout.Token);
+            }
+
+            foreach (var item in held.Take(9))
+            {
+                Assert.Single(await holder.ConsumeAsync([item], timeout.Token));
+            }
+
+            Assert.Single(await holder.ReleaseAsync([held[9]], timeout.Token));
+
+            Assert.Equal(held[9].Name, Assert.Single(await take.WaitAsync(timeout.Token)).Name);
+            Assert.InRange(idle.Listings, 2, 3);
+        });
+
+    [Fact]
+    public Task Consume_CarryingAnotherQueuesReleaseOps_GivesThatEntryBackInTheSameTransaction() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var paths = new BulkLockingQueue(client, QueuePath, chroot.RecipeOptions);
+            var slots = new BulkLockingQueue(client, "/app/slots", chroot.RecipeOptions);
+            await paths.PutManyAsync([Bytes("p1"), Bytes("p2")], cancellationToken: timeout.Token);
+            await slots.PutManyAsync([Bytes("slot")], cancellationToken: timeout.Token);
+            var batch = await paths.TakeAsync(2, cancellationToken: timeout.Token);
+            var slot = Assert.Single(await slots.TakeAsync(1, cancellationToken: timeout.Token));
+            var release = slots.ReleaseOps(slot);
+            Assert.NotNull(release);
+
+            var consumed = await paths.ConsumeAsync(batch, item => item.Name == batch[0].Name ? release : [], timeout.Token);
+            slots.Released(slot);
+
+            Assert.Equal(batch, consumed);
+            Assert.Equal(0, await paths.CountAsync(false, timeout.Token));
+            Assert.Null(await client.ExistsAsync($"/app/slots/taken/{slot.Name}", null, timeout.Token));
+            var other = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), "/app/slots", chroot.RecipeOptions);
+            Assert.Equal("slot", Text(Assert.Single(await other.TakeAsync(1, timeout: TimeSpan.FromSeconds(10), cancellationToken: timeout.Token)).Value));
+            Assert.Null(slots.ReleaseOps(slot));
+        });
+
+    [Fact]
     public Task Take_ByOneTaker_ServesLowerPriorityBandsFirst() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
