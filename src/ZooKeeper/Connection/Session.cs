@@ -320,9 +320,14 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
+    /// <summary>A failure's cause without the address a blocking socket call appends to its message ("Connection refused",
+    /// not "Connection refused [::ffff:127.0.0.1]:2181"): the connection string is said beside it once.</summary>
+    private static string ReasonOf(Exception failure) =>
+        failure is System.Net.Sockets.SocketException socket ? new System.Net.Sockets.SocketException((int)socket.SocketErrorCode).Message : failure.Message;
+
     private void GiveUpConnecting(Exception? lastFailure)
     {
-        var reason = lastFailure?.Message ?? "no server answered";
+        var reason = lastFailure is null ? "no server answered" : ReasonOf(lastFailure);
         _firstConnected.TrySetException(new ConnectionLossException(message: string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"could not connect to ZooKeeper at {_connectionString} within {_options.ConnectTimeout.TotalSeconds:0.#} s ({reason})")));
     }
