@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using ZkSync.LocalCluster.Tests.Support;
 
@@ -68,6 +69,18 @@ public sealed class RunningSession
     public async Task<IReadOnlyList<string>> PodsAsync(string role) =>
         (await Kubectl.RunAsync("get", "pods", "-l", $"zksync.io/session={Name},zksync.io/role={role}",
             "--field-selector=status.phase=Running", "-o", "name")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The exit codes of the session's pods that have ended and are still in the API.</summary>
+    public async Task<IReadOnlyList<int>> ExitCodesAsync() =>
+        [.. (await Kubectl.RunAsync("get", "pods", "-l", "zksync.io/session=" + Name, "-o",
+                "jsonpath={range .items[*]}{.status.containerStatuses[0].state.terminated.exitCode}{\"\\n\"}{end}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(code => int.Parse(code, CultureInfo.InvariantCulture))];
+
+    /// <summary>Waits until none of the session's pods runs (a suspension deleted them).</summary>
+    public Task WaitUntilNoPodRunsAsync() => Eventually.ValueAsync(
+        () => Kubectl.RunAsync("get", "pods", "-l", "zksync.io/session=" + Name, "--field-selector=status.phase!=Succeeded,status.phase!=Failed", "-o", "name"),
+        pods => pods.Trim().Length == 0,
+        TimeSpan.FromMinutes(2));
 
     /// <summary>Waits for Complete, then checks what every scenario ends with: the destination is the source, byte for
     /// byte, and the status counts every path completed, none failed or left.</summary>
