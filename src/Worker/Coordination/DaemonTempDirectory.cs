@@ -82,6 +82,20 @@ internal static class DaemonTempDirectory
     }
 
     /// <summary>
+    /// The directories in <c>.zkrsync-tmp</c> now. Whoever asks the session's members about them must list first: a
+    /// destination joins the session before it makes its directory, so the owner of one listed here that still runs is
+    /// among the members read afterwards, while a directory made after the listing (a destination that has just started,
+    /// not yet among members read earlier) is not judged at all.
+    /// </summary>
+    public static IReadOnlySet<string> List(string basePath)
+    {
+        var root = Path.Combine(basePath, RsyncCommandBuilder.TempRoot);
+        return Directory.Exists(root)
+            ? NativeFileSystem.ListDirectory(RawPath.FromString(root)).Select(entry => Encoding.UTF8.GetString(entry.Name)).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+    }
+
+    /// <summary>
     /// Whether the destination of directory <paramref name="name"/> still runs: one of this host (<paramref name="host"/>)
     /// while its process lives; another host's while it is one of <paramref name="members"/> (the session's whoamis;
     /// null when they cannot be asked: then it counts as running).

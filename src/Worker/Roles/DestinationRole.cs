@@ -157,11 +157,14 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         }
     }
 
-    /// <summary>Which temporary directories belong to destinations that still run (of this host: by pid; else: in the session).</summary>
+    /// <summary>Which temporary directories belong to destinations that still run (of this host: by pid; else: in the session).
+    /// Listed before the members are read (<see cref="DaemonTempDirectory.List"/>): members read first would miss a destination
+    /// that started meanwhile, and its new directory would go from under its daemon.</summary>
     private async Task<Func<string, bool>> LiveTempDirectoriesAsync(CancellationToken cancellationToken)
     {
+        var listed = DaemonTempDirectory.List(_options.RsyncPath!);
         var members = await session.NewParty(ZnodeLayout.PartyAll).GetMembersAsync(cancellationToken).ConfigureAwait(false);
-        return name => DaemonTempDirectory.IsLive(name, advertisedHost, members);
+        return name => !listed.Contains(name) || DaemonTempDirectory.IsLive(name, advertisedHost, members);
     }
 
     /// <summary>After the daemon is gone: its temporary directory (and those of destinations that are gone, or every one once

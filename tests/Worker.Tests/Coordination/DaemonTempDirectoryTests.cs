@@ -86,4 +86,23 @@ public sealed class DaemonTempDirectoryTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public void List_NamesTheDirectoriesThere_AndNothingWithoutTempRoot()
+    {
+        var root = Directory.CreateTempSubdirectory("zkrsync-tmpdir-").FullName;
+        try
+        {
+            Assert.Empty(DaemonTempDirectory.List(root));
+            var name = DaemonTempDirectory.NameOf($"10.0.0.7:{Environment.ProcessId}");
+            DaemonTempDirectory.Prepare(root, name, _ => true);
+            Directory.CreateDirectory(Path.Combine(root, ".zkrsync-tmp", "10.0.0.8_2"));
+
+            Assert.Equal([name, "10.0.0.8_2"], DaemonTempDirectory.List(root).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
