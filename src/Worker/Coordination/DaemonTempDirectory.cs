@@ -65,8 +65,27 @@ internal static class DaemonTempDirectory
             return [];
         }
 
+        if (sessionStopped)
+        {
+            // Everything in it is stale: one rm of the whole of it, so that whichever destination finishes last leaves
+            // nothing (destinations stopping together each found another's directory there when they tried to remove it).
+            var others = List(basePath).Where(other => other != name).ToList();
+            KeepingModificationTime(basePath, () =>
+            {
+                try
+                {
+                    RemoveTree(root);
+                }
+                catch (IOException) when (!Path.Exists(root))
+                {
+                    // Removed under us by another destination doing the same.
+                }
+            });
+            return others;
+        }
+
         RemoveTree(Path.Combine(root, name));
-        var removed = RemoveStale(root, other => !sessionStopped && other != name && isLive(other));
+        var removed = RemoveStale(root, other => other != name && isLive(other));
         KeepingModificationTime(basePath, () =>
         {
             try

@@ -27,11 +27,11 @@ public sealed class RunningSession
 
     public Kubectl Kubectl { get; }
 
-    /// <summary>Creates the tree, the claims and the session: 3 sources and 3 destinations, depth 2, 13 paths whose
+    /// <summary>Creates the tree, the claims (of <paramref name="accessMode"/>) and the session: 3 sources and 3 destinations, depth 2, 13 paths whose
     /// rsyncs each take about <paramref name="secondsPerPath"/> s. <paramref name="prepare"/> may change the tree before
     /// the session sees it.</summary>
     public static async Task<RunningSession> StartAsync(EndToEndCluster cluster, string ns, string name, double secondsPerPath = 2,
-        Action<JsonObject>? change = null, Action<DataTree>? prepare = null)
+        Action<JsonObject>? change = null, Action<DataTree>? prepare = null, string accessMode = "ReadWriteOnce")
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var volumes = Path.Combine(cluster.Directory, "volumes", ns);
@@ -40,8 +40,8 @@ public sealed class RunningSession
         prepare?.Invoke(tree);
         var destination = Path.Combine(volumes, name + "-new");
         var kubectl = cluster.Kubectl(ns);
-        await Volumes.CreateClaimAsync(kubectl, ns, name + "-old", tree.Root);
-        await Volumes.CreateClaimAsync(kubectl, ns, name + "-new", destination);
+        await Volumes.CreateClaimAsync(kubectl, ns, name + "-old", tree.Root, accessMode);
+        await Volumes.CreateClaimAsync(kubectl, ns, name + "-new", destination, accessMode);
         // A leaf directory holds 3 files of 32-48 KiB: --bwlimit in KiB/s makes its rsync last secondsPerPath.
         var bandwidth = Math.Max(1, (int)(3 * 40 / secondsPerPath));
         await kubectl.ApplyAsync(SessionManifest.FromBasic(name, spec =>
