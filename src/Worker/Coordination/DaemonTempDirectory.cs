@@ -70,17 +70,7 @@ internal static class DaemonTempDirectory
             // Everything in it is stale: one rm of the whole of it, so that whichever destination finishes last leaves
             // nothing (destinations stopping together each found another's directory there when they tried to remove it).
             var others = List(basePath).Where(other => other != name).ToList();
-            KeepingModificationTime(basePath, () =>
-            {
-                try
-                {
-                    RemoveTree(root);
-                }
-                catch (IOException) when (!Path.Exists(root))
-                {
-                    // Removed under us by another destination doing the same.
-                }
-            });
+            KeepingModificationTime(basePath, () => RemoveTreeAlongsideOthers(root));
             return others;
         }
 
@@ -156,6 +146,31 @@ internal static class DaemonTempDirectory
         }
 
         return removed;
+    }
+
+    /// <summary>
+    /// <c>rm -rf</c> of a tree other destinations remove at the same time: an rm fails when entries vanish under it, so it
+    /// runs again while the tree is there (each run finds less; the last remover's run finds what the others left).
+    /// </summary>
+    private static void RemoveTreeAlongsideOthers(string path)
+    {
+        const int Attempts = 20;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                RemoveTree(path);
+                return;
+            }
+            catch (IOException) when (!Path.Exists(path))
+            {
+                return; // removed by another destination
+            }
+            catch (IOException) when (attempt < Attempts)
+            {
+                // Entries vanished under this rm: run it again on what is left.
+            }
+        }
     }
 
     /// <summary><c>rm -rf</c>: temporary files carry the user's file names, which need not be UTF-8.</summary>
