@@ -19,6 +19,13 @@ public static class ExitCodes
     /// <summary>The session ended, but some paths failed (3 attempts) or were left unfinished.</summary>
     public const int PathsFailed = 3;
 
+    /// <summary>Stopped before the session ended, with nothing failed: a source or destination stopped by a signal (the
+    /// session goes on without it), a master stopped by a signal with <c>--keep-session-on-stop</c> (the session is
+    /// suspended in ZooKeeper), or a worker stopped because that master suspended the session. Run the same command
+    /// again to rejoin or resume: the operator's worker Jobs replace such a pod (podFailurePolicy Ignore), so a
+    /// deleted or evicted pod's session carries on; <c>zkrsync local</c> does not restart it (it was stopped on purpose).</summary>
+    public const int Stopped = 4;
+
     /// <summary><c>--state</c>: there is no active session (no paths queued); same value as the original's
     /// <c>ZKRS_NO_SUCH_SESSION_EXIT_CODE</c>.</summary>
     public const int NoSuchSession = 14;
@@ -30,6 +37,7 @@ public static class ExitCodes
         (Crash, "crash: unexpected error, lost ZooKeeper session, or leftovers of a crashed run"),
         (Usage, "usage error: bad option, value, environment variable or config file; nothing started"),
         (PathsFailed, "the session finished with failed or unfinished paths"),
+        (Stopped, "stopped before the session ended (a signal, or the master suspended the session): run it again to rejoin or resume"),
         (NoSuchSession, "--state: no active session"),
     ];
 }

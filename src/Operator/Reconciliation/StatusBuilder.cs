@@ -156,8 +156,9 @@ public static class StatusBuilder
         if (JobStates.IsComplete(pass.Master))
         {
             // Our master ends a pass with a summary; without one, its progress must not be taken for the end. A master
-            // stopped (SIGTERM: a deleted or evicted pod) keeps the session suspended and its workers exit 0, so every
-            // Job can complete with paths left: that pass is interrupted, never "every path was synced".
+            // stopped (SIGTERM: a deleted or evicted pod) keeps the session suspended; it and its workers exit 4 (Stopped),
+            // which the Jobs ignore (a new pod resumes the session). Jobs that complete with paths left anyway (a worker
+            // image older than that exit code exits 0 there) leave the pass interrupted, never "every path was synced".
             if (zooKeeper?.Progress is { } progress && (progress.Suspended || !progress.WalkDone || progress.PathsRemaining > 0))
             {
                 return new PassOutcome(false, ConditionReasons.Interrupted,

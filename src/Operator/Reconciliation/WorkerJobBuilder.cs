@@ -8,8 +8,8 @@ namespace ZkSync.Operator.Reconciliation;
 /// <summary>
 /// Builds a pass's worker Jobs (pure: no I/O). Every pod runs zkrsync with its non-secret options in args and its
 /// secrets from the session's Secrets (ZooKeeper credentials as environment variables zkrsync reads, the rsync
-/// secret as a file), advertises and binds its pod IP (downward API), and fails its Job at once on zkrsync's usage
-/// and "finished with failed paths" exit codes.
+/// secret as a file), advertises and binds its pod IP (downward API), fails its Job at once on zkrsync's usage
+/// and "finished with failed paths" exit codes, and has a pod that stopped before its session ended replaced.
 /// </summary>
 public static class WorkerJobBuilder
 {
@@ -73,6 +73,21 @@ public static class WorkerJobBuilder
                                 ContainerName = SessionNames.ContainerName,
                                 OperatorProperty = "In",
                                 Values = [ExitCodes.Usage, ExitCodes.PathsFailed],
+                            },
+                        },
+
+                        // A worker stopped before its session ended (a pod deleted, evicted or drained gets SIGTERM; the
+                        // master then suspends the session and stops every worker): the Job makes a new pod, which rejoins,
+                        // and the new master resumes the session. Not counted against backoffLimit. While the user suspends
+                        // the session, the Job is suspended and makes none.
+                        new V1PodFailurePolicyRule
+                        {
+                            Action = "Ignore",
+                            OnExitCodes = new V1PodFailurePolicyOnExitCodesRequirement
+                            {
+                                ContainerName = SessionNames.ContainerName,
+                                OperatorProperty = "In",
+                                Values = [ExitCodes.Stopped],
                             },
                         },
 

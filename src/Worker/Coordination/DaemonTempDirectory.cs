@@ -12,7 +12,12 @@ namespace ZkSync.Worker.Coordination;
 /// (hidden from clients and from their deletions by the daemon's filter: <see cref="RsyncCommandBuilder.DaemonConfig"/>).
 /// A receiver killed mid-file (a destination SIGKILLed, a pod deleted) leaves its temporary file there, not next to the
 /// user's file; the directories of destinations that are gone are removed when a destination starts and when it
-/// stops, and <c>.zkrsync-tmp</c> itself when the last one stops. The base's modification time is kept through both.
+/// stops, and <c>.zkrsync-tmp</c> itself when the last one stops. Whether a destination is gone is told by its process
+/// (this host's) or by the session's members (another host's), and a destination killed outright (SIGKILL, a pod deleted
+/// without grace) stays a member until its ZooKeeper session expires, so a new destination that starts meanwhile keeps
+/// its directory; in Kubernetes, where every pod has a new address, nothing else would remove it. So a destination that
+/// the master stopped (the session ended or is suspended: no transfer of it goes on) removes every directory, the dead
+/// one's included. The base's modification time is kept through all of it.
 /// </summary>
 internal static class DaemonTempDirectory
 {
@@ -47,15 +52,45 @@ internal static class DaemonTempDirectory
     }
 
     /// <summary>Removes this destination's directory (with whatever a killed receiver left), those of destinations that are
-    /// gone, and <c>.zkrsync-tmp</c> when nothing else is left in it.</summary>
+    /// gone (all of them once <paramref name="sessionStopped"/>), and <c>.zkrsync-tmp</c> when nothing else is left in it.</summary>
+    /// <param name="sessionStopped">The master said stop: the session ended or is suspended, so no destination of it
+    /// transfers any more, and what any of them left is stale, whether its owner still looks alive or not.</param>
     /// <returns>The directories of other destinations removed.</returns>
-    public static IReadOnlyList<string> Remove(string basePath, string name, Func<string, bool> isLive)
+    public static IReadOnlyList<string> Remove(string basePath, string name, Func<string, bool> isLive, bool sessionStopped = false)
     {
         ArgumentNullException.ThrowIfNull(isLive);
         var root = Path.Combine(basePath, RsyncCommandBuilder.TempRoot);
         if (!Directory.Exists(root))
         {
             return [];
+        }
+
+        if (sessionStopped)
+        {
+            // Everything in it is stale: the first destination to rename it away removes all of it (destinations stopping
+            // together each found another's directory there when they tried to remove their own); the others find it gone.
+            var others = List(basePath).Where(other => other != name).ToList();
+            KeepingModificationTime(basePath, () =>
+            {
+                var removing = $"{root}.{name}.removing";
+                if (Directory.Exists(removing))
+                {
+                    RemoveTree(removing); // what a destination of this name killed mid-removal left
+                }
+
+                try
+                {
+                    Directory.Move(root, removing);
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    return false; // another destination took it
+                }
+
+                RemoveTree(removing);
+                return true;
+            });
+            return others;
         }
 
         RemoveTree(Path.Combine(root, name));
@@ -74,6 +109,20 @@ internal static class DaemonTempDirectory
             }
         });
         return removed;
+    }
+
+    /// <summary>
+    /// The directories in <c>.zkrsync-tmp</c> now. Whoever asks the session's members about them must list first: a
+    /// destination joins the session before it makes its directory, so the owner of one listed here that still runs is
+    /// among the members read afterwards, while a directory made after the listing (a destination that has just started,
+    /// not yet among members read earlier) is not judged at all.
+    /// </summary>
+    public static IReadOnlySet<string> List(string basePath)
+    {
+        var root = Path.Combine(basePath, RsyncCommandBuilder.TempRoot);
+        return Directory.Exists(root)
+            ? NativeFileSystem.ListDirectory(RawPath.FromString(root)).Select(entry => Encoding.UTF8.GetString(entry.Name)).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -103,7 +152,16 @@ internal static class DaemonTempDirectory
             var name = Encoding.UTF8.GetString(entry.Name);
             if (!keep(name))
             {
-                RemoveTree(Path.Combine(root, name));
+                var path = Path.Combine(root, name);
+                try
+                {
+                    RemoveTree(path);
+                }
+                catch (IOException) when (!Path.Exists(path))
+                {
+                    // Removed under us by another destination sweeping at the same time (the end of a session).
+                }
+
                 removed.Add(name);
             }
         }

@@ -5,8 +5,9 @@ namespace ZkSync.Worker.Coordination;
 /// <summary>
 /// How a role's run ended, and the one place that turns that into the process's exit code (and, for the master,
 /// the session's end reason): a lost ZooKeeper session or a fault is a crash whatever else happened (a crashed
-/// worker must never look like a finished Job); then failed or unfinished paths; else success, also after a
-/// signal (a worker stopped in order is not a failure).
+/// worker must never look like a finished Job); then failed or unfinished paths; then a role that left a session that is
+/// not over (<see cref="ExitCodes.Stopped"/>: a Job replaces its pod, which rejoins); else success, also for a master that
+/// ended the session on a signal with every path done.
 /// </summary>
 /// <param name="SessionLost">The ZooKeeper session expired or its authentication failed: the worker was fenced.</param>
 /// <param name="Stop">Why it stopped.</param>
@@ -23,13 +24,14 @@ internal readonly record struct RoleOutcome(bool SessionLost, StopCause Stop, lo
     public int ExitCode =>
         SessionLost || Stop == StopCause.Fault ? ExitCodes.Crash
         : FailedPaths + UnfinishedPaths > 0 || DestinationReason is not null ? ExitCodes.PathsFailed
+        : Stop == StopCause.Left ? ExitCodes.Stopped
         : ExitCodes.Success;
 
     /// <summary>The <see cref="SessionEndReason"/> of a session whose master ended this way.</summary>
     public string Reason =>
         SessionLost ? SessionEndReason.SessionLost
         : DestinationReason is not null && Stop != StopCause.Fault ? DestinationReason
-        : Stop == StopCause.Signal && UnfinishedPaths > 0 ? SessionEndReason.Interrupted
-        : ExitCode == ExitCodes.Success ? SessionEndReason.Completed
+        : Stop is (StopCause.Signal or StopCause.Left) && UnfinishedPaths > 0 ? SessionEndReason.Interrupted
+        : ExitCode is ExitCodes.Success or ExitCodes.Stopped ? SessionEndReason.Completed
         : SessionEndReason.PathsFailed;
 }

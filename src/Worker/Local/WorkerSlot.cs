@@ -45,8 +45,11 @@ internal sealed class WorkerSlot
     public bool CanRestart => Restarts < MaxRestarts;
 
     /// <summary>Whether an exit code is a crash a restart may cure: not a finished role (0, 3), not a usage error
-    /// (2: the same command line fails the same way).</summary>
-    public static bool IsCrash(int exitCode) => exitCode is not (Contracts.ExitCodes.Success or Contracts.ExitCodes.PathsFailed or Contracts.ExitCodes.Usage);
+    /// (2: the same command line fails the same way), not a worker stopped on purpose (4: a signal someone sent it, or a
+    /// master with --keep-session-on-stop that suspended the session; a Job would replace that pod, but here the user
+    /// who stopped it is at the terminal, and the private ZooKeeper that would keep a suspended session goes with the run).</summary>
+    public static bool IsCrash(int exitCode) =>
+        exitCode is not (Contracts.ExitCodes.Success or Contracts.ExitCodes.PathsFailed or Contracts.ExitCodes.Usage or Contracts.ExitCodes.Stopped);
 
     /// <summary>Starts the worker (again), with the same command line and log file.</summary>
     public ChildProcess Start()

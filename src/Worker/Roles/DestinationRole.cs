@@ -73,15 +73,13 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         {
             if (tempDirectory is not null)
             {
-                await RemoveTempDirectoryAsync(tempDirectory).ConfigureAwait(false);
+                await RemoveTempDirectoryAsync(tempDirectory, ready.Stopped.IsCompletedSuccessfully).ConfigureAwait(false);
             }
         }
 
         var outcome = new RoleOutcome(
             session.Lost.IsCancellationRequested,
-            ready.Stopped.IsCompletedSuccessfully ? StopCause.Finished
-            : cancellationToken.IsCancellationRequested ? StopCause.Signal
-            : StopCause.Fault);
+            await WorkerStop.CauseAsync(session, ready.Stopped, cancellationToken.IsCancellationRequested, StopCause.Fault).ConfigureAwait(false));
         if (outcome.SessionLost)
         {
             LogSessionLost(_logger);
@@ -159,15 +157,19 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         }
     }
 
-    /// <summary>Which temporary directories belong to destinations that still run (of this host: by pid; else: in the session).</summary>
+    /// <summary>Which temporary directories belong to destinations that still run (of this host: by pid; else: in the session).
+    /// Listed before the members are read (<see cref="DaemonTempDirectory.List"/>): members read first would miss a destination
+    /// that started meanwhile, and its new directory would go from under its daemon.</summary>
     private async Task<Func<string, bool>> LiveTempDirectoriesAsync(CancellationToken cancellationToken)
     {
+        var listed = DaemonTempDirectory.List(_options.RsyncPath!);
         var members = await session.NewParty(ZnodeLayout.PartyAll).GetMembersAsync(cancellationToken).ConfigureAwait(false);
-        return name => DaemonTempDirectory.IsLive(name, advertisedHost, members);
+        return name => !listed.Contains(name) || DaemonTempDirectory.IsLive(name, advertisedHost, members);
     }
 
-    /// <summary>After the daemon is gone: its temporary directory (and those of destinations that are gone) removed.</summary>
-    private async Task RemoveTempDirectoryAsync(string name)
+    /// <summary>After the daemon is gone: its temporary directory (and those of destinations that are gone, or every one once
+    /// the master said stop: <see cref="DaemonTempDirectory"/>) removed.</summary>
+    private async Task RemoveTempDirectoryAsync(string name, bool sessionStopped)
     {
         try
         {
@@ -175,7 +177,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             var live = session.Lost.IsCancellationRequested
                 ? (n => DaemonTempDirectory.IsLive(n, advertisedHost, null))
                 : await LiveTempDirectoriesAsync(session.Lost).ConfigureAwait(false);
-            DaemonTempDirectory.Remove(_options.RsyncPath!, name, live);
+            DaemonTempDirectory.Remove(_options.RsyncPath!, name, live, sessionStopped);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ZooKeeperException or OperationCanceledException)
         {

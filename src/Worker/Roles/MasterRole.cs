@@ -183,7 +183,8 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     /// killed from here on leaves a session the next master resumes, not ends), then the workers are told to stop and
     /// are waited for (each gives back what it holds); <c>watch/ready</c> goes back to <c>start</c> for the workers of
     /// the resumed session, and the lock is released. No cleanup and no summary: the queue, the walk cursor, the
-    /// failures and the counts stay. Exits 0, as a worker stopped in order.
+    /// failures and the counts stay. Exits <see cref="ExitCodes.Stopped"/> (as do the workers it stopped): the session is not
+    /// over, and a Job replaces the pod.
     /// </summary>
     private async Task<int> SuspendAsync(string ready, CancellationToken cancellationToken)
     {
@@ -196,7 +197,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         await sessionLock.ReleaseAsync(cancellationToken).ConfigureAwait(false);
         var progress = _state.Progress;
         LogSuspended(_logger, session.Name, progress.PathsDone, progress.WalkDone ? progress.PathsQueued.ToString(CultureInfo.InvariantCulture) : $">={progress.PathsQueued}", outstanding);
-        return new RoleOutcome(false, StopCause.Signal).ExitCode;
+        return new RoleOutcome(false, StopCause.Left).ExitCode;
     }
 
     /// <summary>A suspended session (<see cref="SuspendAsync"/>): resumed where it stopped, its workers let in again.</summary>

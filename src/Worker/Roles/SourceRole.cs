@@ -85,7 +85,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
 
         var outcome = new RoleOutcome(
             session.Lost.IsCancellationRequested,
-            ready.Stopped.IsFaulted ? StopCause.Fault : cancellationToken.IsCancellationRequested ? StopCause.Signal : StopCause.Finished);
+            await WorkerStop.CauseAsync(session, ready.Stopped, cancellationToken.IsCancellationRequested, StopCause.Finished).ConfigureAwait(false));
         if (outcome.SessionLost)
         {
             LogSessionLost(_logger);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using ZkSync.LocalCluster.Tests.Support;
 
@@ -26,11 +27,11 @@ public sealed class RunningSession
 
     public Kubectl Kubectl { get; }
 
-    /// <summary>Creates the tree, the claims and the session: 3 sources and 3 destinations, depth 2, 13 paths whose
+    /// <summary>Creates the tree, the claims (of <paramref name="accessMode"/>) and the session: 3 sources and 3 destinations, depth 2, 13 paths whose
     /// rsyncs each take about <paramref name="secondsPerPath"/> s. <paramref name="prepare"/> may change the tree before
     /// the session sees it.</summary>
     public static async Task<RunningSession> StartAsync(EndToEndCluster cluster, string ns, string name, double secondsPerPath = 2,
-        Action<JsonObject>? change = null, Action<DataTree>? prepare = null)
+        Action<JsonObject>? change = null, Action<DataTree>? prepare = null, string accessMode = "ReadWriteOnce")
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var volumes = Path.Combine(cluster.Directory, "volumes", ns);
@@ -39,8 +40,8 @@ public sealed class RunningSession
         prepare?.Invoke(tree);
         var destination = Path.Combine(volumes, name + "-new");
         var kubectl = cluster.Kubectl(ns);
-        await Volumes.CreateClaimAsync(kubectl, ns, name + "-old", tree.Root);
-        await Volumes.CreateClaimAsync(kubectl, ns, name + "-new", destination);
+        await Volumes.CreateClaimAsync(kubectl, ns, name + "-old", tree.Root, accessMode);
+        await Volumes.CreateClaimAsync(kubectl, ns, name + "-new", destination, accessMode);
         // A leaf directory holds 3 files of 32-48 KiB: --bwlimit in KiB/s makes its rsync last secondsPerPath.
         var bandwidth = Math.Max(1, (int)(3 * 40 / secondsPerPath));
         await kubectl.ApplyAsync(SessionManifest.FromBasic(name, spec =>
@@ -69,12 +70,25 @@ public sealed class RunningSession
         (await Kubectl.RunAsync("get", "pods", "-l", $"zksync.io/session={Name},zksync.io/role={role}",
             "--field-selector=status.phase=Running", "-o", "name")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>The exit codes of the session's pods that have ended and are still in the API.</summary>
+    public async Task<IReadOnlyList<int>> ExitCodesAsync() =>
+        [.. (await Kubectl.RunAsync("get", "pods", "-l", "zksync.io/session=" + Name, "-o",
+                "jsonpath={range .items[*]}{.status.containerStatuses[0].state.terminated.exitCode}{\"\\n\"}{end}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(code => int.Parse(code, CultureInfo.InvariantCulture))];
+
+    /// <summary>Waits until none of the session's pods runs (a suspension deleted them).</summary>
+    public Task WaitUntilNoPodRunsAsync() => Eventually.ValueAsync(
+        () => Kubectl.RunAsync("get", "pods", "-l", "zksync.io/session=" + Name, "--field-selector=status.phase!=Succeeded,status.phase!=Failed", "-o", "name"),
+        pods => pods.Trim().Length == 0,
+        TimeSpan.FromMinutes(2));
+
     /// <summary>Waits for Complete, then checks what every scenario ends with: the destination is the source, byte for
     /// byte, and the status counts every path completed, none failed or left.</summary>
-    public async Task<JsonNode> WaitForCompleteAndCheckAsync(string timeout = "180s")
+    /// <param name="excluded">A path left out of the comparison (see <see cref="TreeAssert.Identical"/>).</param>
+    public async Task<JsonNode> WaitForCompleteAndCheckAsync(string timeout = "180s", string? excluded = null)
     {
         await Kubectl.RunAsync("wait", "--for=condition=Complete", "zkrs/" + Name, "--timeout=" + timeout);
-        TreeAssert.Identical(Tree.Root, Destination);
+        TreeAssert.Identical(Tree.Root, Destination, excluded);
         var status = await StatusAsync();
         Assert.Equal("Succeeded", (string?)status["phase"]);
         var paths = status["paths"]!;

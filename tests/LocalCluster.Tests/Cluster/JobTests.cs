@@ -190,6 +190,53 @@ public sealed class JobTests(RunningClusterFixture cluster, ITestOutputHelper ou
         Assert.Equal("1", await kubectl.JsonPathAsync("job/patient", "{.status.succeeded}"));
     });
 
+    /// <summary>What the operator's worker Jobs build on (zkrsync's exit code 4, a worker stopped before its session
+    /// ended): an exit code matching an Ignore rule makes the controller replace the pod, of the same index, without
+    /// counting the failure (with <c>backoffLimit: 0</c> one counted failure would fail the Job).</summary>
+    [Fact]
+    public Task PodFailurePolicy_IgnoreOnExitCode_ReplacesThePodOfTheSameIndex_WithoutCountingIt() => cluster.RunAsync(output, async () =>
+    {
+        var ns = cluster.CreateNamespace("ignore-exit");
+        var kubectl = cluster.Kubectl(ns);
+        var shared = cluster.CreateSharedDirectory();
+        await kubectl.ApplyAsync($$"""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: rejoin}
+            spec:
+              completions: 2
+              parallelism: 2
+              completionMode: Indexed
+              backoffLimit: 0
+              podFailurePolicy:
+                rules:
+                - action: FailJob
+                  onExitCodes: {containerName: work, operator: In, values: [2, 3]}
+                - action: Ignore
+                  onExitCodes: {containerName: work, operator: In, values: [4]}
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - name: work
+                    image: {{Image}}
+                    args: ['if [ -e /shared/ran-$JOB_COMPLETION_INDEX ]; then exit 0; fi; touch /shared/ran-$JOB_COMPLETION_INDEX; exit 4']
+                    volumeMounts: [{name: shared, mountPath: /shared}]
+                  volumes:
+                  - name: shared
+                    hostPath: {path: {{shared}} }
+            """);
+
+        await kubectl.WaitAsync("condition=Complete", "job/rejoin");
+        Assert.Equal("", await kubectl.JsonPathAsync("job/rejoin", "{.status.failed}"));
+        Assert.Equal("2", await kubectl.JsonPathAsync("job/rejoin", "{.status.succeeded}"));
+        Assert.Equal("0-1", await kubectl.JsonPathAsync("job/rejoin", "{.status.completedIndexes}"));
+        var pods = (await kubectl.RunAsync("get", "pods", "-l", "job-name=rejoin", "-o",
+                "jsonpath={range .items[*]}{.metadata.labels.batch\\.kubernetes\\.io/job-completion-index}:{.status.phase}:{.status.containerStatuses[0].state.terminated.exitCode}{\"\\n\"}{end}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["0:Failed:4", "0:Succeeded:0", "1:Failed:4", "1:Succeeded:0"], pods);
+    });
+
     [Fact]
     public Task SuspendedJob_LosesItsPods_AndResumingStartsThemAgain() => cluster.RunAsync(output, async () =>
     {

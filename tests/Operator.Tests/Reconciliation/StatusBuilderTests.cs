@@ -256,8 +256,9 @@ public sealed class StatusBuilderTests
     [InlineData(false, false, 40, 0)]
     public void OurMasterJobComplete_WithoutASummary_AndTheSessionUnfinished_IsInterrupted_NotSucceeded(bool suspended, bool walkDone, long completed, long remaining)
     {
-        // A master pod deleted mid-pass (SIGTERM) suspends the session and its workers exit 0: every Job may complete
-        // with paths left. Only the summary ends a pass of our master.
+        // A master pod deleted mid-pass (SIGTERM) suspends the session, and it and its workers exit 4 (Stopped), which the
+        // Jobs ignore and replace. A worker image from before that exit code exited 0 there, so every Job could complete
+        // with paths left: never a success. Only the summary ends a pass of our master.
         var session = TestSessions.New();
         var master = TestSessions.Job(session, WorkerRole.Master).WithCondition("Complete");
 

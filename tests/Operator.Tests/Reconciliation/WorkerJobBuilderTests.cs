@@ -95,7 +95,7 @@ public sealed class WorkerJobBuilderTests
     }
 
     [Fact]
-    public void EveryPod_FailsItsJobAtOnce_OnUsageAndPathsFailedExitCodes_AndIgnoresDisruptions()
+    public void EveryPod_FailsItsJobAtOnce_OnUsageAndPathsFailedExitCodes_AndIsReplacedWhenStoppedBeforeTheEndOrDisrupted()
     {
         foreach (var role in Enum.GetValues<WorkerRole>())
         {
@@ -106,8 +106,18 @@ public sealed class WorkerJobBuilderTests
             Assert.Equal(SessionNames.ContainerName, failJob.OnExitCodes.ContainerName);
             Assert.Equal("In", failJob.OnExitCodes.OperatorProperty);
             Assert.Equal([ExitCodes.Usage, ExitCodes.PathsFailed], failJob.OnExitCodes.Values);
-            var ignore = Assert.Single(rules, r => r.Action == "Ignore");
-            Assert.Equal("DisruptionTarget", Assert.Single(ignore.OnPodConditions).Type);
+            var ignored = rules.Where(r => r.Action == "Ignore").ToList();
+            Assert.Equal(2, ignored.Count);
+
+            // Stopped before the session ended (SIGTERM to a worker, or the master suspended the session): a new pod rejoins.
+            var stopped = Assert.Single(ignored, r => r.OnExitCodes is not null);
+            Assert.Equal(SessionNames.ContainerName, stopped.OnExitCodes.ContainerName);
+            Assert.Equal("In", stopped.OnExitCodes.OperatorProperty);
+            Assert.Equal([ExitCodes.Stopped], stopped.OnExitCodes.Values);
+            Assert.Equal("DisruptionTarget", Assert.Single(Assert.Single(ignored, r => r.OnPodConditions is not null).OnPodConditions).Type);
+
+            // A crash (exit 1, a signal's 128+n) counts against backoffLimit: no rule takes it.
+            Assert.DoesNotContain(rules, r => r.OnExitCodes?.Values.Contains(ExitCodes.Crash) == true);
         }
     }
 

@@ -9,7 +9,7 @@ namespace ZkSync.Worker.IntegrationTests.Failover;
 
 /// <summary>
 /// <c>--keep-session-on-stop</c>, what the operator's <c>spec.suspend</c> builds on: a master SIGTERMed mid-session
-/// (its walk not done, transfers under way) stops its workers, every one exiting 0, and leaves the session's queue
+/// (its walk not done, transfers under way) stops its workers, every one exiting 4 (Stopped: a Job replaces the pod), and leaves the session's queue
 /// and counts in ZooKeeper without a summary; a new master of the same session, with new workers, resumes it where
 /// it stopped and finishes it: the copy exact, every path completed exactly once, totals right.
 /// </summary>
@@ -54,7 +54,8 @@ public sealed class MasterSuspendTests(ZooKeeperServerFixture zooKeeper, ITestOu
             // The operator suspends the session: every pod gets SIGTERM, the master's first.
             master.Terminate();
             await master.WaitForLineAsync("suspended (--keep-session-on-stop)", FaultTimeout);
-            await session.AssertAllExitAsync(ExitCodes.Success, FaultTimeout);
+            await session.AssertAllExitAsync(ExitCodes.Stopped, FaultTimeout);
+            var suspended = session.Processes.ToArray();
 
             var progress = SessionProgress.FromJson(await ZooKeeperInspector.ReadAsync(
                 session.InspectionConnectionString, ZnodeLayout.Progress(session.Name), CancellationToken.None));
@@ -79,7 +80,7 @@ public sealed class MasterSuspendTests(ZooKeeperServerFixture zooKeeper, ITestOu
             session.Start("source-3", arguments);
             session.Start("source-4", arguments);
 
-            await session.AssertAllExitAsync(ExitCodes.Success, SessionTimeout);
+            await session.AssertAllExitAsync(ExitCodes.Success, SessionTimeout, suspended);
             TreeVerifier.AssertIdentical(source, destination);
             await SessionAssert.OnlySkeletonLeftAsync(session);
 

@@ -85,4 +85,56 @@ public sealed class DaemonTempDirectoryTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public void Remove_OnceTheMasterSaidStop_ClearsEveryDirectory_ThoseOfDestinationsThatStillLookAlive()
+    {
+        var root = Directory.CreateTempSubdirectory("zkrsync-tmpdir-").FullName;
+        try
+        {
+            var name = DaemonTempDirectory.NameOf($"10.0.0.7:{Environment.ProcessId}");
+            DaemonTempDirectory.Prepare(root, name, _ => true);
+
+            // A destination killed outright (a pod deleted without grace) stays a session member until its ZooKeeper
+            // session expires; a live one of another host is one too. Both keep their directories while the session goes on.
+            var killed = DaemonTempDirectory.NameOf("10.0.0.8:2");
+            var other = DaemonTempDirectory.NameOf("10.0.0.9:2");
+            File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(root, ".zkrsync-tmp", killed)).FullName, ".big.bin.AbC123"), "partial");
+            Directory.CreateDirectory(Path.Combine(root, ".zkrsync-tmp", other));
+            string[] members = ["10.0.0.7:" + Environment.ProcessId, "10.0.0.8:2", "10.0.0.9:2"];
+            bool Live(string n) => DaemonTempDirectory.IsLive(n, "10.0.0.7", members);
+
+            Assert.Empty(DaemonTempDirectory.Remove(root, name, Live));
+            Assert.Equal([killed, other], Directory.EnumerateDirectories(Path.Combine(root, ".zkrsync-tmp")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+            DaemonTempDirectory.Prepare(root, name, Live);
+            var removed = DaemonTempDirectory.Remove(root, name, Live, sessionStopped: true);
+
+            Assert.Equal([killed, other], removed.Order(StringComparer.Ordinal));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void List_NamesTheDirectoriesThere_AndNothingWithoutTempRoot()
+    {
+        var root = Directory.CreateTempSubdirectory("zkrsync-tmpdir-").FullName;
+        try
+        {
+            Assert.Empty(DaemonTempDirectory.List(root));
+            var name = DaemonTempDirectory.NameOf($"10.0.0.7:{Environment.ProcessId}");
+            DaemonTempDirectory.Prepare(root, name, _ => true);
+            Directory.CreateDirectory(Path.Combine(root, ".zkrsync-tmp", "10.0.0.8_2"));
+
+            Assert.Equal([name, "10.0.0.8_2"], DaemonTempDirectory.List(root).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

@@ -29,7 +29,7 @@ public sealed class RoleOutcomeTests
 
     [Theory]
     [MemberData(nameof(Combinations))]
-    public void ExitCodeAndReason_FollowLostSessionThenFaultThenPathsThenSuccess(
+    public void ExitCodeAndReason_FollowLostSessionThenFaultThenPathsThenLeftThenSuccess(
         bool sessionLost, int stop, long failed, long unfinished, int exitCode, string reason)
     {
         var outcome = new RoleOutcome(sessionLost, (StopCause)stop, failed, unfinished);
@@ -44,6 +44,7 @@ public sealed class RoleOutcomeTests
     {
         Assert.Equal(ExitCodes.Crash, new RoleOutcome(false, StopCause.Fault).ExitCode);
         Assert.Equal(ExitCodes.Success, new RoleOutcome(false, StopCause.Signal).ExitCode);
+        Assert.Equal(ExitCodes.Stopped, new RoleOutcome(false, StopCause.Left).ExitCode);
         Assert.Equal(ExitCodes.Success, RoleOutcome.Finished.ExitCode);
         Assert.Equal(ExitCodes.Crash, RoleOutcome.Lost.ExitCode);
     }
@@ -77,9 +78,11 @@ public sealed class RoleOutcomeTests
 
         if (failed == 0 && unfinished == 0)
         {
-            return (ExitCodes.Success, SessionEndReason.Completed);
+            // Left a session that is not over (suspended, or going on without it): a Job replaces the pod.
+            return (stop == StopCause.Left ? ExitCodes.Stopped : ExitCodes.Success, SessionEndReason.Completed);
         }
 
-        return (ExitCodes.PathsFailed, stop == StopCause.Signal && unfinished > 0 ? SessionEndReason.Interrupted : SessionEndReason.PathsFailed);
+        var interrupted = (stop == StopCause.Signal || stop == StopCause.Left) && unfinished > 0;
+        return (ExitCodes.PathsFailed, interrupted ? SessionEndReason.Interrupted : SessionEndReason.PathsFailed);
     }
 }
