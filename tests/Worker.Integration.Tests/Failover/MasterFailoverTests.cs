@@ -73,8 +73,8 @@ public sealed class MasterFailoverTests(ZooKeeperServerFixture zooKeeper, ITestO
 
             // As a Job restarts its pod: the same command line, at once (the dead master's lock node is still there).
             var restarted = session.Start("master-restarted", arguments);
-            var newMaster = await WaitForNewMasterAsync([restarted, .. sources]);
-            output.WriteLine($"{newMaster} took over");
+            var (newMaster, takeoverLine) = await WaitForNewMasterAsync([restarted, .. sources]);
+            output.WriteLine($"{newMaster} took over: {takeoverLine}");
 
             await session.AssertAllExitAsync(ExitCodes.Success, SessionTimeout, master);
             TreeVerifier.AssertIdentical(source, destination);
@@ -93,12 +93,12 @@ public sealed class MasterFailoverTests(ZooKeeperServerFixture zooKeeper, ITestO
             Assert.InRange(summary.Stats["Number_of_regular_files_transferred"], Files - 1, Files);
 
             // Every path was completed once, by the old master's count or the new one's: none was queued again.
-            SessionAssert.EveryPathCompletedOnce(session, Entries);
+            SessionAssert.EveryPathCompletedOnceAcrossAKill(session, master, CompletedAtTakeover(takeoverLine), Entries);
         });
     }
 
-    /// <summary>The process that takes the session over: it logs the takeover with the dead master's counts.</summary>
-    private static async Task<ZkRsyncProcess> WaitForNewMasterAsync(IReadOnlyList<ZkRsyncProcess> candidates)
+    /// <summary>The process that takes the session over, and its line with the dead master's counts.</summary>
+    private static async Task<(ZkRsyncProcess Process, string Line)> WaitForNewMasterAsync(IReadOnlyList<ZkRsyncProcess> candidates)
     {
         var waits = candidates.ToDictionary(p => p.WaitForLineAsync("taking over from", FaultTimeout), p => p);
         while (waits.Count > 0)
@@ -106,12 +106,20 @@ public sealed class MasterFailoverTests(ZooKeeperServerFixture zooKeeper, ITestO
             var first = await Task.WhenAny(waits.Keys);
             if (first.IsCompletedSuccessfully)
             {
-                return waits[first];
+                return (waits[first], await first);
             }
 
             waits.Remove(first);
         }
 
         throw new TimeoutException($"nobody took the session over within {FaultTimeout}");
+    }
+
+    /// <summary>The "N completed" of the takeover line: what the dead master's counts held.</summary>
+    private static long CompletedAtTakeover(string takeoverLine)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(takeoverLine, @"(\d+) completed");
+        Assert.True(match.Success, $"no completed count in: {takeoverLine}");
+        return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 }

@@ -48,13 +48,34 @@ public static class SessionAssert
     public static void EveryPathCompletedOnce(LocalSession session, int entries)
     {
         ArgumentNullException.ThrowIfNull(session);
-        const string Marker = "Completed Path ";
-        var completed = session.Processes
-            .SelectMany(p => p.Output.Split('\n'))
-            .Where(line => line.Contains(Marker, StringComparison.Ordinal))
-            .Select(line => line[(line.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..])
-            .ToList();
+        var completed = session.Processes.SelectMany(CompletedPaths).ToList();
         Assert.Equal(entries, completed.Count);
         Assert.Equal(entries, completed.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    /// <summary>
+    /// As <see cref="EveryPathCompletedOnce"/> when a master was SIGKILLed: it logs a batch's <c>Completed Path</c> lines
+    /// after committing the batch, so the kill can take lines of paths its counts hold. The master that took over logs
+    /// the count it found (<paramref name="completedAtTakeover"/>): the killed master logged at most that many, the
+    /// rest of the session exactly the others, and no path appears twice.
+    /// </summary>
+    public static void EveryPathCompletedOnceAcrossAKill(LocalSession session, ZkRsyncProcess killedMaster, long completedAtTakeover, int entries)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(killedMaster);
+        var beforeKill = CompletedPaths(killedMaster).ToList();
+        var afterTakeover = session.Processes.Where(p => !ReferenceEquals(p, killedMaster)).SelectMany(CompletedPaths).ToList();
+        Assert.InRange(beforeKill.Count, 1, completedAtTakeover);
+        Assert.Equal(entries - completedAtTakeover, afterTakeover.Count);
+        var all = beforeKill.Concat(afterTakeover).ToList();
+        Assert.Equal(all.Count, all.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    private static IEnumerable<string> CompletedPaths(ZkRsyncProcess process)
+    {
+        const string Marker = "Completed Path ";
+        return process.Output.Split('\n')
+            .Where(line => line.Contains(Marker, StringComparison.Ordinal))
+            .Select(line => line[(line.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..]);
     }
 }
