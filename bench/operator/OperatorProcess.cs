@@ -3,8 +3,8 @@ using System.Globalization;
 
 namespace ZkSync.Benchmarks.Operator;
 
-/// <summary>The operator as it ships (zksync-operator.dll in its own process), its output kept in a file, its
-/// resident memory read from /proc.</summary>
+/// <summary>The operator in its own process (the published executable, as it ships; or a zksync-operator.dll run by
+/// <c>dotnet</c>), its output kept in a file, its resident memory read from /proc.</summary>
 internal sealed class OperatorProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -20,10 +20,15 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static OperatorProcess Start(string operatorDll, IEnumerable<string> args, string logPath)
+    public static OperatorProcess Start(string operatorPath, IEnumerable<string> args, string logPath)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(operatorDll);
+        var isDll = operatorPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(isDll ? "dotnet" : operatorPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (isDll)
+        {
+            start.ArgumentList.Add(operatorPath);
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

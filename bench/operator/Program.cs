@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ZkSync.Benchmarks.Operator;
 
 /// <summary>
-/// operator-bench [--sessions 100,1000] [--idle-seconds 60] [--running 50] [--running-seconds 30] --operator path/to/zksync-operator.dll: issue 14's
+/// operator-bench [--sessions 100,1000] [--idle-seconds 60] [--running 50] [--running-seconds 30] --operator path/to/zksync-operator (the published executable, or a zksync-operator.dll to run with dotnet): issue 14's
 /// performance targets, measured on the local API server (see README "Benchmark: operator").
 /// </summary>
 internal static class Program
@@ -39,7 +39,7 @@ internal static class Program
                     operatorDll = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"operator-bench: unknown argument {args[i]} (--sessions N,N --idle-seconds S --running N --running-seconds S --operator DLL)");
+                    Console.Error.WriteLine($"operator-bench: unknown argument {args[i]} (--sessions N,N --idle-seconds S --running N --running-seconds S --operator EXECUTABLE|DLL)");
                     return 2;
             }
         }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the operator and operator-bench in Release and runs it: the operator in its own process on the local
+# Publishes the operator as the image ships it (ReadyToRun, self-contained: the Dockerfile's `dotnet publish` line),
+# builds operator-bench in Release and runs it: the operator in its own process on the local
 # API server (in the bench's process) with a real ZooKeeper, 100 then 1,000 ZkRsyncSessions (workers not started).
 # Prints the figures, how they scale, and a Markdown table of issue 14's targets with PASS/FAIL.
 # Arguments go to the benchmark: [--sessions 100,1000] [--idle-seconds 60] [--running 50] [--running-seconds 30]
@@ -11,6 +12,8 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-dotnet build ../../src/Operator/Operator.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+rid=linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+dotnet publish ../../src/Operator/Operator.csproj -c Release -r "$rid" --self-contained true -p:PublishReadyToRun=true \
+  -o bin/operator-published -nologo -v quiet -clp:ErrorsOnly
 dotnet build OperatorBench.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
-exec dotnet bin/Release/net10.0/operator-bench.dll --operator ../../src/Operator/bin/Release/net10.0/zksync-operator.dll "$@"
+exec dotnet bin/Release/net10.0/operator-bench.dll --operator bin/operator-published/zksync-operator "$@"
