@@ -5,13 +5,17 @@ using System.Runtime.InteropServices;
 namespace ZkSync.Worker.Coordination;
 
 /// <summary>
-/// Ends a process and its descendants in order: SIGTERM to each (an rsync receiver then removes its temporary file and
-/// exits), SIGKILL to whatever still lives after a grace period. A daemon's connection children are signalled
-/// directly: they outlive their parent, and SIGKILL would leave their temporary files behind.
+/// Ends a daemon and its descendants: the daemon is frozen (it accepts no connection meanwhile), each descendant gets
+/// SIGTERM (an rsync receiver then removes its temporary file and exits), the daemon SIGKILL at once, and whatever
+/// still lives after a grace period SIGKILL. The connection children are signalled directly: they outlive their
+/// parent, and SIGKILL would leave their temporary files behind. The daemon itself holds nothing to clean up (every
+/// transfer runs in a child), and rsync's listener sleeps 400 ms on SIGTERM before it exits: that was most of a
+/// small session's shutdown.
 /// </summary>
 internal static partial class ProcessTree
 {
     private const int SigTerm = 15;
+    private const int SigStop = 19;
     private const int SigKill = 9;
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
@@ -28,17 +32,19 @@ internal static partial class ProcessTree
             return;
         }
 
-        var tree = Descendants(root).Prepend(root).ToList();
-        foreach (var pid in tree)
+        _ = Kill(root, SigStop);
+        var children = Descendants(root);
+        foreach (var pid in children)
         {
             _ = Kill(pid, SigTerm);
         }
 
+        _ = Kill(root, SigKill);
         using var grace = new CancellationTokenSource(Grace);
         try
         {
             await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-            while (tree.Skip(1).Any(IsAlive) && !grace.IsCancellationRequested)
+            while (children.Any(IsAlive) && !grace.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(20), grace.Token).ConfigureAwait(false);
             }
@@ -48,8 +54,7 @@ internal static partial class ProcessTree
             // Past the grace period: killed below.
         }
 
-        ProcessRunner.Kill(process);
-        foreach (var pid in tree.Skip(1).Where(IsAlive))
+        foreach (var pid in children.Where(IsAlive))
         {
             _ = Kill(pid, SigKill);
         }
