@@ -173,6 +173,64 @@ public sealed class PodLifecycleTests(RuntimeFixture fixture) : IClassFixture<Ru
     }
 
     [Fact]
+    public async Task HostMountGoneAfterThePodStarted_DoesNotKeepItsContainerFromRestarting()
+    {
+        // The root a container sees repeats the host's mounts as the pod found them; a test's tmpfs under /tmp that is
+        // unmounted and removed later (other tests run beside the cluster) must not fail the pod's next container start.
+        var host = Directory.CreateTempSubdirectory("runtime-vanishing-").FullName;
+        var state = Directory.CreateDirectory(Path.Combine(host, "state")).FullName;
+        var vanishing = Directory.CreateDirectory(Path.Combine(host, "vanishing")).FullName;
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", vanishing);
+        try
+        {
+            var script = $$"""
+                if [ -e /state/released ]; then echo "second run: $(test -e '{{vanishing}}/.' && echo present || echo absent)"; exit 0; fi
+                echo "first run"
+                while [ ! -e /state/released ]; do sleep 0.05; done
+                exit 5
+                """;
+            var spec = TestPods.Pod("vanishing-mount", TestPods.Shell("main", script) with
+            {
+                VolumeMounts = [new V1VolumeMount { Name = "state", MountPath = "/state" }],
+            }) with
+            {
+                RestartPolicy = PodRestartPolicy.OnFailure,
+                Volumes = [new HostPathVolume("state", state)],
+            };
+            var listener = new RecordingListener();
+
+            var pod = await fixture.Runtime.RunPodAsync(spec, listener);
+            await listener.WaitForStatusAsync(s => s.ContainerStatuses[0].State.Running is not null);
+            await LogWaiter.WaitForTextAsync(pod, "main", "first run");
+            await RunAsync("umount", vanishing);
+            Directory.Delete(vanishing);
+            await File.WriteAllTextAsync(Path.Combine(state, "released"), "");
+            var status = await listener.WaitForStatusAsync(s => s.State == PodSandboxState.Completed);
+
+            var log = await TestPods.ReadLogAsync(pod, "main");
+            var container = status.ContainerStatuses[0];
+            Assert.True((1, 0, 5) == (container.RestartCount, container.State.Terminated?.ExitCode, container.LastState.Terminated?.ExitCode), log);
+            Assert.Contains("second run: absent", log, StringComparison.Ordinal);
+            await pod.RemoveAsync(CancellationToken.None);
+        }
+        finally
+        {
+            if (Directory.Exists(vanishing))
+            {
+                await RunAsync("umount", vanishing);
+            }
+
+            Directory.Delete(host, recursive: true);
+        }
+    }
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        var result = await Support.CommandRunner.RunAsync(program, arguments, new Dictionary<string, string>(), null, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.True(result.ExitCode == 0, $"{result.Command}: {result.Error}");
+    }
+
+    [Fact]
     public async Task InitContainers_RunInOrderToSuccessBeforeTheContainers()
     {
         V1VolumeMount[] mounts = [new V1VolumeMount { Name = "work", MountPath = "/work" }];

@@ -34,6 +34,7 @@ internal static class SandboxScripts
     public const string ContainerHelper = """"
         """Starts one container of a pod sandbox (see ContainerProcess.cs); reads its JSON spec on stdin."""
         import ctypes
+        import errno
         import json
         import os
         import signal
@@ -58,12 +59,15 @@ internal static class SandboxScripts
 
 
         class SetupError(Exception):
-            pass
+            def __init__(self, message, error=0):
+                super().__init__(message)
+                self.errno = error
 
 
         def call(result, what):
             if result != 0:
-                raise SetupError(f"{what}: {os.strerror(ctypes.get_errno())}")
+                error = ctypes.get_errno()
+                raise SetupError(f"{what}: {os.strerror(error)}", error)
 
 
         def encode(value):
@@ -142,6 +146,24 @@ internal static class SandboxScripts
             return target
 
 
+        def add_host_layer(stage, index, host, path, target):
+            if host["mode"] == "overlay":
+                upper, work = f"{stage}/{index}.upper", f"{stage}/{index}.work"
+                os.mkdir(upper)
+                os.mkdir(work)
+                try:
+                    mount("overlay", target, "overlay", 0, f"lowerdir={path},upperdir={upper},workdir={work}",
+                          f"cannot mount an overlay of {path}")
+                except SetupError:
+                    if path == "/":
+                        raise
+                    mount(path, target, None, MS_BIND, None, f"cannot bind {path}")
+                    remount_read_only(target)
+            else:
+                mount(path, target, None, MS_BIND, None, f"cannot bind {path}")
+                remount_read_only(target)
+
+
         def build_root(spec):
             stage = spec["stage"]
             root = stage + "/root"
@@ -152,21 +174,14 @@ internal static class SandboxScripts
             for index, host in enumerate(spec["hostMounts"]):
                 path = host["path"]
                 target = root if path == "/" else root + path
-                if host["mode"] == "overlay":
-                    upper, work = f"{stage}/{index}.upper", f"{stage}/{index}.work"
-                    os.mkdir(upper)
-                    os.mkdir(work)
-                    try:
-                        mount("overlay", target, "overlay", 0, f"lowerdir={path},upperdir={upper},workdir={work}",
-                              f"cannot mount an overlay of {path}")
-                    except SetupError:
-                        if path == "/":
-                            raise
-                        mount(path, target, None, MS_BIND, None, f"cannot bind {path}")
-                        remount_read_only(target)
-                else:
-                    mount(path, target, None, MS_BIND, None, f"cannot bind {path}")
-                    remount_read_only(target)
+                try:
+                    add_host_layer(stage, index, host, path, target)
+                except SetupError as error:
+                    # A mount another process made and removed since the plan (a test's tmpfs under /tmp): gone from
+                    # the host too, so there is nothing to show.
+                    if path == "/" or error.errno != errno.ENOENT:
+                        raise
+                    continue
                 layers.append(target)
             mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None, "cannot mount /proc")
             mount("/sys", root + "/sys", None, MS_BIND | MS_REC, None, "cannot bind /sys")
