@@ -15,8 +15,9 @@ namespace ZkSync.EndToEnd.Tests.Support;
 /// free loopback port, the local cluster in-process with the image's executables mapped as the chart's image, and
 /// <c>helm install</c> of charts/zksync-operator into <see cref="ReleaseNamespace"/> against that ZooKeeper, watching
 /// one namespace per scenario (<see cref="ScenarioNamespaces"/>). The operator runs from the chart's Deployment
-/// under the chart's RBAC, as the service account the chart makes; the API server's refusals are kept for
-/// <see cref="OperatorRefusals"/>.
+/// under the chart's RBAC, as the service account the chart makes; the API server's refusals (its log) are kept for
+/// <see cref="Refusals"/>, and every request it authorized, with the rule that allowed it, in
+/// <see cref="LocalApiServer.Authorizations"/> (which <c>ChartPermissionUseTests</c> checks after every scenario).
 /// </summary>
 public sealed partial class EndToEndCluster : IAsyncLifetime
 {
