@@ -1,4 +1,5 @@
 using Xunit.Abstractions;
+using ZkSync.LocalCluster.Auth;
 using ZkSync.LocalCluster.Tests.Support;
 
 namespace ZkSync.LocalCluster.Tests;
@@ -32,6 +33,38 @@ public sealed class RbacTests(LocalClusterFixture cluster, ITestOutputHelper out
         var write = await robot.TryAsync("delete", "configmap", "settings");
         Assert.Contains($"configmaps \"settings\" is forbidden: User \"system:serviceaccount:{ns}:robot\" cannot delete resource \"configmaps\"", write.Error, StringComparison.Ordinal);
         Assert.Contains("Forbidden", (await robot.TryAsync("get", "configmaps", "-n", "default")).Error, StringComparison.Ordinal);
+    });
+
+    [Fact]
+    public Task AuthorizationLog_RecordsTheRuleThatAllowedARequest_AndARefusalWithoutOne() => cluster.RunAsync(output, async () =>
+    {
+        var ns = cluster.CreateNamespace();
+        var admin = cluster.Kubectl(ns);
+        await admin.RunAsync("create", "serviceaccount", "robot");
+        await admin.RunAsync("create", "configmap", "settings", "--from-literal=a=1");
+        // Two rules: the get is allowed by the second (index 1), the list by neither.
+        await admin.RunAsync("create", "role", "reader", "--verb=create", "--resource=secrets");
+        await admin.RunAsync("patch", "role", "reader", "--type=json",
+            "-p=[{\"op\":\"add\",\"path\":\"/rules/-\",\"value\":{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"resourceNames\":[\"settings\"],\"verbs\":[\"get\"]}}]");
+        await admin.RunAsync("create", "rolebinding", "robot-reads", "--role=reader", $"--serviceaccount={ns}:robot");
+        var robot = cluster.Kubectl(ns, (await admin.RunAsync("create", "token", "robot")).Trim());
+        var user = $"system:serviceaccount:{ns}:robot";
+
+        await robot.RunAsync("get", "configmap", "settings");
+        await robot.RunAsync("get", "configmap", "settings");
+        Assert.NotEqual(0, (await robot.TryAsync("get", "configmaps")).ExitCode);
+
+        var requests = cluster.Server.Authorizations.Snapshot(user).Where(r => r.Request.Request.Resource == "configmaps").ToList();
+        var get = Assert.Single(requests, r => r.Request.Request.Verb == "get");
+        Assert.Equal(new AuthorizedRequest(user, new RequestAttributes("get", "", "configmaps", "", "settings", ns), true,
+            new RuleReference("RoleBinding", ns, "robot-reads", "Role", "reader", 1)), get.Request);
+        Assert.Equal(2, get.Count);
+        Assert.Equal(ns, get.Request.AllowedBy!.RoleNamespace);
+        var list = Assert.Single(requests, r => r.Request.Request.Verb == "list");
+        Assert.Equal(new AuthorizedRequest(user, new RequestAttributes("list", "", "configmaps", "", "", ns), false, null), list.Request);
+        // A question about the robot's permissions (kubectl auth can-i) is not a request of the robot's.
+        Assert.Equal("yes", (await admin.TryAsync("auth", "can-i", "create", "secrets", $"--as={user}")).Output.Trim());
+        Assert.DoesNotContain(cluster.Server.Authorizations.Snapshot(user), r => r.Request.Request.Resource == "secrets");
     });
 
     [Fact]

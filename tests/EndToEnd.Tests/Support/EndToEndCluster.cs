@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -15,8 +16,9 @@ namespace ZkSync.EndToEnd.Tests.Support;
 /// free loopback port, the local cluster in-process with the image's executables mapped as the chart's image, and
 /// <c>helm install</c> of charts/zksync-operator into <see cref="ReleaseNamespace"/> against that ZooKeeper, watching
 /// one namespace per scenario (<see cref="ScenarioNamespaces"/>). The operator runs from the chart's Deployment
-/// under the chart's RBAC, as the service account the chart makes; the API server's refusals are kept for
-/// <see cref="OperatorRefusals"/>.
+/// under the chart's RBAC, as the service account the chart makes; the API server's refusals (its log) are kept for
+/// <see cref="Refusals"/>, and every request it authorized, with the rule that allowed it, in
+/// <see cref="LocalApiServer.Authorizations"/> (which <c>ChartPermissionUseTests</c> checks after every scenario).
 /// </summary>
 public sealed partial class EndToEndCluster : IAsyncLifetime
 {
@@ -38,6 +40,7 @@ public sealed partial class EndToEndCluster : IAsyncLifetime
     private LocalClusterHost? _cluster;
     private ZooKeeperServer? _zooKeeper;
     private string? _directory;
+    private readonly ConcurrentDictionary<Type, bool> _scenarioClasses = new();
 
     public LocalClusterHost Cluster => _cluster ?? throw NotInitialized();
 
@@ -119,6 +122,7 @@ public sealed partial class EndToEndCluster : IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(scenario);
+        _scenarioClasses.TryAdd(TestClassOf(scenario), true);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -134,6 +138,22 @@ public sealed partial class EndToEndCluster : IAsyncLifetime
             output.WriteLine(await DiagnosticsAsync(ReleaseNamespace).ConfigureAwait(false));
             throw;
         }
+    }
+
+    /// <summary>The test classes whose scenarios <see cref="RunAsync"/> has run (or started) so far.</summary>
+    public IReadOnlyCollection<Type> ScenarioClassesRun => [.. _scenarioClasses.Keys];
+
+    /// <summary>The test class a scenario's lambda belongs to: the outermost type declaring its method (a lambda is compiled
+    /// into the class, or into a closure class nested in it).</summary>
+    private static Type TestClassOf(Func<Task> scenario)
+    {
+        var type = scenario.Method.DeclaringType!;
+        while (type.DeclaringType is { } outer)
+        {
+            type = outer;
+        }
+
+        return type;
     }
 
     /// <summary>Why pods in <paramref name="ns"/> (the operator's, by default) are not running or ready: every pod's

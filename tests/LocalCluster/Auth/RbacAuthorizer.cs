@@ -16,7 +16,14 @@ public sealed class RbacAuthorizer
 
     private readonly ObjectStore _store;
 
-    public RbacAuthorizer(ObjectStore store) => _store = store;
+    public RbacAuthorizer(ObjectStore store, AuthorizationLog log)
+    {
+        _store = store;
+        Log = log;
+    }
+
+    /// <summary>Every request <see cref="AuthorizeRequest"/> decided on.</summary>
+    public AuthorizationLog Log { get; }
 
     public AuthorizationDecision Authorize(UserInfo user, RequestAttributes request)
     {
@@ -25,15 +32,28 @@ public sealed class RbacAuthorizer
             return new AuthorizationDecision(true, "");
         }
 
-        foreach (var (binding, role, rules) in ApplicableRules(user, request.Namespace))
+        foreach (var applicable in ApplicableRules(user, request.Namespace))
         {
-            if (rules.Any(rule => Allows(rule, request)))
+            var index = applicable.Rules.FindIndex(rule => Allows(rule, request));
+            if (index >= 0)
             {
-                return new AuthorizationDecision(true, $"RBAC: allowed by {binding} of {role} to {SubjectText(user)}");
+                var allowedBy = new RuleReference(applicable.BindingKind, applicable.BindingNamespace, applicable.BindingName, applicable.RoleKind, applicable.RoleName, index);
+                var binding = applicable.BindingNamespace is null ? applicable.BindingName : $"{applicable.BindingName}/{applicable.BindingNamespace}";
+                return new AuthorizationDecision(
+                    true, $"RBAC: allowed by {applicable.BindingKind} \"{binding}\" of {applicable.RoleKind} \"{applicable.RoleName}\" to {SubjectText(user)}", allowedBy);
             }
         }
 
         return new AuthorizationDecision(false, "");
+    }
+
+    /// <summary><see cref="Authorize"/> for a request the server serves: the decision is recorded in <see cref="Log"/>
+    /// (a SubjectAccessReview's question is not a request, and is not recorded).</summary>
+    public AuthorizationDecision AuthorizeRequest(UserInfo user, RequestAttributes request)
+    {
+        var decision = Authorize(user, request);
+        Log.Record(user, request, decision);
+        return decision;
     }
 
     /// <summary>The rules that apply to a user in a namespace (null: cluster-wide only), as SelfSubjectRulesReview lists them.</summary>
@@ -64,13 +84,13 @@ public sealed class RbacAuthorizer
             ? $"ServiceAccount \"{user.Name[UserInfo.ServiceAccountPrefix.Length..].Replace(':', '/')}\""
             : $"User \"{user.Name}\"";
 
-    private IEnumerable<(string Binding, string Role, IReadOnlyList<JsonObject> Rules)> ApplicableRules(UserInfo user, string? ns)
+    private IEnumerable<ApplicableRole> ApplicableRules(UserInfo user, string? ns)
     {
         foreach (var binding in _store.List($"clusterrolebindings.{RbacGroup}", null).Items)
         {
             if (Binds(binding, user, null) && RoleRules(binding, null) is { } found)
             {
-                yield return ($"ClusterRoleBinding \"{Metadata.Name(binding)}\"", found.Role, found.Rules);
+                yield return new ApplicableRole("ClusterRoleBinding", null, Metadata.Name(binding), found.Kind, found.Name, found.Rules);
             }
         }
 
@@ -83,12 +103,12 @@ public sealed class RbacAuthorizer
         {
             if (Binds(binding, user, ns) && RoleRules(binding, ns) is { } found)
             {
-                yield return ($"RoleBinding \"{Metadata.Name(binding)}/{ns}\"", found.Role, found.Rules);
+                yield return new ApplicableRole("RoleBinding", ns, Metadata.Name(binding), found.Kind, found.Name, found.Rules);
             }
         }
     }
 
-    private (string Role, IReadOnlyList<JsonObject> Rules)? RoleRules(JsonObject binding, string? ns)
+    private (string Kind, string Name, List<JsonObject> Rules)? RoleRules(JsonObject binding, string? ns)
     {
         var kind = JsonValues.String(binding["roleRef"]?["kind"]);
         var name = JsonValues.String(binding["roleRef"]?["name"]) ?? "";
@@ -104,7 +124,7 @@ public sealed class RbacAuthorizer
         }
 
         var rules = (role["rules"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
-        return ($"{kind} \"{name}\"", rules);
+        return (kind!, name, rules);
     }
 
     private static bool Binds(JsonObject binding, UserInfo user, string? bindingNamespace)
@@ -170,4 +190,7 @@ public sealed class RbacAuthorizer
 
     private static List<string> Strings(JsonNode? node) =>
         (node as JsonArray)?.Select(JsonValues.String).OfType<string>().ToList() ?? [];
+
+    /// <summary>A role bound to the user: the binding, the role it refers to, and the role's rules.</summary>
+    private sealed record ApplicableRole(string BindingKind, string? BindingNamespace, string BindingName, string RoleKind, string RoleName, List<JsonObject> Rules);
 }

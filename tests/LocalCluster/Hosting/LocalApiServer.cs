@@ -51,6 +51,9 @@ public sealed class LocalApiServer : IAsyncDisposable
 
     public TokenAuthority Tokens => _app.Services.GetRequiredService<TokenAuthority>();
 
+    /// <summary>Every request the server authorized or refused: who, what, and which RBAC rule allowed it.</summary>
+    public AuthorizationLog Authorizations => _app.Services.GetRequiredService<AuthorizationLog>();
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a server; returns once it serves and the cluster's initial objects exist.</summary>
@@ -137,6 +140,7 @@ public sealed class LocalApiServer : IAsyncDisposable
         services.AddSingleton<BuiltInAdmission>();
         services.AddSingleton<ResourceService>();
         services.AddSingleton<TokenAuthority>();
+        services.AddSingleton<AuthorizationLog>();
         services.AddSingleton<RbacAuthorizer>();
         services.AddSingleton<TableConverter>();
         services.AddSingleton<WatchStreamer>();

@@ -147,7 +147,7 @@ public sealed partial class ApiRequestHandler
 
         foreach (var check in groups.Select(g => new RequestAttributes("impersonate", "", "groups", "", g)).Prepend(target))
         {
-            if (!_authorizer.Authorize(caller, check).Allowed)
+            if (!_authorizer.AuthorizeRequest(caller, check).Allowed)
             {
                 throw new ApiException(403, "Forbidden",
                     $"{check.Resource} \"{check.Name}\" is forbidden: {RbacAuthorizer.DenialMessage(caller, check)}",
@@ -160,7 +160,7 @@ public sealed partial class ApiRequestHandler
 
     private void Authorize(UserInfo user, RequestAttributes attributes, ResourceType? type)
     {
-        if (!_authorizer.Authorize(user, attributes).Allowed)
+        if (!_authorizer.AuthorizeRequest(user, attributes).Allowed)
         {
             throw ApiErrors.Forbidden(type, attributes.Name, RbacAuthorizer.DenialMessage(user, attributes));
         }
