@@ -45,7 +45,8 @@ public sealed class WorkerFaultTests(EndToEndCluster cluster, ITestOutputHelper 
             Assert.Contains(ExitCodes.Stopped, await session.ExitCodesAsync());
 
             // The replacement master, and every other pod of the session, ran on the first master's node, where the
-            // ReadWriteOnce claims were attached (the cluster has three nodes; the scheduler would otherwise spread them).
+            // ReadWriteOnce claims were attached (of three nodes: an unpinned replacement went to another one, and the
+            // resumed pass never completed).
             var nodes = (await session.Kubectl.RunAsync("get", "pods", "-l", "zksync.io/session=" + session.Name, "-o",
                     "jsonpath={range .items[*]}{.metadata.labels.zksync\\.io/role} {.metadata.name} {.spec.nodeName}{\"\\n\"}{end}"))
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')).ToList();
