@@ -23,12 +23,12 @@ public sealed class WorkerFaultTests(EndToEndCluster cluster, ITestOutputHelper 
     [InlineData("destination", false)]
     public Task WorkerPodDeletedMidRun_IsReplaced_AndTheSamePassCompletesWithNothingLostOrLeftBehind(string role, bool force) => cluster.RunAsync(output, async () =>
     {
-        // The master's case on ReadWriteMany claims: with ReadWriteOnce ones the workers follow the first master pod's node,
-        // but its Job's replacement pod may be scheduled on another node, which then holds the claims while the new sources,
-        // pinned to the old node, cannot mount them (found here; see the README's end-to-end section).
-        var session = await RunningSession.StartAsync(cluster, Namespace, "kill-" + role, accessMode: role == "master" ? "ReadWriteMany" : "ReadWriteOnce");
+        // ReadWriteOnce claims no pod used before: every pod of the session goes with its other pods (a required pod
+        // affinity), so the Job's replacement master cannot land on a node where the claims are not attached.
+        var session = await RunningSession.StartAsync(cluster, Namespace, "kill-" + role, accessMode: "ReadWriteOnce");
         await session.WaitUntilMidRunAsync();
         var victim = (await session.PodsAsync(role))[0];
+        var victimNode = await session.Kubectl.RunAsync("get", victim, "-o", "jsonpath={.spec.nodeName}");
         output.WriteLine($"deleting {victim}{(force ? " (forced)" : "")}");
         await session.Kubectl.RunAsync(force ? ["delete", victim, "--grace-period=0", "--force", "--wait=false"] : ["delete", victim, "--wait=false"]);
 
@@ -43,6 +43,16 @@ public sealed class WorkerFaultTests(EndToEndCluster cluster, ITestOutputHelper 
         {
             // The suspending master stopped the other workers with exit 4; their Jobs replaced them instead of completing.
             Assert.Contains(ExitCodes.Stopped, await session.ExitCodesAsync());
+
+            // The replacement master, and every other pod of the session, ran on the first master's node, where the
+            // ReadWriteOnce claims were attached (of three nodes: an unpinned replacement went to another one, and the
+            // resumed pass never completed).
+            var nodes = (await session.Kubectl.RunAsync("get", "pods", "-l", "zksync.io/session=" + session.Name, "-o",
+                    "jsonpath={range .items[*]}{.metadata.labels.zksync\\.io/role} {.metadata.name} {.spec.nodeName}{\"\\n\"}{end}"))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')).ToList();
+            output.WriteLine(string.Join('\n', nodes.Select(pod => string.Join(' ', pod))));
+            Assert.Contains(nodes, pod => pod[0] == "master" && "pod/" + pod[1] != victim);
+            Assert.All(nodes, pod => Assert.Equal(victimNode, pod[2]));
         }
     });
 }

@@ -290,7 +290,8 @@ public sealed partial class SessionReconciler(
         var annotations = master.Metadata.Annotations;
         annotations[SessionNames.ManualTriggerAnnotation] = session.Spec.Trigger?.Manual ?? string.Empty;
         annotations[SessionNames.SpecHashAnnotation] = SpecHash.Of(session.Spec);
-        annotations[SessionNames.PinnedNodeAnnotation] = volumes.Master.Node ?? (volumes.WorkersFollowMaster ? FollowMaster : string.Empty);
+        annotations[SessionNames.PinnedNodeAnnotation] = volumes.Master.Node
+            ?? (volumes.Master.WithSessionPods ? WithSessionPods : volumes.WorkersFollowMaster ? FollowMaster : string.Empty);
         await cluster.CreateJobAsync(master, cancellationToken).ConfigureAwait(false);
         return master;
     }
@@ -308,15 +309,22 @@ public sealed partial class SessionReconciler(
         _networkPolicies[key] = 0;
     }
 
-    /// <summary>The pinned-node annotation's value when the workers go where the master pod runs.</summary>
+    /// <summary>The pinned-node annotation's value when the workers are pinned to the node the master pod runs on.</summary>
     private const string FollowMaster = "@master";
+
+    /// <summary>The pinned-node annotation's value when every pod goes with the session's own pods (<see cref="Placement.WithSession"/>).</summary>
+    private const string WithSessionPods = "@session";
 
     private async Task<ReconcileResult> CreateWorkersAsync(V1Alpha1ZkRsyncSession session, PassView pass, string zkSession, string servers, CancellationToken cancellationToken)
     {
         var pinned = SessionNames.ValueOf(pass.Master?.Metadata.Annotations, SessionNames.PinnedNodeAnnotation) ?? string.Empty;
         var tolerations = pass.Master?.Spec?.Template?.Spec?.Tolerations?.ToList() ?? [];
         Placement placement;
-        if (pinned == FollowMaster)
+        if (pinned == WithSessionPods)
+        {
+            placement = Placement.WithSession;
+        }
+        else if (pinned == FollowMaster)
         {
             var node = pass.PodsOf(WorkerRole.Master).Select(p => p.Spec?.NodeName).FirstOrDefault(n => !string.IsNullOrEmpty(n));
             if (node is null)

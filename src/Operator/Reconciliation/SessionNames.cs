@@ -33,7 +33,8 @@ public static class SessionNames
     /// <summary>On the master Job: a hash of the spec fields a pass takes (counts, depth, rsync, workers ...).</summary>
     public const string SpecHashAnnotation = "zksync.io/spec-hash";
 
-    /// <summary>On the master Job: the node every pod of the pass is pinned to ("" when they spread), chosen at the pass's start.</summary>
+    /// <summary>On the master Job: where the pass's pods go, chosen at the pass's start: the node every pod is pinned to,
+    /// <c>@session</c> (with the session's own pods), <c>@master</c> (workers pinned to the master pod's node), or "" (spread).</summary>
     public const string PinnedNodeAnnotation = "zksync.io/pinned-node";
 
     /// <summary>On the master Job: the ZooKeeper session (zkrsync's -N) of the pass.</summary>

@@ -5,8 +5,10 @@ namespace ZkSync.Operator.Reconciliation;
 
 /// <summary>
 /// Decides where a new pass's pods run from the claims' access modes (pure). ReadWriteOnce claims pin every pod to
-/// the node where the claim is in use (a running pod that mounts it, whose tolerations are copied), or to the
-/// master's node when none uses it yet; ReadWriteOncePod claims and claims in use on two different nodes cannot
+/// the node where the claim is in use (a running pod that mounts it, whose tolerations are copied); when none uses it
+/// yet, every pod goes with the session's own pods (<see cref="Placement.WithSession"/>: the first one's node, then
+/// whichever node one still runs on), or, when the user's affinity has required pod affinity terms that one cannot
+/// join, the workers follow the master pod's node. ReadWriteOncePod claims and claims in use on two different nodes cannot
 /// serve several pods: the session fails with <see cref="ConditionReasons.VolumeAccessMode"/>, nothing started.
 /// ReadWriteMany and ReadOnlyMany claims, and inline volumes, let the pods spread across nodes.
 /// </summary>
@@ -87,7 +89,14 @@ public static class VolumePlacementPlanner
             return new VolumeDecision(null, Placement.PinTo(nodes[0], tolerations), WorkersFollowMaster: false);
         }
 
-        return new VolumeDecision(null, Placement.Spread, WorkersFollowMaster: anyReadWriteOnce);
+        if (!anyReadWriteOnce)
+        {
+            return new VolumeDecision(null, Placement.Spread, WorkersFollowMaster: false);
+        }
+
+        return spec.Workers?.Affinity?.PodAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is { Count: > 0 }
+            ? new VolumeDecision(null, Placement.Spread, WorkersFollowMaster: true)
+            : new VolumeDecision(null, Placement.WithSession, WorkersFollowMaster: false);
     }
 
     /// <summary>The claim's access modes: the bound volume's when bound, else those asked for.</summary>

@@ -248,8 +248,8 @@ public static class WorkerJobBuilder
             PriorityClassName = workers.PriorityClassName,
             NodeSelector = workers.NodeSelector is null ? null : new Dictionary<string, string>(workers.NodeSelector, StringComparer.Ordinal),
             Tolerations = tolerations.Count == 0 ? null : tolerations,
-            Affinity = Affinity(workers.Affinity, request.Placement.Node),
-            TopologySpreadConstraints = request.Placement.Node is null && request.Role != WorkerRole.Master
+            Affinity = Affinity(workers.Affinity, request.Placement, session.Metadata.Name),
+            TopologySpreadConstraints = request.Placement is { Node: null, WithSessionPods: false } && request.Role != WorkerRole.Master
                 ? [SpreadConstraint(session.Metadata.Name, request.Role, request.Pass)]
                 : null,
             SecurityContext = workers.PodSecurityContext ?? new V1PodSecurityContext
@@ -371,16 +371,49 @@ public static class WorkerJobBuilder
         return volume;
     }
 
-    private static V1Affinity? Affinity(V1Affinity? user, string? pinnedNode)
+    private static V1Affinity? Affinity(V1Affinity? user, Placement placement, string session)
     {
-        if (pinnedNode is null)
+        if (placement is { Node: null, WithSessionPods: false })
         {
             return user;
         }
 
         var affinity = user is null ? new V1Affinity() : k8s.KubernetesJson.Deserialize<V1Affinity>(k8s.KubernetesJson.Serialize(user));
+        if (placement.WithSessionPods)
+        {
+            affinity.PodAffinity ??= new V1PodAffinity();
+            affinity.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution =
+                [.. affinity.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution ?? [], WithSessionPodsTerm(session)];
+        }
+
+        if (placement.Node is { } node)
+        {
+            PinToNode(affinity, node);
+        }
+
+        return affinity;
+    }
+
+    /// <summary>On the node of a pod of this session (any role, any pass: its claims are attached where they run). The
+    /// pod matches its own term, so the first of the group may go to any node (the scheduler's rule for a group with
+    /// affinity to itself); the namespace is the pod's own (no namespaces, no namespaceSelector).</summary>
+    private static V1PodAffinityTerm WithSessionPodsTerm(string session) => new()
+    {
+        TopologyKey = "kubernetes.io/hostname",
+        LabelSelector = new V1LabelSelector
+        {
+            MatchLabels = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [SessionNames.LabelManagedBy] = SessionNames.ManagedBy,
+                [SessionNames.LabelSession] = session,
+            },
+        },
+    };
+
+    private static void PinToNode(V1Affinity affinity, string node)
+    {
         affinity.NodeAffinity ??= new V1NodeAffinity();
-        var pin = new V1NodeSelectorRequirement { Key = "metadata.name", OperatorProperty = "In", Values = [pinnedNode] };
+        var pin = new V1NodeSelectorRequirement { Key = "metadata.name", OperatorProperty = "In", Values = [node] };
         var required = affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution;
         if (required?.NodeSelectorTerms is not { Count: > 0 } terms)
         {
@@ -388,7 +421,7 @@ public static class WorkerJobBuilder
             {
                 NodeSelectorTerms = [new V1NodeSelectorTerm { MatchFields = [pin] }],
             };
-            return affinity;
+            return;
         }
 
         // Terms are ORed, a term's requirements ANDed: the pin goes into every term.
@@ -396,8 +429,6 @@ public static class WorkerJobBuilder
         {
             term.MatchFields = [.. term.MatchFields ?? [], pin];
         }
-
-        return affinity;
     }
 
     private static V1TopologySpreadConstraint SpreadConstraint(string session, WorkerRole role, int pass) => new()

@@ -3,7 +3,7 @@ using ZkSync.LocalCluster.Tests.Support;
 
 namespace ZkSync.LocalCluster.Tests.Cluster;
 
-/// <summary>The scheduler's placement (node selectors, node affinity, taints) and persistent volumes as a cluster
+/// <summary>The scheduler's placement (node selectors, node affinity, taints, pod affinity) and persistent volumes as a cluster
 /// enforces their access modes, seen through kubectl.</summary>
 public sealed class SchedulingAndStorageTests(RunningClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RunningClusterFixture>
 {
@@ -189,6 +189,53 @@ public sealed class SchedulingAndStorageTests(RunningClusterFixture cluster, ITe
         {
             await kubectl.RunAsync("taint", "node", "node-2", "dedicated=zk:NoSchedule-");
         }
+    });
+
+    [Fact]
+    public Task RequiredPodAffinity_TheFirstOfAGroupGoesAnywhere_TheOthersFollowWhicheverStillRuns_AndAPodWithNoneToFollowWaits() => cluster.RunAsync(output, async () =>
+    {
+        var ns = cluster.CreateNamespace("affinity");
+        var kubectl = cluster.Kubectl(ns);
+        string Member(string name, string labels = "{group: g}", string node = "", string selects = "g", string args = "exec sleep 3600") => $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: {{name}}, labels: {{labels}} }
+            spec:
+              {{(node.Length > 0 ? $"nodeSelector: {{kubernetes.io/hostname: {node}}}" : "")}}
+              restartPolicy: Never
+              terminationGracePeriodSeconds: 1
+              affinity:
+                podAffinity:
+                  requiredDuringSchedulingIgnoredDuringExecution:
+                  - {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {group: {{selects}} } } }
+              containers: [{name: main, image: {{Image}}, args: ["{{args}}"]}]
+            """;
+
+        // A member that has ended does not count: the first running one may still go anywhere (here node-3).
+        await kubectl.ApplyAsync(Member("ended", node: "node-1", args: "exit 0"));
+        await kubectl.WaitAsync("jsonpath={.status.phase}=Succeeded", "pod/ended");
+        await kubectl.ApplyAsync(Member("first", node: "node-3"));
+        await kubectl.WaitAsync("condition=Ready", "pod/first");
+
+        await kubectl.ApplyAsync(Member("second"));
+        await kubectl.WaitAsync("condition=Ready", "pod/second");
+        Assert.Equal("node-3", await kubectl.JsonPathAsync("pod/second", "{.spec.nodeName}"));
+
+        // The first gone, the next follows the one left.
+        await kubectl.RunAsync("delete", "pod", "first");
+        await kubectl.ApplyAsync(Member("third"));
+        await kubectl.WaitAsync("condition=Ready", "pod/third");
+        Assert.Equal("node-3", await kubectl.JsonPathAsync("pod/third", "{.spec.nodeName}"));
+
+        // A pod that selects a group it is not in, with no such pod running, fits no node, and is placed once one runs.
+        await kubectl.ApplyAsync(Member("follower", selects: "leaders"));
+        await kubectl.WaitAsync("condition=PodScheduled=false", "pod/follower");
+        Assert.Equal(
+            "0/3 nodes are available: 3 node(s) didn't match pod affinity rules. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+            await kubectl.JsonPathAsync("pod/follower", "{.status.conditions[?(@.type==\"PodScheduled\")].message}"));
+        await kubectl.ApplyAsync(Member("leader", labels: "{group: leaders}", node: "node-2", selects: "leaders"));
+        await kubectl.WaitAsync("condition=Ready", "pod/follower");
+        Assert.Equal("node-2", await kubectl.JsonPathAsync("pod/follower", "{.spec.nodeName}"));
     });
 
     [Fact]

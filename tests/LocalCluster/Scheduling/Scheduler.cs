@@ -14,12 +14,13 @@ namespace ZkSync.LocalCluster.Scheduling;
 /// NodeUnschedulable, TaintToleration (NoSchedule and NoExecute), NodeAffinity (<c>nodeSelector</c> and required
 /// node affinity, <c>matchFields metadata.name</c> included), NodePorts, NodeResourcesFit (requests against the
 /// node's allocatable), VolumeRestrictions (ReadWriteOncePod), VolumeBinding (claims that exist and are bound, or bind
-/// for the chosen node; volumes' node affinity). Among the nodes left it takes the one with the fewest pods matching
-/// the pod's topology spread selectors, then the fewest pods, then the first by name. A pod it cannot place stays
-/// Pending with <c>PodScheduled=False</c> (<c>Unschedulable</c>) and a <c>FailedScheduling</c> event, both worded as
-/// the real scheduler words them, and is retried when nodes, pods or volumes change (after its back-off: 1 s
-/// doubling to 10 s) and at least every minute. Not modelled: preemption, inter-pod (anti-)affinity, pod topology
-/// spread as a filter, scheduling gates, extenders and profiles other than the default.
+/// for the chosen node; volumes' node affinity), InterPodAffinity (required pod affinity and anti-affinity, the pod's
+/// own and existing pods': <see cref="InterPodAffinity"/>). Among the nodes left it takes the one with the fewest pods
+/// matching the pod's topology spread selectors, then the fewest pods, then the first by name. A pod it cannot place
+/// stays Pending with <c>PodScheduled=False</c> (<c>Unschedulable</c>) and a <c>FailedScheduling</c> event, both worded
+/// as the real scheduler words them, and is retried when nodes, pods (their labels too), namespaces or volumes change
+/// (after its back-off: 1 s doubling to 10 s) and at least every minute. Not modelled: preemption, preferred inter-pod
+/// (anti-)affinity, pod topology spread as a filter, scheduling gates, extenders and profiles other than the default.
 /// </summary>
 public sealed partial class Scheduler : KeyedController
 {
@@ -53,13 +54,15 @@ public sealed partial class Scheduler : KeyedController
                            PodFacts.NodeName(change.Object) is null ||
                            PodFacts.IsTerminal(change.Object) != PodFacts.IsTerminal(before) ||
                            Metadata.IsDeleting(change.Object) != Metadata.IsDeleting(before) ||
+                           !JsonNode.DeepEquals(Metadata.Labels(change.Object), Metadata.Labels(before)) ||
                            PodFacts.NodeName(change.Object) != PodFacts.NodeName(before);
             if (relevant)
             {
                 yield return QueueKey;
             }
         }
-        else if (change.StorageKey == _types.Nodes.StorageKey || change.StorageKey == _types.PersistentVolumeClaims.StorageKey ||
+        else if (change.StorageKey == _types.Nodes.StorageKey || change.StorageKey == _types.Namespaces.StorageKey ||
+                 change.StorageKey == _types.PersistentVolumeClaims.StorageKey ||
                  change.StorageKey == _types.PersistentVolumes.StorageKey || change.StorageKey == _types.StorageClasses.StorageKey)
         {
             yield return QueueKey;
@@ -132,11 +135,12 @@ public sealed partial class Scheduler : KeyedController
             return false;
         }
 
+        var affinity = InterPodAffinity.PreFilter(pod, nodes.Values, NamespaceLabels);
         var failures = new List<NodeFailure>();
         var feasible = new List<NodeInfo>();
         foreach (var node in nodes.Values.OrderBy(n => n.Name, StringComparer.Ordinal))
         {
-            if (Filter(pod, node, volumes, allPods) is { } failure)
+            if (Filter(pod, node, volumes, affinity, allPods) is { } failure)
             {
                 failures.Add(failure);
             }
@@ -189,7 +193,7 @@ public sealed partial class Scheduler : KeyedController
     }
 
     /// <summary>The default filters in the real order; the first that fails decides the node's reasons.</summary>
-    private static NodeFailure? Filter(JsonObject pod, NodeInfo info, PodVolumes volumes, IReadOnlyList<JsonObject> allPods)
+    private static NodeFailure? Filter(JsonObject pod, NodeInfo info, PodVolumes volumes, InterPodAffinity? affinity, IReadOnlyList<JsonObject> allPods)
     {
         var node = info.Node;
         if (JsonValues.Bool(node["spec"]?["unschedulable"]) == true && !Tolerations.Tolerates(pod, "node.kubernetes.io/unschedulable", "NoSchedule"))
@@ -222,8 +226,11 @@ public sealed partial class Scheduler : KeyedController
             return NodeFailure.Resolvable(PodVolumes.ReadWriteOncePodConflict);
         }
 
-        return volumes.FilterNode(node);
+        return volumes.FilterNode(node) ?? affinity?.Filter(node);
     }
+
+    private JsonObject? NamespaceLabels(string? ns) =>
+        ns is null ? null : _resources.Store.Get(_types.Namespaces.StorageKey, null, ns) is { } found ? Metadata.Labels(found) : null;
 
     private static List<string> Fit(JsonObject pod, NodeInfo info)
     {

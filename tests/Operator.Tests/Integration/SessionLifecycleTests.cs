@@ -22,7 +22,7 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
     public Task Create_MakesTheMasterJob_ThenTheWorkerJobsOnceTheMasterOwnsTheSession() => cluster.RunAsync(output, async () =>
     {
         var ns = await cluster.CreateNamespaceAsync();
-        await CreateClaimsAsync(ns, "ReadWriteMany");
+        await CreateClaimsAsync(ns, "ReadWriteOnce"); // no pod uses them: every pod goes with the session's own
         var op = await cluster.StartOperatorAsync(ns);
         await cluster.Kubectl(ns).ApplyAsync(Manifests.Session("home", """
               sources: 3
@@ -53,6 +53,15 @@ public sealed class SessionLifecycleTests(OperatorClusterFixture cluster, ITestO
         var destinations = await cluster.WaitForJobAsync(ns, "home-destinations");
         Assert.Equal((3, "Indexed"), (sources.Spec.Parallelism, sources.Spec.CompletionMode));
         Assert.Equal((2, "Indexed"), (destinations.Spec.Parallelism, destinations.Spec.CompletionMode));
+
+        // The worker Jobs did not wait for a master pod (none runs here): each Job carries the pod affinity that keeps
+        // its pods, replacements included, on the node where the session's pods run.
+        Assert.All(new[] { master, sources, destinations }, job =>
+        {
+            var term = Assert.Single(job.Spec.Template.Spec.Affinity.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution);
+            Assert.Equal(("kubernetes.io/hostname", "home"), (term.TopologyKey, term.LabelSelector.MatchLabels[SessionNames.LabelSession]));
+            Assert.Null(job.Spec.Template.Spec.Affinity.NodeAffinity);
+        });
         session = await cluster.WaitForSessionAsync(ns, "home", s => s.Status?.Phase == SessionPhase.Running, "running once the master owns the session");
         Assert.Equal((3, 2), (session.Status.Workers?.SourcesDesired, session.Status.Workers?.DestinationsDesired));
 

@@ -30,13 +30,13 @@ public sealed class VolumePlacementPlannerTests
         var decision = VolumePlacementPlanner.Plan(TestSessions.New(), Claim("old-home", "ReadWriteMany"), Claim("new-home", "ReadWriteMany", "ReadWriteOnce"), []);
 
         Assert.Null(decision.Problem);
-        Assert.Null(decision.Master.Node);
+        Assert.Equal(Placement.Spread, decision.Master);
         Assert.False(decision.WorkersFollowMaster);
     }
 
     [Fact]
     public void ReadOnlyManySource_Spreads() =>
-        Assert.False(VolumePlacementPlanner.Plan(TestSessions.New(), Claim("old-home", "ReadOnlyMany"), Claim("new-home", "ReadWriteMany"), []).WorkersFollowMaster);
+        Assert.Equal(Placement.Spread, VolumePlacementPlanner.Plan(TestSessions.New(), Claim("old-home", "ReadOnlyMany"), Claim("new-home", "ReadWriteMany"), []).Master);
 
     [Fact]
     public void ReadWriteOnceClaimInUse_PinsEveryPodToItsNode_WithTheUsersTolerations()
@@ -52,16 +52,56 @@ public sealed class VolumePlacementPlannerTests
         Assert.False(decision.WorkersFollowMaster);
     }
 
-    [Fact]
-    public void ReadWriteOnceClaimNotInUse_LetsTheMasterChoose_AndTheWorkersFollowIt()
+    [Theory]
+    [InlineData("ReadWriteOnce", "ReadWriteMany")]
+    [InlineData("ReadWriteMany", "ReadWriteOnce")]
+    [InlineData("ReadWriteOnce", "ReadWriteOnce")]
+    public void ReadWriteOnceClaimNotInUse_SendsEveryPodWithTheSessionsOwnPods(string source, string destination)
     {
-        var pods = new[] { AppPod("done", "node-1", "old-home", phase: "Succeeded") };
+        var pods = new[] { AppPod("done", "node-1", "old-home", phase: "Succeeded"), AppPod("elsewhere", "node-2", "unrelated") };
 
-        var decision = VolumePlacementPlanner.Plan(TestSessions.New(), Claim("old-home", "ReadWriteOnce"), Claim("new-home", "ReadWriteMany"), pods);
+        var decision = VolumePlacementPlanner.Plan(TestSessions.New(), Claim("old-home", source), Claim("new-home", destination), pods);
 
         Assert.Null(decision.Problem);
-        Assert.Null(decision.Master.Node);
+        Assert.Equal(Placement.WithSession, decision.Master);
+        Assert.False(decision.WorkersFollowMaster);
+    }
+
+    [Fact]
+    public void ReadWriteOnceClaimNotInUse_WithTheUsersOwnRequiredPodAffinity_PinsTheWorkersToTheMastersNode()
+    {
+        // The scheduler wants one pod that matches every required term: the session's own term could not join the user's.
+        var session = TestSessions.New(configure: s => s.Workers = new V1Alpha1WorkerOptions
+        {
+            Affinity = new V1Affinity
+            {
+                PodAffinity = new V1PodAffinity
+                {
+                    RequiredDuringSchedulingIgnoredDuringExecution =
+                    [
+                        new V1PodAffinityTerm
+                        {
+                            TopologyKey = "topology.kubernetes.io/zone",
+                            LabelSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "nfs" } },
+                        },
+                    ],
+                },
+            },
+        });
+
+        var decision = VolumePlacementPlanner.Plan(session, Claim("old-home", "ReadWriteOnce"), Claim("new-home", "ReadWriteMany"), []);
+
+        Assert.Equal(Placement.Spread, decision.Master);
         Assert.True(decision.WorkersFollowMaster);
+    }
+
+    [Fact]
+    public void ReadWriteOnceClaimInUse_AndAnotherNotInUse_PinsEveryPodToTheUsersNode()
+    {
+        var decision = VolumePlacementPlanner.Plan(TestSessions.New(), Claim("old-home", "ReadWriteOnce"), Claim("new-home", "ReadWriteOnce"),
+            [AppPod("app-0", "node-3", "new-home")]);
+
+        Assert.Equal(("node-3", false, false), (decision.Master.Node, decision.Master.WithSessionPods, decision.WorkersFollowMaster));
     }
 
     [Fact]
@@ -72,7 +112,7 @@ public sealed class VolumePlacementPlannerTests
 
         var decision = VolumePlacementPlanner.Plan(TestSessions.New(), Claim("old-home", "ReadWriteOnce"), Claim("new-home", "ReadWriteMany"), [own]);
 
-        Assert.True(decision.WorkersFollowMaster);
+        Assert.Equal(Placement.WithSession, decision.Master);
     }
 
     [Fact]
@@ -124,7 +164,7 @@ public sealed class VolumePlacementPlannerTests
 
         var decision = VolumePlacementPlanner.Plan(session, null, null, []);
 
-        Assert.Equal((null, null, false), (decision.Problem, decision.Master.Node, decision.WorkersFollowMaster));
+        Assert.Equal((null, Placement.Spread, false), (decision.Problem, decision.Master, decision.WorkersFollowMaster));
     }
 
     [Fact]

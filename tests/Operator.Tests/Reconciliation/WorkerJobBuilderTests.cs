@@ -423,6 +423,73 @@ public sealed class WorkerJobBuilderTests
         Assert.Null(session.Spec.Workers!.Affinity!.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchFields);
     }
 
+    [Theory]
+    [InlineData(WorkerRole.Master)]
+    [InlineData(WorkerRole.Sources)]
+    [InlineData(WorkerRole.Destinations)]
+    public void WithSessionPlacement_GivesThePodsARequiredAffinityToTheSessionsPodsOnTheirNode_ThatTheyMatchThemselves(WorkerRole role)
+    {
+        var session = TestSessions.New(configure: s => s.Workers = new V1Alpha1WorkerOptions
+        {
+            PodLabels = new Dictionary<string, string> { [SessionNames.LabelSession] = "spoofed", ["team"] = "storage" },
+        });
+
+        var template = TestSessions.Job(session, role, pass: 3, placement: Placement.WithSession).Spec.Template;
+
+        var term = Assert.Single(template.Spec.Affinity.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution);
+        Assert.Equal("kubernetes.io/hostname", term.TopologyKey);
+        Assert.Equal(
+            new Dictionary<string, string> { [SessionNames.LabelManagedBy] = SessionNames.ManagedBy, [SessionNames.LabelSession] = session.Metadata.Name },
+            term.LabelSelector.MatchLabels);
+        Assert.Null(term.LabelSelector.MatchExpressions);
+
+        // The pod's own namespace, and every role and pass of the session: whichever of its pods still runs holds the claims.
+        Assert.Equal((null, null), (term.Namespaces, term.NamespaceSelector));
+
+        // The first pod of the group may go anywhere only because it matches its own term.
+        Assert.All(term.LabelSelector.MatchLabels, l => Assert.Equal(l.Value, template.Metadata.Labels[l.Key]));
+        Assert.Null(template.Spec.Affinity.NodeAffinity);
+        Assert.Null(template.Spec.Affinity.PodAntiAffinity);
+        Assert.Null(template.Spec.TopologySpreadConstraints);
+        Assert.Null(template.Spec.Tolerations);
+    }
+
+    [Fact]
+    public void WithSessionPlacement_AddsItsTermToTheUsersAffinity_WithoutChangingIt()
+    {
+        var antiAffinity = new V1PodAffinityTerm
+        {
+            TopologyKey = "kubernetes.io/hostname",
+            LabelSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "busy" } },
+        };
+        var session = TestSessions.New(configure: s => s.Workers = new V1Alpha1WorkerOptions
+        {
+            Affinity = new V1Affinity
+            {
+                NodeAffinity = new V1NodeAffinity
+                {
+                    RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
+                    {
+                        NodeSelectorTerms = [new V1NodeSelectorTerm { MatchExpressions = [new V1NodeSelectorRequirement { Key = "zone", OperatorProperty = "In", Values = ["a"] }] }],
+                    },
+                },
+                PodAffinity = new V1PodAffinity
+                {
+                    PreferredDuringSchedulingIgnoredDuringExecution = [new V1WeightedPodAffinityTerm { Weight = 10, PodAffinityTerm = antiAffinity }],
+                },
+                PodAntiAffinity = new V1PodAntiAffinity { RequiredDuringSchedulingIgnoredDuringExecution = [antiAffinity] },
+            },
+        });
+
+        var affinity = TestSessions.Job(session, WorkerRole.Sources, placement: Placement.WithSession).Spec.Template.Spec.Affinity;
+
+        Assert.Equal("zone", Assert.Single(Assert.Single(affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms).MatchExpressions).Key);
+        Assert.Equal(10, Assert.Single(affinity.PodAffinity.PreferredDuringSchedulingIgnoredDuringExecution).Weight);
+        Assert.Equal(session.Metadata.Name, Assert.Single(affinity.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution).LabelSelector.MatchLabels[SessionNames.LabelSession]);
+        Assert.Equal("busy", Assert.Single(affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution).LabelSelector.MatchLabels["app"]);
+        Assert.Null(session.Spec.Workers!.Affinity!.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution);
+    }
+
     [Fact]
     public void SpreadPlacement_SpreadsWorkerPodsAcrossNodes()
     {
