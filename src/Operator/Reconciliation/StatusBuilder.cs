@@ -155,6 +155,15 @@ public static class StatusBuilder
 
         if (JobStates.IsComplete(pass.Master))
         {
+            // Our master (it reports progress) is whichever source takes the session's lock first, not always the master
+            // Job's pod: after a resume or a replaced master pod, a source pod may win, and the master Job's pod then ends
+            // as a plain source at the master's stop, while the real master still waits for the workers to finish (the
+            // destinations clear .zkrsync-tmp) before it writes the summary. So while a worker Job still runs, the pass goes on.
+            if (zooKeeper?.Progress is not null && new[] { pass.Sources, pass.Destinations }.Any(job => job is not null && !JobStates.IsFinished(job)))
+            {
+                return null;
+            }
+
             // Our master ends a pass with a summary; without one, its progress must not be taken for the end. A master
             // stopped (SIGTERM: a deleted or evicted pod) keeps the session suspended; it and its workers exit 4 (Stopped),
             // which the Jobs ignore (a new pod resumes the session). Jobs that complete with paths left anyway (a worker

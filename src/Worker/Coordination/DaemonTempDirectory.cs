@@ -16,8 +16,9 @@ namespace ZkSync.Worker.Coordination;
 /// (this host's) or by the session's members (another host's), and a destination killed outright (SIGKILL, a pod deleted
 /// without grace) stays a member until its ZooKeeper session expires, so a new destination that starts meanwhile keeps
 /// its directory; in Kubernetes, where every pod has a new address, nothing else would remove it. So a destination that
-/// the master stopped (the session ended or is suspended: no transfer of it goes on) removes every directory, the dead
-/// one's included. The base's modification time is kept through all of it.
+/// the master stopped at the session's end (no transfer of it goes on) removes every directory, the dead one's included;
+/// at a suspension, only its own and those of destinations that are gone. A directory removed under a running daemon
+/// anyway is made again when the daemon reports it missing. The base's modification time is kept through all of it.
 /// </summary>
 internal static class DaemonTempDirectory
 {
@@ -51,12 +52,34 @@ internal static class DaemonTempDirectory
         return removed;
     }
 
+    /// <summary>What rsync's receiver logs (in the daemon's log) when its temp dir is gone: it refuses the transfer.</summary>
+    public const string MissingMessage = "The temp-dir does not exist";
+
+    /// <summary>Makes this destination's directory again (and <c>.zkrsync-tmp</c>) after something removed it under a running
+    /// daemon, whose every transfer would otherwise fail. The base's modification time is kept.</summary>
+    /// <returns>Whether it was missing.</returns>
+    public static bool Recreate(string basePath, string name)
+    {
+        var root = Path.Combine(basePath, RsyncCommandBuilder.TempRoot);
+        var directory = Path.Combine(root, name);
+        if (Directory.Exists(directory))
+        {
+            return false;
+        }
+
+        KeepingModificationTime(basePath, () => NativeFileSystem.TryMakeDirectory(RawPath.FromString(root), PrivateMode));
+        Directory.CreateDirectory(directory, PrivateMode);
+        return true;
+    }
+
     /// <summary>Removes this destination's directory (with whatever a killed receiver left), those of destinations that are
-    /// gone (all of them once <paramref name="sessionStopped"/>), and <c>.zkrsync-tmp</c> when nothing else is left in it.</summary>
-    /// <param name="sessionStopped">The master said stop: the session ended or is suspended, so no destination of it
-    /// transfers any more, and what any of them left is stale, whether its owner still looks alive or not.</param>
+    /// gone (all of them once <paramref name="sessionEnded"/>), and <c>.zkrsync-tmp</c> when nothing else is left in it.</summary>
+    /// <param name="sessionEnded">The master said stop and the session ended (not suspended), so no destination of it
+    /// transfers any more, and what any of them left is stale, whether its owner still looks alive or not. A suspended
+    /// session is not: a master that resumes it without waiting for every worker of the suspension to leave (its
+    /// suspending master was killed) lets new destinations make their directories while the old ones still stop.</param>
     /// <returns>The directories of other destinations removed.</returns>
-    public static IReadOnlyList<string> Remove(string basePath, string name, Func<string, bool> isLive, bool sessionStopped = false)
+    public static IReadOnlyList<string> Remove(string basePath, string name, Func<string, bool> isLive, bool sessionEnded = false)
     {
         ArgumentNullException.ThrowIfNull(isLive);
         var root = Path.Combine(basePath, RsyncCommandBuilder.TempRoot);
@@ -65,7 +88,7 @@ internal static class DaemonTempDirectory
             return [];
         }
 
-        if (sessionStopped)
+        if (sessionEnded)
         {
             // Everything in it is stale: the first destination to rename it away removes all of it (destinations stopping
             // together each found another's directory there when they tried to remove their own); the others find it gone.

@@ -33,6 +33,12 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     /// <summary>Set once the daemon's log showed that this destination cannot take more: it stays paused.</summary>
     private volatile DestinationFault? _fault;
 
+    /// <summary>Guards <see cref="_tempDirectoryRemoved"/>: a directory made again must not outlive the final removal.</summary>
+    private readonly Lock _tempDirectoryLock = new();
+
+    /// <summary>Set when this destination removes its temporary directory on stopping: nothing makes it again after that.</summary>
+    private bool _tempDirectoryRemoved;
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await session.JoinPartiesAsync([ZnodeLayout.PartyAll, ZnodeLayout.PartyDestinations], cancellationToken).ConfigureAwait(false);
@@ -48,6 +54,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
 
         // A dry run writes nothing, so it needs no temporary files (and must not touch the destination).
         var tempDirectory = _options.DryRun || _options.Netcat ? null : DaemonTempDirectory.NameOf(session.WhoAmI);
+        var stopCause = StopCause.Fault;
         try
         {
             if (tempDirectory is not null)
@@ -71,15 +78,16 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         }
         finally
         {
+            // Told apart before the removal, while this destination is still a member (so the master cannot have resumed
+            // the session since it said stop): only a session that ended leaves every directory stale.
+            stopCause = await WorkerStop.CauseAsync(session, ready.Stopped, cancellationToken.IsCancellationRequested, StopCause.Fault).ConfigureAwait(false);
             if (tempDirectory is not null)
             {
-                await RemoveTempDirectoryAsync(tempDirectory, ready.Stopped.IsCompletedSuccessfully).ConfigureAwait(false);
+                await RemoveTempDirectoryAsync(tempDirectory, sessionEnded: ready.Stopped.IsCompletedSuccessfully && stopCause == StopCause.Finished).ConfigureAwait(false);
             }
         }
 
-        var outcome = new RoleOutcome(
-            session.Lost.IsCancellationRequested,
-            await WorkerStop.CauseAsync(session, ready.Stopped, cancellationToken.IsCancellationRequested, StopCause.Fault).ConfigureAwait(false));
+        var outcome = new RoleOutcome(session.Lost.IsCancellationRequested, stopCause);
         if (outcome.SessionLost)
         {
             LogSessionLost(_logger);
@@ -168,16 +176,21 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     }
 
     /// <summary>After the daemon is gone: its temporary directory (and those of destinations that are gone, or every one once
-    /// the master said stop: <see cref="DaemonTempDirectory"/>) removed.</summary>
-    private async Task RemoveTempDirectoryAsync(string name, bool sessionStopped)
+    /// the session ended: <see cref="DaemonTempDirectory"/>) removed.</summary>
+    private async Task RemoveTempDirectoryAsync(string name, bool sessionEnded)
     {
+        lock (_tempDirectoryLock)
+        {
+            _tempDirectoryRemoved = true;
+        }
+
         try
         {
             // A lost session cannot ask who else runs: then only this host's dead destinations' directories go.
             var live = session.Lost.IsCancellationRequested
                 ? (n => DaemonTempDirectory.IsLive(n, advertisedHost, null))
                 : await LiveTempDirectoriesAsync(session.Lost).ConfigureAwait(false);
-            DaemonTempDirectory.Remove(_options.RsyncPath!, name, live, sessionStopped);
+            DaemonTempDirectory.Remove(_options.RsyncPath!, name, live, sessionEnded);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ZooKeeperException or OperationCanceledException)
         {
@@ -215,7 +228,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             using var daemon = new Process { StartInfo = invocation.ToStartInfo() };
             daemon.StartInfo.RedirectStandardInput = true;
             daemon.Start();
-            var output = FollowOutputAsync(daemon, stop);
+            var output = FollowOutputAsync(daemon, tempDirectory, stop);
             try
             {
                 var exited = daemon.WaitForExitAsync(CancellationToken.None);
@@ -360,7 +373,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     /// The first receiver error that says the destination is full, over quota or read-only pauses this destination
     /// (original sources respect that too) and records why for the master.
     /// </summary>
-    private async Task<string> FollowOutputAsync(Process process, CancellationToken stop)
+    private async Task<string> FollowOutputAsync(Process process, string? tempDirectory, CancellationToken stop)
     {
         const int Kept = 20;
         var tail = new Queue<string>();
@@ -375,6 +388,11 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
                 tail.Dequeue();
             }
 
+            if (tempDirectory is not null && line.Contains(DaemonTempDirectory.MissingMessage, StringComparison.Ordinal))
+            {
+                RecreateTempDirectory(tempDirectory);
+            }
+
             if (_fault is null && !_options.DryRun && DestinationErrors.Classify(line) is { } error)
             {
                 var fault = new DestinationFault(
@@ -386,6 +404,26 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
 
         await Task.WhenAll(reports).ConfigureAwait(false);
         return (await output.ConfigureAwait(false)) + string.Join('\n', tail);
+    }
+
+    /// <summary>The daemon refused a transfer because its temporary directory is gone (removed under it by something else
+    /// sharing the base): made again, so the path's next attempt, and every later transfer, succeeds.</summary>
+    private void RecreateTempDirectory(string name)
+    {
+        try
+        {
+            lock (_tempDirectoryLock)
+            {
+                if (!_tempDirectoryRemoved && DaemonTempDirectory.Recreate(_options.RsyncPath!, name))
+                {
+                    LogTempDirectoryRecreated(_logger, name);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            LogTempRecreateFailed(_logger, name, exception.Message);
+        }
     }
 
     private async Task ReportFaultAsync(DestinationFault fault, CancellationToken stop)
@@ -402,6 +440,12 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
 
     [LoggerMessage(Level = LogLevel.Information, Message = "rsync's temporary files go to .zkrsync-tmp/{Name}; removed those of destinations that are gone: {Removed}")]
     private static partial void LogTempDirectories(ILogger logger, string name, IReadOnlyList<string> removed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rsync's temporary directory .zkrsync-tmp/{Name} was removed under the daemon: made it again (the transfer that found it missing is retried)")]
+    private static partial void LogTempDirectoryRecreated(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not make rsync's temporary directory .zkrsync-tmp/{Name} again, transfers to this destination fail: {Reason}")]
+    private static partial void LogTempRecreateFailed(ILogger logger, string name, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove rsync's temporary directory: {Reason}")]
     private static partial void LogTempCleanupFailed(ILogger logger, string reason);

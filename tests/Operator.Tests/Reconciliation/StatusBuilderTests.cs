@@ -272,6 +272,31 @@ public sealed class StatusBuilderTests
     }
 
     [Fact]
+    public void OurMasterJobComplete_WhileAWorkerJobRuns_IsStillRunning_UntilTheSummaryEndsThePass()
+    {
+        // Resumed, a source pod took the lock first: the master Job's pod ran as a plain source and ended at the master's
+        // stop, while the real master (in the sources Job) waits for the destinations to clean up before its summary.
+        var session = TestSessions.New();
+        var master = TestSessions.Job(session, WorkerRole.Master).WithCondition("Complete");
+        var sources = TestSessions.Job(session, WorkerRole.Sources);
+        var destinations = TestSessions.Job(session, WorkerRole.Destinations);
+        var allDone = Zk(Progress(walkDone: true, completed: 100, remaining: 0));
+
+        var stopping = Build(session, [master, sources, destinations], zk: allDone);
+        Assert.Equal(SessionPhase.Running, stopping.Phase);
+        Assert.Equal("False", Condition(stopping, ConditionTypes.Complete).Status);
+        Assert.Null(stopping.CompletionTime);
+
+        var summarized = Build(session, [master, sources, destinations], zk: Zk(Progress(walkDone: true, completed: 100, remaining: 0), Summary()));
+        Assert.Equal(SessionPhase.Succeeded, summarized.Phase);
+        Assert.Equal("True", Condition(summarized, ConditionTypes.Complete).Status);
+
+        // Without a summary (a master that died after its stop), the Jobs' end still ends the pass.
+        var jobsEnded = Build(session, [master, sources.WithCondition("Complete"), destinations.WithCondition("Complete")], zk: allDone);
+        Assert.Equal(SessionPhase.Succeeded, jobsEnded.Phase);
+    }
+
+    [Fact]
     public void OriginalMaster_CompletedWithoutFailures_Succeeds()
     {
         var session = TestSessions.New();

@@ -70,6 +70,41 @@ public sealed class TempFileTests(ZooKeeperServerFixture zooKeeper, ITestOutputH
         });
     }
 
+    /// <summary>
+    /// Something sharing the base (another destination's cleanup) removes <c>.zkrsync-tmp</c> under a running destination:
+    /// its daemon refuses the next transfer (<c>The temp-dir does not exist</c>), the destination makes the directory
+    /// again, and the path's next attempt and every later transfer go through: every path completes, none fails.
+    /// </summary>
+    [Fact]
+    public async Task TempDirectoryRemovedUnderARunningDestination_IsMadeAgain_AndEveryPathCompletes()
+    {
+        using var scratch = new ScratchDirectory();
+        var source = scratch.Subdirectory("source");
+        var destination = scratch.Subdirectory("destination");
+        const int Directories = 3;
+        const int Subdirectories = 2;
+        GridTree.Build(source, Directories, Subdirectories, 1000);
+
+        await using var session = new LocalSession(zooKeeper.Server, output);
+        await session.RunAsync(async () =>
+        {
+            string[] extra = ["--batch", "1"];
+            await session.StartMasterAsync(source, GridTree.Depth, extra);
+            var receiver = await session.StartDestinationAsync(destination);
+            Directory.Delete(Path.Combine(destination, RsyncCommandBuilder.TempRoot), recursive: true);
+
+            session.StartSource(source, GridTree.Depth, extra);
+            await session.AssertAllExitAsync(ExitCodes.Success);
+
+            Assert.Contains("was removed under the daemon: made it again", receiver.Output, StringComparison.Ordinal);
+            var summary = SessionSummaryDocument.FromJson(await File.ReadAllBytesAsync(session.SummaryPath));
+            Assert.NotNull(summary);
+            Assert.Equal(((long)GridTree.Entries(Directories, Subdirectories), 0L, 0L), (summary.PathsCompleted, summary.PathsFailed, summary.PathsUnfinished));
+            Assert.False(Directory.Exists(Path.Combine(destination, RsyncCommandBuilder.TempRoot)), $"{RsyncCommandBuilder.TempRoot} left in the destination");
+            TreeVerifier.AssertIdentical(source, destination);
+        });
+    }
+
     /// <summary>rsync temporary files anywhere in the tree but the daemon's own directory.</summary>
     private static List<string> TempFilesInTheUsersTree(string destination) =>
         [.. TreeVerifier.Snapshot(destination).Values

@@ -87,7 +87,7 @@ public sealed class DaemonTempDirectoryTests
     }
 
     [Fact]
-    public void Remove_OnceTheMasterSaidStop_ClearsEveryDirectory_ThoseOfDestinationsThatStillLookAlive()
+    public void Remove_OnceTheSessionEnded_ClearsEveryDirectory_ThoseOfDestinationsThatStillLookAlive()
     {
         var root = Directory.CreateTempSubdirectory("zkrsync-tmpdir-").FullName;
         try
@@ -96,7 +96,8 @@ public sealed class DaemonTempDirectoryTests
             DaemonTempDirectory.Prepare(root, name, _ => true);
 
             // A destination killed outright (a pod deleted without grace) stays a session member until its ZooKeeper
-            // session expires; a live one of another host is one too. Both keep their directories while the session goes on.
+            // session expires; a live one of another host is one too. Both keep their directories while the session goes on,
+            // and when it is suspended (a resumed session's destination may already work in its own).
             var killed = DaemonTempDirectory.NameOf("10.0.0.8:2");
             var other = DaemonTempDirectory.NameOf("10.0.0.9:2");
             File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(root, ".zkrsync-tmp", killed)).FullName, ".big.bin.AbC123"), "partial");
@@ -108,10 +109,34 @@ public sealed class DaemonTempDirectoryTests
             Assert.Equal([killed, other], Directory.EnumerateDirectories(Path.Combine(root, ".zkrsync-tmp")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
             DaemonTempDirectory.Prepare(root, name, Live);
-            var removed = DaemonTempDirectory.Remove(root, name, Live, sessionStopped: true);
+            var removed = DaemonTempDirectory.Remove(root, name, Live, sessionEnded: true);
 
             Assert.Equal([killed, other], removed.Order(StringComparer.Ordinal));
             Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Recreate_AfterTheDirectoryWasRemovedUnderTheDaemon_MakesItAgain_AndKeepsTheBasesModificationTime()
+    {
+        var root = Directory.CreateTempSubdirectory("zkrsync-tmpdir-").FullName;
+        try
+        {
+            var name = DaemonTempDirectory.NameOf($"10.0.0.7:{Environment.ProcessId}");
+            DaemonTempDirectory.Prepare(root, name, _ => true);
+            Assert.False(DaemonTempDirectory.Recreate(root, name));
+
+            Directory.Delete(Path.Combine(root, ".zkrsync-tmp"), recursive: true);
+            var mtime = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+            Directory.SetLastWriteTimeUtc(root, mtime);
+
+            Assert.True(DaemonTempDirectory.Recreate(root, name));
+            Assert.True(Directory.Exists(Path.Combine(root, ".zkrsync-tmp", name)));
+            Assert.Equal(mtime, Directory.GetLastWriteTimeUtc(root));
         }
         finally
         {
