@@ -104,7 +104,25 @@ internal static partial class ProcessTree
         return found;
     }
 
-    private static bool IsAlive(int pid) => Kill(pid, 0) == 0;
+    /// <summary>Running, not a zombie: a child that exited after its daemon was killed waits to be reaped by whoever
+    /// adopts it, which may take seconds, and it holds no files any more.</summary>
+    private static bool IsAlive(int pid)
+    {
+        if (Kill(pid, 0) != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..] is not ['Z', ..] and not ['X', ..];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
