@@ -46,7 +46,7 @@ internal static class DaemonTempDirectory
     {
         ArgumentNullException.ThrowIfNull(isLive);
         var root = Path.Combine(basePath, RsyncCommandBuilder.TempRoot);
-        KeepingModificationTime(basePath, () => NativeFileSystem.TryMakeDirectory(RawPath.FromString(root), PrivateMode));
+        MakeRoot(basePath, root);
         var removed = RemoveStale(root, other => other == name || isLive(other));
         Directory.CreateDirectory(Path.Combine(root, name), PrivateMode);
         return removed;
@@ -67,7 +67,7 @@ internal static class DaemonTempDirectory
             return false;
         }
 
-        KeepingModificationTime(basePath, () => NativeFileSystem.TryMakeDirectory(RawPath.FromString(root), PrivateMode));
+        MakeRoot(basePath, root);
         Directory.CreateDirectory(directory, PrivateMode);
         return true;
     }
@@ -208,6 +208,10 @@ internal static class DaemonTempDirectory
             throw new IOException($"cannot remove {path}: {error.Trim()}");
         }
     }
+
+    /// <summary>Makes <c>.zkrsync-tmp</c> when it is missing, keeping the base's modification time.</summary>
+    private static void MakeRoot(string basePath, string root) =>
+        KeepingModificationTime(basePath, () => NativeFileSystem.TryMakeDirectory(RawPath.FromString(root), PrivateMode));
 
     /// <summary>Runs <paramref name="change"/> (an entry made or removed in <paramref name="directory"/>) and, when it changed
     /// something, puts the directory's modification time back: the copy of the user's tree must not show our housekeeping.

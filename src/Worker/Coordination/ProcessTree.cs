@@ -73,9 +73,7 @@ internal static partial class ProcessTree
 
             try
             {
-                // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var fields = AfterCommand(File.ReadAllText(Path.Combine(directory, "stat"))).Split(' ');
                 var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
                 if (!children.TryGetValue(parent, out var list))
                 {
@@ -115,14 +113,17 @@ internal static partial class ProcessTree
 
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..] is not ['Z', ..] and not ['X', ..];
+            return AfterCommand(File.ReadAllText($"/proc/{pid}/stat")) is not ['Z', ..] and not ['X', ..];
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
             return false;
         }
     }
+
+    /// <summary>The fields of a <c>/proc/&lt;pid&gt;/stat</c> line from the state on ("pid (comm) state ppid ..."): comm
+    /// may hold spaces and parentheses, so they start after the last ')'.</summary>
+    private static string AfterCommand(string stat) => stat[(stat.LastIndexOf(')') + 2)..];
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
