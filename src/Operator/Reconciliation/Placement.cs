@@ -16,5 +16,8 @@ public sealed record Placement(string? Node, IReadOnlyList<V1Toleration> Tolerat
 
     public static Placement WithSession { get; } = new(null, [], WithSessionPods: true);
 
+    /// <summary>Neither pinned nor kept with the session's pods: the pods may go to any node.</summary>
+    public bool Spreads => Node is null && !WithSessionPods;
+
     public static Placement PinTo(string node, IReadOnlyList<V1Toleration>? tolerations = null) => new(node, tolerations ?? []);
 }

@@ -249,7 +249,7 @@ public static class WorkerJobBuilder
             NodeSelector = workers.NodeSelector is null ? null : new Dictionary<string, string>(workers.NodeSelector, StringComparer.Ordinal),
             Tolerations = tolerations.Count == 0 ? null : tolerations,
             Affinity = Affinity(workers.Affinity, request.Placement, session.Metadata.Name),
-            TopologySpreadConstraints = request.Placement is { Node: null, WithSessionPods: false } && request.Role != WorkerRole.Master
+            TopologySpreadConstraints = request.Placement.Spreads && request.Role != WorkerRole.Master
                 ? [SpreadConstraint(session.Metadata.Name, request.Role, request.Pass)]
                 : null,
             SecurityContext = workers.PodSecurityContext ?? new V1PodSecurityContext
@@ -373,7 +373,7 @@ public static class WorkerJobBuilder
 
     private static V1Affinity? Affinity(V1Affinity? user, Placement placement, string session)
     {
-        if (placement is { Node: null, WithSessionPods: false })
+        if (placement.Spreads)
         {
             return user;
         }
