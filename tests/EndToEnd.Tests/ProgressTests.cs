@@ -20,11 +20,13 @@ public sealed class ProgressTests(EndToEndCluster cluster, ITestOutputHelper out
         var kubectl = cluster.Kubectl(Namespace);
         await Volumes.CreateClaimAsync(kubectl, Namespace, "old-data", tree.Root);
         await Volumes.CreateClaimAsync(kubectl, Namespace, "new-data", destination);
-        // --bwlimit (KiB/s per rsync) stretches the pass to several seconds, so that the status is seen mid-way.
+        // --bwlimit (KiB/s per rsync) stretches the pass to several seconds, so that the status is seen mid-way, and batches
+        // of one path spread the completions over it (the 13 paths would otherwise go in about one batch per source, all
+        // ending together).
         await kubectl.ApplyAsync(SessionManifest.FromBasic("progress", spec =>
         {
             spec["progressIntervalSeconds"] = 1;
-            spec["rsync"] = new JsonObject { ["extraArgs"] = new JsonArray("--bwlimit=100") };
+            spec["rsync"] = new JsonObject { ["batch"] = 1, ["extraArgs"] = new JsonArray("--bwlimit=100") };
         }));
 
         var seen = new List<long>();
