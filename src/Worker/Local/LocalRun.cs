@@ -167,7 +167,7 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
     /// </summary>
     private async Task<Outcome> FollowAsync(string progressFile, string summaryFile, CancellationToken interrupt)
     {
-        var display = new ProgressDisplay(output, !Console.IsOutputRedirected);
+        var display = new ProgressDisplay(output, !Console.IsOutputRedirected, _time);
         var interrupted = false;
         var crashed = false;
         var ended = false;

@@ -5,15 +5,21 @@ namespace ZkSync.Worker.Local;
 
 /// <summary>
 /// Shows the master's progress reports: on a terminal one line redrawn in place twice a second; when
-/// the output is not a terminal, a plain line every few seconds (logs and CI stay readable). Worker restarts
-/// (a crashed worker started again) are shown on the line once there were any.
+/// the output is not a terminal, a plain line at most every few seconds (logs and CI stay readable: the
+/// caller also shows a report at every worker exit), and the last report at the end if it was not printed.
+/// Worker restarts (a crashed worker started again) are shown on the line once there were any.
 /// </summary>
-internal sealed class ProgressDisplay(TextWriter output, bool live)
+internal sealed class ProgressDisplay(TextWriter output, bool live, TimeProvider time)
 {
     public static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
 
     private int _lastLength;
+
+    /// <summary>Plain output: the last line printed and when (null: none yet), and a newer line held back since.</summary>
+    private string? _printed;
+    private long? _printedAt;
+    private string? _heldBack;
 
     public TimeSpan Interval => live ? LiveInterval : PlainInterval;
 
@@ -25,15 +31,20 @@ internal sealed class ProgressDisplay(TextWriter output, bool live)
             output.Write('\r' + line.PadRight(_lastLength));
             _lastLength = line.Length;
         }
+        else if (_printedAt is { } printedAt && time.GetElapsedTime(printedAt) < PlainInterval)
+        {
+            _heldBack = line == _printed ? null : line;
+            return;
+        }
         else
         {
-            output.WriteLine(line);
+            Print(line);
         }
 
         output.Flush();
     }
 
-    /// <summary>Ends the live line so what follows starts on a line of its own.</summary>
+    /// <summary>Ends the live line so what follows starts on a line of its own; plain output prints the line it held back.</summary>
     public void Finish()
     {
         if (live && _lastLength > 0)
@@ -41,6 +52,19 @@ internal sealed class ProgressDisplay(TextWriter output, bool live)
             output.WriteLine();
             _lastLength = 0;
         }
+        else if (_heldBack is { } line)
+        {
+            Print(line);
+            output.Flush();
+        }
+    }
+
+    private void Print(string line)
+    {
+        output.WriteLine(line);
+        _printed = line;
+        _printedAt = time.GetTimestamp();
+        _heldBack = null;
     }
 
     public static string Format(SessionProgress report, int restarts = 0)
