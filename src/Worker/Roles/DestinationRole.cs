@@ -118,19 +118,22 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     }
 
     /// <summary>The original's <c>reserve_port</c>: under <c>S/portlock</c>, the first port from
-    /// <c>--startport</c> without a <c>usedports/&lt;host&gt;/&lt;port&gt;</c> node (or exactly <c>--rsyncport</c>).</summary>
+    /// <c>--startport</c> without a <c>usedports/&lt;host&gt;/&lt;port&gt;</c> node (or exactly <c>--rsyncport</c>).
+    /// The lock is held for one listing and one transaction (the port's nodes and the release): destinations take it one
+    /// after another, so what is done under it adds up over a session's start.</summary>
     private async Task<int> ReservePortAsync(CancellationToken cancellationToken)
     {
         var usedPorts = ZnodeLayout.UsedPorts(session.Name, advertisedHost);
         await session.EnsurePathAsync(usedPorts, cancellationToken).ConfigureAwait(false);
+        await session.EnsurePathAsync(ZnodeLayout.PortMap(session.Name), cancellationToken).ConfigureAwait(false);
         var portLock = session.NewLock(ZnodeLayout.PortLock(session.Name), session.WhoAmI);
         await portLock.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
         try
         {
+            var used = (await session.ChildrenAsync(usedPorts, cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
             var port = _options.RsyncPort ?? _options.StartPort;
             var bind = HostIdentity.BindAddress(_options, advertisedHost);
-            while (await session.ExistsAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), cancellationToken).ConfigureAwait(false) is not null
-                   || (_options.RsyncPort is null && !PortProbe.CanBind(bind, port)))
+            while (used.Contains(port.ToString(CultureInfo.InvariantCulture)) || (_options.RsyncPort is null && !PortProbe.CanBind(bind, port)))
             {
                 if (_options.RsyncPort is not null)
                 {
@@ -142,18 +145,17 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
                 port++;
             }
 
-            await session.CreateAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), ReadOnlyMemory<byte>.Empty, CreateMode.Ephemeral, cancellationToken)
-                .ConfigureAwait(false);
             var portMap = ZnodeLayout.PortMapEntry(session.Name, session.WhoAmI);
-            await session.EnsurePathAsync(ZnodeLayout.PortMap(session.Name), cancellationToken).ConfigureAwait(false);
-            var portText = port.ToString(CultureInfo.InvariantCulture);
+            var portText = Encoding.ASCII.GetBytes(port.ToString(CultureInfo.InvariantCulture));
+            var usedPort = Op.Create(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), ReadOnlyMemory<byte>.Empty, session.Acl, CreateMode.Ephemeral);
             try
             {
-                await session.CreateAsync(portMap, Encoding.ASCII.GetBytes(portText), CreateMode.Ephemeral, cancellationToken).ConfigureAwait(false);
+                await portLock.ReleaseWithAsync([usedPort, Op.Create(portMap, portText, session.Acl, CreateMode.Ephemeral)], cancellationToken).ConfigureAwait(false);
             }
-            catch (NodeExistsException)
+            catch (NodeExistsException exception) when (exception.FailedOperationIndex == 1)
             {
-                await session.SetTextAsync(portMap, portText, cancellationToken).ConfigureAwait(false);
+                // Our port map from an earlier attempt (its daemon failed): points to the new port now.
+                await portLock.ReleaseWithAsync([usedPort, Op.SetData(portMap, portText)], cancellationToken).ConfigureAwait(false);
             }
 
             LogPortReserved(_logger, port);
@@ -161,7 +163,11 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         }
         finally
         {
-            await portLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            // Only when it was not released with the port's nodes (an error on the way).
+            if (portLock.IsAcquired)
+            {
+                await portLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 

@@ -677,19 +677,20 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         return bytes;
     }
 
-    /// <summary>Deletes every queue, the stats, our progress nodes and watch/ready, then releases the lock. Leaves <c>S/summary</c>.</summary>
+    /// <summary>Deletes every queue, the stats, our progress nodes and watch/ready, and releases the lock with the last of
+    /// them. Leaves <c>S/summary</c>.</summary>
     private async Task DeleteSessionNodesAsync(CancellationToken cancellationToken)
     {
         // Everyone else has left: one transaction (per size limit) instead of a flushed write per node.
-        await session.DeleteTreesAsync(
+        await session.DeleteTreesAndReleaseAsync(
             [
                 ZnodeLayout.DestQueue(session.Name), ZnodeLayout.PathQueue(session.Name), ZnodeLayout.Stats(session.Name),
                 ZnodeLayout.CompletedQueue(session.Name), ZnodeLayout.FailedQueue(session.Name), ZnodeLayout.OutputQueue(session.Name),
                 ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name),
                 ZnodeLayout.DestFaults(session.Name), ZnodeLayout.Ready(session.Name),
             ],
+            sessionLock,
             cancellationToken).ConfigureAwait(false);
-        await sessionLock.ReleaseAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteSummaryOutputsAsync(SessionSummaryDocument summary, CancellationToken cancellationToken)
