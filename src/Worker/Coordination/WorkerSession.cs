@@ -222,6 +222,27 @@ internal sealed class WorkerSession : IAsyncDisposable
             }
         }, cancellationToken);
 
+    /// <summary>
+    /// Creates persistent nodes of fixed names with <see cref="Acl"/> in one transaction (one flushed write). When a retry
+    /// after a lost reply finds the first there holding our data, the transaction had applied (all or nothing); the first
+    /// node's data must be this process's own (e.g. stamped with the time and our whoami) for that to tell.
+    /// </summary>
+    public Task CreateTogetherAsync(IReadOnlyList<(string Path, byte[] Data)> nodes, CancellationToken cancellationToken) =>
+        Retry.ExecuteAsync(async (attempt, token) =>
+        {
+            try
+            {
+                await Client.MultiAsync([.. nodes.Select(node => Op.Create(node.Path, node.Data, Acl, CreateMode.Persistent))], token).ConfigureAwait(false);
+            }
+            catch (NodeExistsException) when (attempt.IsRetry)
+            {
+                if (!await IsOursAsync(nodes[0].Path, nodes[0].Data, CreateMode.Persistent, token).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
+        }, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         Client.StateChanged -= OnStateChanged;

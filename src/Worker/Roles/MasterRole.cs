@@ -162,9 +162,8 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         // that ensured it themselves would race us to it).
         await session.EnsureSessionNodesAsync(
             [ZnodeLayout.Watch(session.Name), ZnodeLayout.Failures(session.Name), _paths.TakenPath, _paths.EntriesPath], cancellationToken).ConfigureAwait(false);
-        _state = await MasterState.CreateAsync(session, cancellationToken).ConfigureAwait(false);
-        await session.EnsurePathAsync(ZnodeLayout.Watch(session.Name), cancellationToken).ConfigureAwait(false);
-        await session.CreateAsync(ready, Encoding.UTF8.GetBytes(ZnodeLayout.ReadyStart), CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
+        // Ready in the transaction that makes our state: the workers' way in is one flushed write after the queue, not three.
+        _state = await MasterState.CreateAsync(session, [(ready, Encoding.UTF8.GetBytes(ZnodeLayout.ReadyStart))], cancellationToken).ConfigureAwait(false);
         LogStarted(_logger, session.Name, _options.RsyncPath!, _options.Depth);
     }
 
