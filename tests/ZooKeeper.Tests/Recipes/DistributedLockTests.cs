@@ -126,13 +126,7 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
             await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var holderClient = await chroot.ConnectAsUserAsync(timeout.Token);
-            var holder = new DistributedLock(holderClient, LockPath, "holder", chroot.RecipeOptions);
-            var client = await chroot.ConnectAsUserAsync(timeout.Token);
-            var waiter = new DistributedLock(client, LockPath, "waiter", chroot.RecipeOptions);
-            Assert.True(await holder.TryAcquireAsync(timeout.Token));
-            var wait = waiter.AcquireAsync(null, timeout.Token);
-            await Watches.WaitForChildrenAsync(client, LockPath, children => children.Count == 2, timeout.Token);
+            var (holderClient, _, _, waiter, wait) = await HolderAndWaiterAsync(chroot, timeout.Token);
 
             await chroot.ExpireAsync(holderClient, timeout.Token);
 
@@ -146,13 +140,7 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
             await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var holderClient = await chroot.ConnectAsUserAsync(timeout.Token);
-            var holder = new DistributedLock(holderClient, LockPath, "holder", chroot.RecipeOptions);
-            var client = await chroot.ConnectAsUserAsync(timeout.Token);
-            var waiter = new DistributedLock(client, LockPath, "waiter", chroot.RecipeOptions);
-            Assert.True(await holder.TryAcquireAsync(timeout.Token));
-            var wait = waiter.AcquireAsync(null, timeout.Token);
-            await Watches.WaitForChildrenAsync(client, LockPath, children => children.Count == 2, timeout.Token);
+            var (holderClient, holder, client, waiter, wait) = await HolderAndWaiterAsync(chroot, timeout.Token);
             var holderNode = LockPath + "/" + holder.NodeName;
 
             await holder.ReleaseWithAsync(
@@ -257,5 +245,19 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
             }
         }
         while (Interlocked.CompareExchange(ref target, value, current) != current);
+    }
+
+    /// <summary>"holder" holds the lock; "waiter" (on a client of its own) waits for it, its node made.</summary>
+    private static async Task<(ZooKeeperClient HolderClient, DistributedLock Holder, ZooKeeperClient Client, DistributedLock Waiter, Task<bool> Wait)>
+        HolderAndWaiterAsync(TestChroot chroot, CancellationToken cancellationToken)
+    {
+        var holderClient = await chroot.ConnectAsUserAsync(cancellationToken);
+        var holder = new DistributedLock(holderClient, LockPath, "holder", chroot.RecipeOptions);
+        var client = await chroot.ConnectAsUserAsync(cancellationToken);
+        var waiter = new DistributedLock(client, LockPath, "waiter", chroot.RecipeOptions);
+        Assert.True(await holder.TryAcquireAsync(cancellationToken));
+        var wait = waiter.AcquireAsync(null, cancellationToken);
+        await Watches.WaitForChildrenAsync(client, LockPath, children => children.Count == 2, cancellationToken);
+        return (holderClient, holder, client, waiter, wait);
     }
 }
