@@ -520,18 +520,29 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         return elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed;
     }
 
-    /// <summary>Waits, on party changes, until this master is the only client left in <c>allsd</c>.</summary>
+    /// <summary>Waits, on party changes, until this master is the only client left in <c>allsd</c>. Counts the member
+    /// nodes (one listing per change), without reading every member's data as each worker leaves.</summary>
     private async Task WaitUntilAloneAsync(CancellationToken cancellationToken)
     {
         var everyone = session.NewParty(ZnodeLayout.PartyAll);
-        await foreach (var members in everyone.WatchMembersAsync(cancellationToken).ConfigureAwait(false))
+        while (true)
         {
-            if (members.Count <= 1)
+            var (count, changed) = await everyone.CountWithChangeAsync(cancellationToken).ConfigureAwait(false);
+            if (count <= 1)
             {
                 return;
             }
 
-            LogWaitingForClients(_logger, members.Count - 1);
+            LogWaitingForClients(_logger, count - 1);
+            try
+            {
+                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // As the party's member stream ends: quietly; what follows finds the session lost.
+                return;
+            }
         }
     }
 
