@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace ZkSync.ZooKeeper;
@@ -28,7 +27,7 @@ public sealed record Acl(Permissions Permissions, string Scheme, string Id)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(password);
-        var hash = SHA1.HashData(Encoding.UTF8.GetBytes(user + ":" + password));
+        var hash = Sha1.HashData(Encoding.UTF8.GetBytes(user + ":" + password));
         return user + ":" + Convert.ToBase64String(hash);
     }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using ZkSync.Contracts;
 using ZkSync.ZooKeeper;
@@ -15,32 +16,20 @@ internal sealed partial class DestinationStates(WorkerSession session)
 
     /// <summary>Marks <paramref name="whoAmI"/> active; true when it had been disabled (so it must be queued again).</summary>
     public Task<bool> ActivateAsync(string whoAmI, CancellationToken cancellationToken) =>
-        UnderLockAsync(whoAmI, async (path, current, token) =>
-        {
-            if (current == ZnodeLayout.DestActive)
-            {
-                return false;
-            }
-
-            await session.SetTextAsync(path, ZnodeLayout.DestActive, token).ConfigureAwait(false);
-            LogChanged(_logger, whoAmI, current ?? string.Empty, ZnodeLayout.DestActive);
-            return current == ZnodeLayout.DestDisabled;
-        }, createIfMissing: true, cancellationToken);
+        UnderLockAsync(
+            whoAmI,
+            current => current == ZnodeLayout.DestActive ? Unchanged : new(ZnodeLayout.DestActive, current == ZnodeLayout.DestDisabled),
+            createAs: ZnodeLayout.DestActive,
+            cancellationToken);
 
     /// <summary>Marks an active destination paused (its base path is gone, or it cannot take more). Only the destination
     /// itself may create its (ephemeral) state node: another worker pauses it only while it exists.</summary>
     public Task<bool> PauseAsync(string whoAmI, bool own, CancellationToken cancellationToken) =>
-        UnderLockAsync(whoAmI, async (path, current, token) =>
-        {
-            if (current != ZnodeLayout.DestActive)
-            {
-                return false;
-            }
-
-            await session.SetTextAsync(path, ZnodeLayout.DestPaused, token).ConfigureAwait(false);
-            LogChanged(_logger, whoAmI, current, ZnodeLayout.DestPaused);
-            return true;
-        }, createIfMissing: own, cancellationToken);
+        UnderLockAsync(
+            whoAmI,
+            current => current == ZnodeLayout.DestActive ? new(ZnodeLayout.DestPaused, true) : Unchanged,
+            createAs: own ? string.Empty : null,
+            cancellationToken);
 
     /// <summary>A source's check: true when active; a paused destination becomes disabled (the caller drops its entry).</summary>
     public async Task<bool> IsUsableAsync(string whoAmI, CancellationToken cancellationToken)
@@ -54,26 +43,27 @@ internal sealed partial class DestinationStates(WorkerSession session)
 
         if (current == ZnodeLayout.DestPaused)
         {
-            await UnderLockAsync(whoAmI, async (lockedPath, state, token) =>
-            {
-                if (state == ZnodeLayout.DestPaused)
-                {
-                    await session.SetTextAsync(lockedPath, ZnodeLayout.DestDisabled, token).ConfigureAwait(false);
-                    LogChanged(_logger, whoAmI, state, ZnodeLayout.DestDisabled);
-                }
-
-                return true;
-            }, createIfMissing: false, cancellationToken).ConfigureAwait(false);
+            await UnderLockAsync(
+                whoAmI,
+                state => state == ZnodeLayout.DestPaused ? new(ZnodeLayout.DestDisabled, true) : Unchanged,
+                createAs: null,
+                cancellationToken).ConfigureAwait(false);
         }
 
         return false;
     }
 
-    private async Task<bool> UnderLockAsync(
-        string whoAmI,
-        Func<string, string?, CancellationToken, Task<bool>> change,
-        bool createIfMissing,
-        CancellationToken cancellationToken)
+    private static readonly Change Unchanged = new(null, false);
+
+    /// <summary>What a state change decides from the current state: the new state (null: none), and what it returns.</summary>
+    private readonly record struct Change(string? To, bool Result);
+
+    /// <summary>
+    /// Under <c>S/destslock</c>: creates the state node as <paramref name="createAs"/> when asked and missing (a destination's
+    /// own node), else reads it and writes what <paramref name="decide"/> says. The write (or the create) and the lock's
+    /// release are one transaction: the two flushed writes the original makes for them, and the next contender waits less.
+    /// </summary>
+    private async Task<bool> UnderLockAsync(string whoAmI, Func<string, Change> decide, string? createAs, CancellationToken cancellationToken)
     {
         var path = ZnodeLayout.DestState(session.Name, whoAmI);
         await session.EnsurePathAsync(ZnodeLayout.Dests(session.Name), cancellationToken).ConfigureAwait(false);
@@ -81,24 +71,46 @@ internal sealed partial class DestinationStates(WorkerSession session)
         await destsLock.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (createIfMissing)
+            if (createAs is not null)
             {
                 try
                 {
-                    await session.CreateAsync(path, ReadOnlyMemory<byte>.Empty, CreateMode.Ephemeral, cancellationToken).ConfigureAwait(false);
+                    await destsLock.ReleaseWithAsync(
+                        [Op.Create(path, Encoding.UTF8.GetBytes(createAs), session.Acl, CreateMode.Ephemeral)], cancellationToken).ConfigureAwait(false);
+                    if (createAs.Length > 0)
+                    {
+                        LogChanged(_logger, whoAmI, string.Empty, createAs);
+                    }
+
+                    return decide(string.Empty).Result;
                 }
                 catch (NodeExistsException)
                 {
-                    // It exists: read its state below.
+                    // It exists (the lock is still held): change it below.
                 }
             }
 
-            var current = await session.ReadTextAsync(path, cancellationToken).ConfigureAwait(false);
-            return current is not null && await change(path, current, cancellationToken).ConfigureAwait(false);
+            if (await session.ReadTextAsync(path, cancellationToken).ConfigureAwait(false) is not { } current)
+            {
+                return false;
+            }
+
+            var change = decide(current);
+            if (change.To is not { } to)
+            {
+                return change.Result;
+            }
+
+            await destsLock.ReleaseWithAsync([Op.SetData(path, Encoding.UTF8.GetBytes(to))], cancellationToken).ConfigureAwait(false);
+            LogChanged(_logger, whoAmI, current, to);
+            return change.Result;
         }
         finally
         {
-            await destsLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            if (destsLock.IsAcquired)
+            {
+                await destsLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 

@@ -41,13 +41,18 @@ internal sealed class MasterState
     public IReadOnlyList<FailureRecord> Failures =>
         [.. _failures.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => pair.Value)];
 
-    /// <summary>A fresh session: writes the first progress document, an empty cursor and the failures node.</summary>
-    public static async Task<MasterState> CreateAsync(WorkerSession session, CancellationToken cancellationToken)
+    /// <summary>A fresh session: writes the first progress document and an empty cursor, with <paramref name="alsoCreate"/>
+    /// (persistent nodes: watch/ready, which lets the workers in) in the same transaction, and ensures the failures node.</summary>
+    public static async Task<MasterState> CreateAsync(
+        WorkerSession session, IReadOnlyList<(string Path, byte[] Data)> alsoCreate, CancellationToken cancellationToken)
     {
         var now = session.Time.GetUtcNow();
         var progress = new SessionProgress(0, false, 0, 0, 0, 0, EmptyStats(), [], 0, now, session.WhoAmI) { StartedAt = now };
-        await session.CreateAsync(ZnodeLayout.Progress(session.Name), progress.ToJsonBytes(), CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
-        await session.CreateAsync(ZnodeLayout.WalkCursor(session.Name), ReadOnlyMemory<byte>.Empty, CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
+
+        // The progress document first: stamped with the time and our whoami, it tells a retry whether the transaction applied.
+        await session.CreateTogetherAsync(
+            [(ZnodeLayout.Progress(session.Name), progress.ToJsonBytes()), (ZnodeLayout.WalkCursor(session.Name), []), .. alsoCreate],
+            cancellationToken).ConfigureAwait(false);
         await session.EnsurePathAsync(ZnodeLayout.Failures(session.Name), cancellationToken).ConfigureAwait(false);
         return new MasterState(session, progress, 0, []);
     }

@@ -168,7 +168,9 @@ internal sealed partial class RoleRunner(ZkRsyncOptions options, ILoggerFactory 
                 await session.JoinPartiesAsync([ZnodeLayout.PartyAll, ZnodeLayout.PartySources], cancellationToken).ConfigureAwait(false);
                 await session.EnsurePathAsync(ZnodeLayout.Stats(session.Name), cancellationToken).ConfigureAwait(false);
                 var sessionLock = session.NewLock(ZnodeLayout.Lock(session.Name), string.Empty);
-                if (await sessionLock.TryAcquireAsync(cancellationToken).ConfigureAwait(false))
+                // Every source but the first finds the master there already: it then writes nothing to learn it lost.
+                if (!await sessionLock.HasContendersAsync(cancellationToken).ConfigureAwait(false)
+                    && await sessionLock.TryAcquireAsync(cancellationToken).ConfigureAwait(false))
                 {
                     LogMaster(_logger, session.WhoAmI);
                     return await new MasterRole(session, sessionLock, walker).RunAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 
 namespace ZkSync.Worker.Local;
 
@@ -21,7 +20,7 @@ internal static class LocalPorts
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            var start = RandomNumberGenerator.GetInt32(Lowest, Highest - count);
+            var start = Random.Shared.Next(Lowest, Highest - count);
             if (Enumerable.Range(start, count).All(IsFree))
             {
                 return start;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using ZkSync.Contracts;
 using ZkSync.Worker.Coordination;
@@ -48,7 +47,7 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
         }
 
         PrivateFile.EnsureDirectory(options.TmpDir);
-        var runDirectory = Path.Combine(Path.GetFullPath(options.TmpDir), "zkrsync-local-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        var runDirectory = Path.Combine(Path.GetFullPath(options.TmpDir), "zkrsync-local-" + Convert.ToHexStringLower(KernelRandom.GetBytes(6)));
         Directory.CreateDirectory(runDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var started = _time.GetTimestamp();
         try
@@ -84,11 +83,11 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
                 servers = zooKeeper.ConnectionString;
 
                 // A private ensemble gets a private password: nobody else should touch its tree.
-                password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+                password = Convert.ToHexString(KernelRandom.GetBytes(16));
                 LogZooKeeperStarted(_logger, servers, _time.GetElapsedTime(zkStart).TotalSeconds);
             }
 
-            var secretFile = PrivateFile.Write(runDirectory, "rsync-secret", Convert.ToHexString(RandomNumberGenerator.GetBytes(24)) + "\n");
+            var secretFile = PrivateFile.Write(runDirectory, "rsync-secret", Convert.ToHexString(KernelRandom.GetBytes(24)) + "\n");
             var progressFile = Path.Combine(runDirectory, "progress.json");
             var summaryFile = Path.Combine(runDirectory, "summary.json");
             var workerTmp = Path.Combine(runDirectory, "tmp");

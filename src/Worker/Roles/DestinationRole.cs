@@ -23,6 +23,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     private const int Attempts = 3;
     private static readonly TimeSpan ListenTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan VerifyInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ListenProbeMaxDelay = TimeSpan.FromMilliseconds(10);
 
     private readonly ILogger _logger = session.LoggerFactory.CreateLogger<DestinationRole>();
     private readonly ZkRsyncOptions _options = session.Options;
@@ -118,19 +119,22 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     }
 
     /// <summary>The original's <c>reserve_port</c>: under <c>S/portlock</c>, the first port from
-    /// <c>--startport</c> without a <c>usedports/&lt;host&gt;/&lt;port&gt;</c> node (or exactly <c>--rsyncport</c>).</summary>
+    /// <c>--startport</c> without a <c>usedports/&lt;host&gt;/&lt;port&gt;</c> node (or exactly <c>--rsyncport</c>).
+    /// The lock is held for one listing and one transaction (the port's nodes and the release): destinations take it one
+    /// after another, so what is done under it adds up over a session's start.</summary>
     private async Task<int> ReservePortAsync(CancellationToken cancellationToken)
     {
         var usedPorts = ZnodeLayout.UsedPorts(session.Name, advertisedHost);
         await session.EnsurePathAsync(usedPorts, cancellationToken).ConfigureAwait(false);
+        await session.EnsurePathAsync(ZnodeLayout.PortMap(session.Name), cancellationToken).ConfigureAwait(false);
         var portLock = session.NewLock(ZnodeLayout.PortLock(session.Name), session.WhoAmI);
         await portLock.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
         try
         {
+            var used = (await session.ChildrenAsync(usedPorts, cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
             var port = _options.RsyncPort ?? _options.StartPort;
             var bind = HostIdentity.BindAddress(_options, advertisedHost);
-            while (await session.ExistsAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), cancellationToken).ConfigureAwait(false) is not null
-                   || (_options.RsyncPort is null && !PortProbe.CanBind(bind, port)))
+            while (used.Contains(port.ToString(CultureInfo.InvariantCulture)) || (_options.RsyncPort is null && !PortProbe.CanBind(bind, port)))
             {
                 if (_options.RsyncPort is not null)
                 {
@@ -142,18 +146,17 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
                 port++;
             }
 
-            await session.CreateAsync(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), ReadOnlyMemory<byte>.Empty, CreateMode.Ephemeral, cancellationToken)
-                .ConfigureAwait(false);
             var portMap = ZnodeLayout.PortMapEntry(session.Name, session.WhoAmI);
-            await session.EnsurePathAsync(ZnodeLayout.PortMap(session.Name), cancellationToken).ConfigureAwait(false);
-            var portText = port.ToString(CultureInfo.InvariantCulture);
+            var portText = Encoding.ASCII.GetBytes(port.ToString(CultureInfo.InvariantCulture));
+            var usedPort = Op.Create(ZnodeLayout.UsedPort(session.Name, advertisedHost, port), ReadOnlyMemory<byte>.Empty, session.Acl, CreateMode.Ephemeral);
             try
             {
-                await session.CreateAsync(portMap, Encoding.ASCII.GetBytes(portText), CreateMode.Ephemeral, cancellationToken).ConfigureAwait(false);
+                await portLock.ReleaseWithAsync([usedPort, Op.Create(portMap, portText, session.Acl, CreateMode.Ephemeral)], cancellationToken).ConfigureAwait(false);
             }
-            catch (NodeExistsException)
+            catch (NodeExistsException exception) when (exception.FailedOperationIndex == 1)
             {
-                await session.SetTextAsync(portMap, portText, cancellationToken).ConfigureAwait(false);
+                // Our port map from an earlier attempt (its daemon failed): points to the new port now.
+                await portLock.ReleaseWithAsync([usedPort, Op.SetData(portMap, portText)], cancellationToken).ConfigureAwait(false);
             }
 
             LogPortReserved(_logger, port);
@@ -161,7 +164,11 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         }
         finally
         {
-            await portLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            // Only when it was not released with the port's nodes (an error on the way).
+            if (portLock.IsAcquired)
+            {
+                await portLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
@@ -339,7 +346,9 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
     /// <summary>
     /// Waits until the daemon accepts TCP connections (so it registers the moment it can serve, not after
     /// a fixed sleep), until it exits, or until stopped. No event tells when a child starts listening, so
-    /// this connects with a short back-off, bounded by <see cref="ListenTimeout"/>.
+    /// this connects with a short back-off, bounded by <see cref="ListenTimeout"/>. The back-off stops growing at
+    /// <see cref="ListenProbeMaxDelay"/>: doubling on (probes at 0, 5, 15, 35, 75 ms...) found a daemon that listened
+    /// after 40 ms (a busy machine) only at 75 ms, and a refused connection costs next to nothing.
     /// </summary>
     private static async Task<bool> WaitUntilListeningAsync(string bind, int port, Task exited, TimeProvider time, CancellationToken stop)
     {
@@ -357,7 +366,7 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             catch (SocketException)
             {
                 await Task.WhenAny(exited, Task.Delay(delay, time, stop)).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 100));
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, ListenProbeMaxDelay.TotalMilliseconds));
             }
             catch (OperationCanceledException)
             {

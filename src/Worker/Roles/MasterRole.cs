@@ -162,9 +162,8 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         // that ensured it themselves would race us to it).
         await session.EnsureSessionNodesAsync(
             [ZnodeLayout.Watch(session.Name), ZnodeLayout.Failures(session.Name), _paths.TakenPath, _paths.EntriesPath], cancellationToken).ConfigureAwait(false);
-        _state = await MasterState.CreateAsync(session, cancellationToken).ConfigureAwait(false);
-        await session.EnsurePathAsync(ZnodeLayout.Watch(session.Name), cancellationToken).ConfigureAwait(false);
-        await session.CreateAsync(ready, Encoding.UTF8.GetBytes(ZnodeLayout.ReadyStart), CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
+        // Ready in the transaction that makes our state: the workers' way in is one flushed write after the queue, not three.
+        _state = await MasterState.CreateAsync(session, [(ready, Encoding.UTF8.GetBytes(ZnodeLayout.ReadyStart))], cancellationToken).ConfigureAwait(false);
         LogStarted(_logger, session.Name, _options.RsyncPath!, _options.Depth);
     }
 
@@ -521,18 +520,29 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         return elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed;
     }
 
-    /// <summary>Waits, on party changes, until this master is the only client left in <c>allsd</c>.</summary>
+    /// <summary>Waits, on party changes, until this master is the only client left in <c>allsd</c>. Counts the member
+    /// nodes (one listing per change), without reading every member's data as each worker leaves.</summary>
     private async Task WaitUntilAloneAsync(CancellationToken cancellationToken)
     {
         var everyone = session.NewParty(ZnodeLayout.PartyAll);
-        await foreach (var members in everyone.WatchMembersAsync(cancellationToken).ConfigureAwait(false))
+        while (true)
         {
-            if (members.Count <= 1)
+            var (count, changed) = await everyone.CountWithChangeAsync(cancellationToken).ConfigureAwait(false);
+            if (count <= 1)
             {
                 return;
             }
 
-            LogWaitingForClients(_logger, members.Count - 1);
+            LogWaitingForClients(_logger, count - 1);
+            try
+            {
+                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // As the party's member stream ends: quietly; what follows finds the session lost.
+                return;
+            }
         }
     }
 
@@ -677,19 +687,20 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
         return bytes;
     }
 
-    /// <summary>Deletes every queue, the stats, our progress nodes and watch/ready, then releases the lock. Leaves <c>S/summary</c>.</summary>
+    /// <summary>Deletes every queue, the stats, our progress nodes and watch/ready, and releases the lock with the last of
+    /// them. Leaves <c>S/summary</c>.</summary>
     private async Task DeleteSessionNodesAsync(CancellationToken cancellationToken)
     {
         // Everyone else has left: one transaction (per size limit) instead of a flushed write per node.
-        await session.DeleteTreesAsync(
+        await session.DeleteTreesAndReleaseAsync(
             [
                 ZnodeLayout.DestQueue(session.Name), ZnodeLayout.PathQueue(session.Name), ZnodeLayout.Stats(session.Name),
                 ZnodeLayout.CompletedQueue(session.Name), ZnodeLayout.FailedQueue(session.Name), ZnodeLayout.OutputQueue(session.Name),
                 ZnodeLayout.Progress(session.Name), ZnodeLayout.WalkCursor(session.Name), ZnodeLayout.Failures(session.Name),
                 ZnodeLayout.DestFaults(session.Name), ZnodeLayout.Ready(session.Name),
             ],
+            sessionLock,
             cancellationToken).ConfigureAwait(false);
-        await sessionLock.ReleaseAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteSummaryOutputsAsync(SessionSummaryDocument summary, CancellationToken cancellationToken)

@@ -61,6 +61,49 @@ public sealed class Party
         _logger.LogDebug("Joined party {Path} as {Node}", Path, NodeName);
     }
 
+    /// <summary>
+    /// Joins several parties of one client in one transaction: the member nodes of as many joins, one write where a
+    /// worker joining two parties would make two flushed writes one after the other.
+    /// </summary>
+    public static async Task JoinAllAsync(IReadOnlyList<Party> parties, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parties);
+        if (parties.Count == 0)
+        {
+            return;
+        }
+
+        var first = parties[0];
+        foreach (var party in parties)
+        {
+            if (!ReferenceEquals(party._client, first._client))
+            {
+                throw new ArgumentException("Every party must belong to the same client.", nameof(parties));
+            }
+
+            await party.EnsurePathAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await first._options.RetryPolicy.ExecuteAsync(async token =>
+        {
+            try
+            {
+                await first._client.MultiAsync(
+                    [.. parties.Select(party => Op.Create(party._nodePath, party._data, party._options.Acl, CreateMode.Ephemeral))], token).ConfigureAwait(false);
+            }
+            catch (NodeExistsException)
+            {
+                // Created by an earlier attempt whose reply was lost: the names are this process's own uuids, and a
+                // transaction applies all or nothing.
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var party in parties)
+        {
+            party.IsParticipating = true;
+            party._logger.LogDebug("Joined party {Path} as {Node}", party.Path, party.NodeName);
+        }
+    }
+
     /// <summary>Leaves (deletes the member node). False when it was not there.</summary>
     public async Task<bool> LeaveAsync(CancellationToken cancellationToken = default)
     {

@@ -7,6 +7,9 @@ public static class ZooKeeperClientRecipeExtensions
     /// <summary>Reads one multiRead request carries at most.</summary>
     public const int ReadChunk = 256;
 
+    /// <summary>Listings <see cref="DeleteTreesAsync(ZooKeeperClient, IReadOnlyList{string}, RecipeOptions, CancellationToken)"/> keeps in flight at once.</summary>
+    private const int ConcurrentListings = 32;
+
     /// <summary>
     /// The data and stat of every node in <paramref name="paths"/>, in order (null for a missing node), one request per
     /// <see cref="ReadChunk"/> nodes (the server's multiRead); a server without multiRead (before 3.6) gets pipelined reads.
@@ -247,24 +250,50 @@ public static class ZooKeeperClientRecipeExtensions
     /// own transaction whose reply was lost) is deleted node by node instead. <see cref="RecipeOptions.KnownNodes"/>
     /// forgets them.
     /// </summary>
+    public static Task DeleteTreesAsync(
+        this ZooKeeperClient client, IReadOnlyList<string> paths, RecipeOptions options, CancellationToken cancellationToken = default) =>
+        DeleteTreesAsync(client, paths, options, commitLast: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DeleteTreesAsync(ZooKeeperClient, IReadOnlyList{string}, RecipeOptions, CancellationToken)"/>, but the
+    /// last transaction's deletes (none when nothing was there) go to <paramref name="commitLast"/>, which adds its own
+    /// operations (at most one, of a short path) and commits them in one write, e.g. a lock's
+    /// <see cref="DistributedLock.ReleaseWithAsync"/>. After a fallback to node-by-node deletes it is not called.
+    /// </summary>
     public static async Task DeleteTreesAsync(
-        this ZooKeeperClient client, IReadOnlyList<string> paths, RecipeOptions options, CancellationToken cancellationToken = default)
+        this ZooKeeperClient client,
+        IReadOnlyList<string> paths,
+        RecipeOptions options,
+        Func<IReadOnlyList<Op>, CancellationToken, Task>? commitLast,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(options);
-        var nodes = new List<string>();
         foreach (var path in paths)
         {
             PathValidation.ValidatePath(path);
             options.KnownNodes?.ForgetUnder(path);
-            await ListSubtreeAsync(client, path, nodes, options.RetryPolicy, cancellationToken).ConfigureAwait(false);
         }
+
+        using var listings = new SemaphoreSlim(ConcurrentListings);
+        var subtrees = paths.Select(path => new List<string>()).ToList();
+        await Task.WhenAll(paths.Select((path, i) => ListSubtreeAsync(client, path, subtrees[i], listings, options.RetryPolicy, cancellationToken)))
+            .ConfigureAwait(false);
+        var nodes = subtrees.SelectMany(subtree => subtree).ToList();
 
         try
         {
-            foreach (var group in TransactionSize.Split(nodes.Select(node => (Op)Op.Delete(node))))
+            var groups = TransactionSize.Split(nodes.Select(node => (Op)Op.Delete(node)), commitLast is null ? 0 : 1024, commitLast is null ? 0 : 1).ToList();
+            for (var i = 0; i < groups.Count || (i == 0 && commitLast is not null); i++)
             {
+                var group = i < groups.Count ? groups[i] : [];
+                if (commitLast is not null && i >= groups.Count - 1)
+                {
+                    await commitLast(group, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 await options.RetryPolicy.ExecuteAsync(
                     async token =>
                     {
@@ -283,18 +312,34 @@ public static class ZooKeeperClientRecipeExtensions
         }
     }
 
-    /// <summary>Adds <paramref name="path"/>'s subtree to <paramref name="nodes"/>, children before their parent.</summary>
+    /// <summary>Adds <paramref name="path"/>'s subtree to <paramref name="nodes"/>, children before their parent. Siblings are
+    /// listed at once (the requests share the connection, at most <see cref="ConcurrentListings"/> in flight): a round trip
+    /// per level of a small tree, not per node.</summary>
     private static async Task ListSubtreeAsync(
-        ZooKeeperClient client, string path, List<string> nodes, ZooKeeperRetryPolicy retryPolicy, CancellationToken cancellationToken)
+        ZooKeeperClient client, string path, List<string> nodes, SemaphoreSlim listings, ZooKeeperRetryPolicy retryPolicy, CancellationToken cancellationToken)
     {
-        if (await ChildrenOrNullAsync(client, path, retryPolicy, cancellationToken).ConfigureAwait(false) is not { } children)
+        IReadOnlyList<string>? children;
+        await listings.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            children = await ChildrenOrNullAsync(client, path, retryPolicy, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            listings.Release();
+        }
+
+        if (children is null)
         {
             return;
         }
 
-        foreach (var child in children)
+        var subtrees = children.Select(child => new List<string>()).ToList();
+        await Task.WhenAll(children.Select((child, i) => ListSubtreeAsync(client, KazooNames.Combine(path, child), subtrees[i], listings, retryPolicy, cancellationToken)))
+            .ConfigureAwait(false);
+        foreach (var subtree in subtrees)
         {
-            await ListSubtreeAsync(client, KazooNames.Combine(path, child), nodes, retryPolicy, cancellationToken).ConfigureAwait(false);
+            nodes.AddRange(subtree);
         }
 
         nodes.Add(path);

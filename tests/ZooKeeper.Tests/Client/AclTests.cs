@@ -30,6 +30,25 @@ public sealed class AclTests(ClientServerFixture fixture, ITestOutputHelper outp
     }
 
     [Fact]
+    public void DigestId_HashesLikeTheSystemSha1_AcrossEveryPaddingCase()
+    {
+        // Our SHA-1 (no OpenSSL to load in every worker): every length over three blocks, so the tail takes one padding block
+        // or two (55 and 56 bytes, 64-byte boundaries), plus the FIPS 180 test vector of 56 bytes.
+        var random = new Random(180);
+        for (var length = 0; length <= 200; length++)
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            Assert.Equal(System.Security.Cryptography.SHA1.HashData(data), Sha1.HashData(data));
+        }
+
+        Assert.Equal("84983E441C3BD26EBAAE4AA1F95129E5E54670F1", Convert.ToHexString(Sha1.HashData(Utf8("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))));
+        var password = new string('p', 120);
+        Assert.Equal(
+            "u:" + Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(Utf8("u:" + password))), Acl.DigestId("u", password));
+    }
+
+    [Fact]
     public Task DigestProtectedNode_WithoutAuth_ThrowsNoAuth() =>
         ClientTest.RunAsync(fixture, output, async t =>
         {

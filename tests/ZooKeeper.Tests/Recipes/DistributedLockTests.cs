@@ -126,18 +126,61 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
         {
             using var timeout = new CancellationTokenSource(TestTimeout);
             await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
-            var holderClient = await chroot.ConnectAsUserAsync(timeout.Token);
-            var holder = new DistributedLock(holderClient, LockPath, "holder", chroot.RecipeOptions);
-            var client = await chroot.ConnectAsUserAsync(timeout.Token);
-            var waiter = new DistributedLock(client, LockPath, "waiter", chroot.RecipeOptions);
-            Assert.True(await holder.TryAcquireAsync(timeout.Token));
-            var wait = waiter.AcquireAsync(null, timeout.Token);
-            await Watches.WaitForChildrenAsync(client, LockPath, children => children.Count == 2, timeout.Token);
+            var (holderClient, _, _, waiter, wait) = await HolderAndWaiterAsync(chroot, timeout.Token);
 
             await chroot.ExpireAsync(holderClient, timeout.Token);
 
             Assert.True(await wait.WaitAsync(timeout.Token));
             Assert.Equal(["waiter"], await waiter.GetContendersAsync(timeout.Token));
+        });
+
+    [Fact]
+    public Task ReleaseWith_AppliesTheOperationsInTheReleasingTransaction_SoTheNextHolderSeesThem() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var (holderClient, holder, client, waiter, wait) = await HolderAndWaiterAsync(chroot, timeout.Token);
+            var holderNode = LockPath + "/" + holder.NodeName;
+
+            await holder.ReleaseWithAsync(
+                [Op.Create("/app/port", Encoding.ASCII.GetBytes("4444"), chroot.RecipeOptions.Acl, CreateMode.Ephemeral)], timeout.Token);
+
+            Assert.True(await wait.WaitAsync(timeout.Token));
+            Assert.False(holder.IsAcquired);
+            Assert.Null(holder.NodeName);
+            Assert.Null(await client.ExistsAsync(holderNode, null, timeout.Token));
+            var port = await client.GetDataAsync("/app/port", null, timeout.Token);
+            Assert.Equal("4444", Encoding.ASCII.GetString(port.Data));
+            Assert.Equal(holderClient.SessionId, port.Stat.EphemeralOwner);
+
+            // One transaction: the node was made by the write that deleted the holder's lock node.
+            Assert.Equal((await client.ExistsAsync(LockPath, null, timeout.Token))!.Pzxid, port.Stat.Czxid);
+            Assert.Equal(["waiter"], await waiter.GetContendersAsync(timeout.Token));
+        });
+
+    [Fact]
+    public Task ReleaseWith_WhenAnOperationFails_AppliesNothingAndKeepsTheLock() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var holder = new DistributedLock(client, LockPath, "holder", chroot.RecipeOptions);
+            var acl = chroot.RecipeOptions.Acl;
+            Assert.True(await holder.TryAcquireAsync(timeout.Token));
+            await client.CreateAsync("/app/taken", ReadOnlyMemory<byte>.Empty, acl, CreateMode.Persistent, timeout.Token);
+
+            var failed = await Assert.ThrowsAsync<NodeExistsException>(() => holder.ReleaseWithAsync(
+                [Op.Create("/app/fresh", ReadOnlyMemory<byte>.Empty, acl, CreateMode.Persistent), Op.Create("/app/taken", ReadOnlyMemory<byte>.Empty, acl, CreateMode.Persistent)],
+                timeout.Token));
+
+            Assert.Equal(1, failed.FailedOperationIndex);
+            Assert.Null(await client.ExistsAsync("/app/fresh", null, timeout.Token));
+            Assert.True(holder.IsAcquired);
+            Assert.Equal(["holder"], await holder.GetContendersAsync(timeout.Token));
+            Assert.True(await holder.ReleaseAsync(timeout.Token));
+            Assert.Empty((await client.GetChildrenAsync(LockPath, null, timeout.Token)).Children);
         });
 
     [Fact]
@@ -202,5 +245,19 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture fixture, ITestOu
             }
         }
         while (Interlocked.CompareExchange(ref target, value, current) != current);
+    }
+
+    /// <summary>"holder" holds the lock; "waiter" (on a client of its own) waits for it, its node made.</summary>
+    private static async Task<(ZooKeeperClient HolderClient, DistributedLock Holder, ZooKeeperClient Client, DistributedLock Waiter, Task<bool> Wait)>
+        HolderAndWaiterAsync(TestChroot chroot, CancellationToken cancellationToken)
+    {
+        var holderClient = await chroot.ConnectAsUserAsync(cancellationToken);
+        var holder = new DistributedLock(holderClient, LockPath, "holder", chroot.RecipeOptions);
+        var client = await chroot.ConnectAsUserAsync(cancellationToken);
+        var waiter = new DistributedLock(client, LockPath, "waiter", chroot.RecipeOptions);
+        Assert.True(await holder.TryAcquireAsync(cancellationToken));
+        var wait = waiter.AcquireAsync(null, cancellationToken);
+        await Watches.WaitForChildrenAsync(client, LockPath, children => children.Count == 2, cancellationToken);
+        return (holderClient, holder, client, waiter, wait);
     }
 }

@@ -41,6 +41,34 @@ public sealed class PartyTests(ZooKeeperServerFixture fixture, ITestOutputHelper
         });
 
     [Fact]
+    public Task JoinAll_JoinsEveryPartyInOneTransaction_AsSeparateJoinsWould() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var all = new Party(client, PartyPath, "node1:100", chroot.RecipeOptions);
+            var sources = new Party(client, "/app/parties/sources", "node1:100", chroot.RecipeOptions);
+
+            await Party.JoinAllAsync([all, sources], timeout.Token);
+            await Party.JoinAllAsync([all, sources], timeout.Token);
+
+            Assert.True(all.IsParticipating);
+            Assert.True(sources.IsParticipating);
+            var allNode = await client.GetDataAsync(PartyPath + "/" + all.NodeName, null, timeout.Token);
+            var sourcesNode = await client.GetDataAsync("/app/parties/sources/" + sources.NodeName, null, timeout.Token);
+            Assert.All([allNode, sourcesNode], node =>
+            {
+                Assert.True(node.Stat.IsEphemeral);
+                Assert.Equal(client.SessionId, node.Stat.EphemeralOwner);
+                Assert.Equal("node1:100", Encoding.UTF8.GetString(node.Data));
+            });
+            Assert.Equal(allNode.Stat.Czxid, sourcesNode.Stat.Czxid);
+            Assert.Equal(["node1:100"], await new Party(client, PartyPath, null, chroot.RecipeOptions).GetMembersAsync(timeout.Token));
+            Assert.Equal(["node1:100"], await new Party(client, "/app/parties/sources", null, chroot.RecipeOptions).GetMembersAsync(timeout.Token));
+        });
+
+    [Fact]
     public Task WatchMembers_ReportsJoinsLeavesAndExpiredSessions() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {

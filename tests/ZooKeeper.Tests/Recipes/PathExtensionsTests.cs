@@ -115,6 +115,38 @@ public sealed class PathExtensionsTests(ZooKeeperServerFixture fixture, ITestOut
             Assert.Equal((await client.ExistsAsync("/probe-1", null, timeout.Token))!.Czxid + 2, (await client.ExistsAsync("/probe-2", null, timeout.Token))!.Czxid);
         });
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task DeleteTrees_WithALockReleasedInTheLastTransaction_MakeOneWriteInAll(bool anythingThere) =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var options = chroot.RecipeOptions;
+            if (anythingThere)
+            {
+                foreach (var path in new[] { "/r/a/1", "/r/a/2", "/r/b", "/q/x" })
+                {
+                    await client.EnsurePathAsync(path, options, timeout.Token);
+                }
+            }
+
+            var sessionLock = new DistributedLock(client, "/lock", "master", options);
+            Assert.True(await sessionLock.TryAcquireAsync(timeout.Token));
+
+            await client.CreateAsync("/probe-1", ReadOnlyMemory<byte>.Empty, options.Acl, CreateMode.Persistent, timeout.Token);
+            await client.DeleteTreesAsync(["/r", "/q/x"], options, sessionLock.ReleaseWithAsync, timeout.Token);
+            await client.CreateAsync("/probe-2", ReadOnlyMemory<byte>.Empty, options.Acl, CreateMode.Persistent, timeout.Token);
+
+            Assert.Null(await client.ExistsAsync("/r", null, timeout.Token));
+            Assert.Null(await client.ExistsAsync("/q/x", null, timeout.Token));
+            Assert.False(sessionLock.IsAcquired);
+            Assert.Empty((await client.GetChildrenAsync("/lock", null, timeout.Token)).Children);
+            Assert.Equal((await client.ExistsAsync("/probe-1", null, timeout.Token))!.Czxid + 2, (await client.ExistsAsync("/probe-2", null, timeout.Token))!.Czxid);
+        });
+
     [Fact]
     public Task DeleteRecursive_RemovesTheWholeTreeAndToleratesMissingNodes() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>

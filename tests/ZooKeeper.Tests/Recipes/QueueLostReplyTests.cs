@@ -194,6 +194,26 @@ public sealed class QueueLostReplyTests(ZooKeeperServerFixture fixture, ITestOut
             }
         });
 
+    [Theory]
+    [InlineData(Loss.Reply)]
+    [InlineData(Loss.Request)]
+    public Task LockReleaseWithOperations_WithTheConnectionLostAroundIt_AppliesThemOnce(Loss loss) =>
+        RunAsync(async (t, _, observer) =>
+        {
+            var holder = new DistributedLock(t.Client, "/lock", "holder", t.Chroot.RecipeOptions);
+            Assert.True(await holder.TryAcquireAsync(t.Token));
+
+            // After a lost reply a plain retry would fail on the node it made: the lock node, gone, tells it applied.
+            var releasing = await LoseAroundAsync(
+                t, loss, () => holder.ReleaseWithAsync([Op.Create("/made", Bytes("x"), t.Chroot.RecipeOptions.Acl, CreateMode.Persistent)], t.Token),
+                applied: () => Watches.WaitForChildrenAsync(observer, "/lock", c => c.Count == 0, t.Token));
+            await releasing;
+
+            Assert.False(holder.IsAcquired);
+            Assert.Empty((await observer.GetChildrenAsync("/lock", null, t.Token)).Children);
+            Assert.Equal("x", Text((await observer.GetDataAsync("/made", null, t.Token)).Data));
+        });
+
     /// <summary>
     /// Starts <paramref name="write"/> with the connection about to lose it: for <see cref="Loss.Reply"/> the server's
     /// replies are held back until <paramref name="applied"/> shows the write happened, for <see cref="Loss.Request"/> the
