@@ -70,8 +70,9 @@ public static class OperatorHost
         var list = options.Validate();
         var podIp = Environment.GetEnvironmentVariable("POD_IP");
         var endPoint = options.Http.ListenEndPoint(podIp);
-        if (endPoint is null && options.Http.Address is null)
+        if (endPoint is null && options.Http.Address is null && options.Http.Port is >= 0 and <= 65535)
         {
+            // The port is valid and no address is configured: the address that is not one came from the downward API.
             list.Add($"POD_IP '{podIp}' is not an IP address: set Operator:Http:Address");
         }
 
