@@ -1,15 +1,13 @@
 using k8s;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Prometheus;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 using ZkSync.Operator.Configuration;
+using ZkSync.Operator.Endpoints;
 using ZkSync.Operator.Runtime;
 using ZkSync.Operator.ZooKeeper;
 
@@ -41,16 +39,28 @@ public static class OperatorHost
           Operator:NetworkPolicy:DnsPorts:N   DNS ports its workers may reach, UDP and TCP (default: 53)
           Operator:Concurrency                sessions reconciled at once (default: 16)
           Operator:FinishedJobsGraceSeconds   a finished pass's Jobs may finish alone this long (default: 30)
-          Operator:Http:Address / Port        where /healthz, /readyz, /metrics listen (default: POD_IP, 8080)
+          Operator:Http:Address / Port        where /healthz, /readyz, /metrics listen: an IP, localhost or *; a port
+                                              (default: POD_IP, 8080)
           Operator:LogLevel                   Debug, Information (default), Warning ...
         """;
 
     /// <summary>The host, or null with the problems (one line each) when the configuration is invalid.</summary>
-    public static WebApplication? Build(string[] args, out IReadOnlyList<string> problems, Action<IServiceCollection>? configureServices = null)
+    public static IHost? Build(string[] args, out IReadOnlyList<string> problems, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddEnvironmentVariables("ZKSYNC_");
-        builder.Configuration.AddCommandLine(args);
+        // The empty builder: nothing the operator does not use (no console or debug logging providers, no file
+        // watchers); the configuration sources are the ones the web host had, in its order.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environments.Production,
+        });
+        builder.Configuration
+            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
+            .AddJsonFile($"appsettings.{builder.Environment.EnvironmentName}.json", optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddEnvironmentVariables("ZKSYNC_")
+            .AddCommandLine(args);
         var options = builder.Configuration.GetSection(OperatorOptions.Section).Get<OperatorOptions>() ?? new OperatorOptions();
         if (options.ZooKeeper.AdminPasswordFile is { Length: > 0 } file && options.ZooKeeper.AdminPassword is null)
         {
@@ -58,8 +68,16 @@ public static class OperatorHost
         }
 
         var list = options.Validate();
+        var podIp = Environment.GetEnvironmentVariable("POD_IP");
+        var endPoint = options.Http.ListenEndPoint(podIp);
+        if (endPoint is null && options.Http.Address is null && options.Http.Port is >= 0 and <= 65535)
+        {
+            // The port is valid and no address is configured: the address that is not one came from the downward API.
+            list.Add($"POD_IP '{podIp}' is not an IP address: set Operator:Http:Address");
+        }
+
         problems = list;
-        if (list.Count > 0)
+        if (list.Count > 0 || endPoint is null)
         {
             return null;
         }
@@ -72,10 +90,7 @@ public static class OperatorHost
             .Enrich.FromLogContext()
             .Enrich.WithProperty("instance", OperatorService.InstanceOf(options))
             .WriteTo.Console(new RenderedCompactJsonFormatter()), preserveStaticLogger: true);
-
-        var address = options.Http.Address ?? Environment.GetEnvironmentVariable("POD_IP") ?? "127.0.0.1";
-        builder.WebHost.UseUrls($"http://{(address.Contains(':', StringComparison.Ordinal) ? $"[{address}]" : address)}:{options.Http.Port}");
-        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
         var kubeconfig = builder.Configuration["Kubeconfig"];
         var clientConfiguration = kubeconfig is not null
@@ -92,14 +107,15 @@ public static class OperatorHost
             new ZooKeeperCredentials(options.ZooKeeper.AdminUser, options.ZooKeeper.AdminPassword!),
             new ZooKeeperConnectionSettings(TimeSpan.FromSeconds(options.ZooKeeper.SessionTimeoutSeconds), TimeSpan.FromSeconds(options.ZooKeeper.ConnectTimeoutSeconds)),
             sp.GetRequiredService<ILoggerFactory>()));
+
+        // The endpoints start before the main loop and stop after it (hosted services stop in reverse order): the
+        // probes answer for as long as the process runs.
+        builder.Services.AddSingleton<OperatorEndpoints>();
+        builder.Services.AddSingleton(sp => new EndpointServer(endPoint, sp.GetRequiredService<OperatorEndpoints>().AnswerAsync,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EndpointServer>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointServer>());
         builder.Services.AddHostedService<OperatorService>();
         configureServices?.Invoke(builder.Services);
-
-        var app = builder.Build();
-        app.MapGet("/healthz", (OperatorHealth health) => health.IsAlive ? Results.Text("ok\n") : Results.Text(health.Describe() + "\n", statusCode: 500));
-        app.MapGet("/readyz", (OperatorHealth health) => health.IsReady ? Results.Text(health.Describe() + "\n") : Results.Text(health.Describe() + "\n", statusCode: 503));
-        var metrics = app.Services.GetRequiredService<OperatorMetrics>();
-        app.UseMetricServer(settings => settings.Registry = metrics.Registry, "/metrics");
-        return app;
+        return builder.Build();
     }
 }

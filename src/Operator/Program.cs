@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using ZkSync.Operator;
 
 // zksync-operator: reconciles ZkRsyncSession resources into zkrsync worker Jobs (see OperatorHost for configuration).
@@ -18,5 +19,15 @@ if (app is null)
     return 2;
 }
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (InvalidOperationException e) when (e.InnerException is System.Net.Sockets.SocketException)
+{
+    // The endpoints' address or port cannot be bound: one line, not a stack trace.
+    await Console.Error.WriteLineAsync("zksync-operator: " + e.Message);
+    return 1;
+}
+
 return 0;

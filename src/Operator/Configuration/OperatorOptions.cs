@@ -76,6 +76,15 @@ public sealed class OperatorOptions
             problems.Add("Operator:NetworkPolicy:DnsPorts: every port must be 1-65535");
         }
 
+        if (Http.Port is < 0 or > 65535)
+        {
+            problems.Add("Operator:Http:Port must be 0-65535");
+        }
+        else if (Http.Address is not null && Http.ListenEndPoint(null) is null)
+        {
+            problems.Add($"Operator:Http:Address must be an IP address, localhost or * (every address), not '{Http.Address}'");
+        }
+
         if (WatchTimeoutSeconds < 1)
         {
             problems.Add("Operator:WatchTimeoutSeconds must be at least 1");

@@ -57,7 +57,7 @@ public sealed partial class SessionController(
             var sessionWatcher = new ResourceWatcher<V1Alpha1ZkRsyncSession>(KubernetesResourceClients.Sessions(kubernetes), ns, null, sessions,
                 s => queue.Add(ResourceCache<V1Alpha1ZkRsyncSession>.KeyOf(s)), watchSettings, time, loggerFactory.CreateLogger<ResourceWatcher<V1Alpha1ZkRsyncSession>>());
             var jobWatcher = new ResourceWatcher<V1Job>(KubernetesResourceClients.Jobs(kubernetes), ns, SessionNames.ManagedSelector, jobs,
-                EnqueueOwner, watchSettings, time, loggerFactory.CreateLogger<ResourceWatcher<V1Job>>());
+                EnqueueOwner, watchSettings, time, loggerFactory.CreateLogger<ResourceWatcher<V1Job>>(), CachedJob.Trim);
             var podWatcher = new ResourceWatcher<V1Pod>(KubernetesResourceClients.Pods(kubernetes), ns, SessionNames.ManagedSelector, pods,
                 EnqueueOwner, watchSettings, time, loggerFactory.CreateLogger<ResourceWatcher<V1Pod>>());
             watchers.Add((sessionWatcher.Synced, sessionWatcher.RunAsync));

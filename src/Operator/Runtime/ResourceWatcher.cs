@@ -13,7 +13,8 @@ namespace ZkSync.Operator.Runtime;
 /// from every event and BOOKMARK; <c>timeoutSeconds</c> on every watch, so a silently dropped connection ends; an
 /// ERROR event surfaces (never swallowed); 410 Gone relists; a stream that ends (also one that closes with no line)
 /// is watched again from the last version; failures back off with jitter. Every change (also status-only ones, and
-/// deletions found by a relist) goes to <c>onChange</c>. Objects are cached without their managedFields.
+/// deletions found by a relist) goes to <c>onChange</c>. Objects are cached without their managedFields, and
+/// without what <c>trim</c> drops (a kind's fields nothing reads).
 /// </summary>
 public sealed partial class ResourceWatcher<T> where T : IKubernetesObject<V1ObjectMeta>
 {
@@ -22,6 +23,7 @@ public sealed partial class ResourceWatcher<T> where T : IKubernetesObject<V1Obj
     private readonly string? _labelSelector;
     private readonly ResourceCache<T> _cache;
     private readonly Action<T> _onChange;
+    private readonly Action<T>? _trim;
     private readonly WatchSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -35,9 +37,11 @@ public sealed partial class ResourceWatcher<T> where T : IKubernetesObject<V1Obj
         Action<T> onChange,
         WatchSettings settings,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        Action<T>? trim = null)
     {
         _client = client;
+        _trim = trim;
         _namespace = @namespace;
         _labelSelector = labelSelector;
         _cache = cache;
@@ -149,13 +153,16 @@ public sealed partial class ResourceWatcher<T> where T : IKubernetesObject<V1Obj
     }
 
     /// <summary>Drops what nothing here reads before an object is cached: <c>metadata.managedFields</c>, the server's
-    /// field-ownership bookkeeping, is often the largest part of a Job or a session (client-go's informers trim it too).</summary>
-    private static void Trim(T item)
+    /// field-ownership bookkeeping, is often the largest part of a Job or a session (client-go's informers trim it too);
+    /// then what the kind's <c>trim</c> drops.</summary>
+    private void Trim(T item)
     {
         if (item.Metadata is { } meta)
         {
             meta.ManagedFields = null;
         }
+
+        _trim?.Invoke(item);
     }
 
     private void Apply(WatchEventType type, T item)

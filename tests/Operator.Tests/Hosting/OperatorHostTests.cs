@@ -1,9 +1,9 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ZkSync.Operator.Configuration;
+using ZkSync.Operator.Endpoints;
 
 namespace ZkSync.Operator.Tests.Hosting;
 
@@ -27,6 +27,28 @@ public sealed class OperatorHostTests
 
         options.LeaderElection.RenewDeadlineSeconds = 20;
         Assert.Contains(options.Validate(), p => p.StartsWith("Operator:LeaderElection", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3", 8080, "10.1.2.3:8080")]
+    [InlineData("localhost", 0, "127.0.0.1:0")]
+    [InlineData("[fd00::1]", 9090, "[fd00::1]:9090")]
+    public void HttpAddress_IsAnIpOrLocalhost(string address, int port, string expected)
+    {
+        var http = new HttpOptions { Address = address, Port = port };
+        Assert.Equal(expected, http.ListenEndPoint(podIp: "10.9.9.9")!.ToString());
+    }
+
+    [Fact]
+    public void HttpAddress_DefaultsToThePodIp_AndAHostNameOrBadPortIsRefused()
+    {
+        Assert.Equal("10.9.9.9:8080", new HttpOptions().ListenEndPoint(podIp: "10.9.9.9")!.ToString());
+        Assert.Equal("127.0.0.1:8080", new HttpOptions().ListenEndPoint(podIp: null)!.ToString());
+
+        var options = new OperatorOptions { Workers = { Image = "i" }, ZooKeeper = { AdminPassword = "p" }, Http = { Address = "operator.example" } };
+        Assert.Contains("Operator:Http:Address must be an IP address, localhost or * (every address), not 'operator.example'", options.Validate());
+        options.Http = new HttpOptions { Port = 70000 };
+        Assert.Contains("Operator:Http:Port must be 0-65535", options.Validate());
     }
 
     [Fact]
@@ -70,11 +92,13 @@ public sealed class OperatorHostTests
                 [$"--Kubeconfig={kubeconfig}", "--Operator:Workers:Image=img", "--Operator:ZooKeeper:AdminPassword=pw",
                  "--Operator:Http:Address=127.0.0.1", "--Operator:Http:Port=0", "--Operator:LogLevel=Warning"], out var problems);
             Assert.Empty(problems);
-            await using (app)
+            using (app)
             {
                 await app!.StartAsync();
-                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-                using var http = new HttpClient { BaseAddress = new Uri(address) };
+                var endPoint = app.Services.GetRequiredService<EndpointServer>().EndPoint!;
+                Assert.Equal(IPAddress.Loopback, endPoint.Address);
+                Assert.NotEqual(0, endPoint.Port);
+                using var http = new HttpClient { BaseAddress = new Uri($"http://{endPoint}") };
 
                 var health = await http.GetAsync("/healthz");
                 Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -86,6 +110,7 @@ public sealed class OperatorHostTests
                 Assert.Contains("zksync_reconcile_duration_seconds", metrics, StringComparison.Ordinal);
 
                 await app.StopAsync();
+                await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetAsync("/healthz"));
             }
         }
         finally

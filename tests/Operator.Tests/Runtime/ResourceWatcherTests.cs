@@ -51,6 +51,33 @@ public sealed class ResourceWatcherTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Trim_AppliesToListedAndWatchedObjects_BeforeTheyAreCached()
+    {
+        var cache = new ResourceCache<V1ConfigMap>();
+        using var changed = new BlockingCollection<string>();
+        var watcher = new ResourceWatcher<V1ConfigMap>(_client, null, null, cache, m => changed.Add(m.Metadata.Name), new WatchSettings(5, BackoffPolicy.Watch),
+            TimeProvider.System, NullLogger.Instance, trim: m => m.Data = null);
+        var listed = ScriptedResourceClient.Map("a", "5");
+        listed.Data = new Dictionary<string, string> { ["big"] = "x" };
+        listed.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl" }];
+        _client.Objects.Add(listed);
+        var running = watcher.RunAsync(_stop.Token);
+        var watch = await _client.NextWatchAsync(_stop.Token);
+        await watcher.Synced;
+        var watched = ScriptedResourceClient.Map("b", "11");
+        watched.Data = new Dictionary<string, string> { ["big"] = "y" };
+        await watch.WriteAsync((WatchEventType.Added, watched));
+        Assert.True(changed.TryTake(out var first, TimeSpan.FromSeconds(10)) && first == "a");
+        Assert.True(changed.TryTake(out var second, TimeSpan.FromSeconds(10)) && second == "b");
+
+        Assert.Null(cache.Get("ns/a")!.Data);
+        Assert.Null(cache.Get("ns/a")!.Metadata.ManagedFields);
+        Assert.Null(cache.Get("ns/b")!.Data);
+        await _stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
     public async Task BookmarkVersion_IsWhereTheNextWatchStarts()
     {
         Start();

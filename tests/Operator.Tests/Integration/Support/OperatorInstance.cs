@@ -1,6 +1,6 @@
 using k8s;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ZkSync.LocalCluster.Tests.Support;
 using ZkSync.Operator.Runtime;
@@ -14,10 +14,10 @@ namespace ZkSync.Operator.Tests.Integration.Support;
 /// </summary>
 public sealed class OperatorInstance : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly IHost _app;
     private bool _stopped;
 
-    private OperatorInstance(string name, WebApplication app, ApiRequestRecorder recorder, CapturedLog log)
+    private OperatorInstance(string name, IHost app, ApiRequestRecorder recorder, CapturedLog log)
     {
         Name = name;
         _app = app;
@@ -73,7 +73,14 @@ public sealed class OperatorInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        if (_app is IAsyncDisposable asyncDisposable)
+        {
+            await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            _app.Dispose();
+        }
         Recorder.Dispose();
     }
 }
