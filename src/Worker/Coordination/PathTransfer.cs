@@ -12,10 +12,11 @@ namespace ZkSync.Worker.Coordination;
 /// Cancelling kills rsync.
 /// </summary>
 internal sealed partial class PathTransfer(
-    ZkRsyncOptions options, string session, RsyncCapabilities capabilities, string? secret, TimeProvider time, ILogger logger)
+    ZkRsyncOptions options, string session, RsyncCapabilities capabilities, string? secret, PathWalker walker, TimeProvider time, ILogger logger)
 {
     private readonly RsyncSourceSettings _settings = RsyncSourceSettings.From(options);
     private readonly RawPath _basePath = RawPath.FromString(options.RsyncPath!);
+    private readonly PathWalkOptions _walkOptions = options.ToWalkOptions();
 
     public async Task<TransferResult> RunAsync(IReadOnlyList<PathEntry> entries, DestinationSlot slot, string whoAmI, CancellationToken cancellationToken)
     {
@@ -66,16 +67,17 @@ internal sealed partial class PathTransfer(
     }
 
     /// <summary>
-    /// The names of a source directory's subdirectories, for the rules of non-recursive entries; null when
-    /// it cannot be read.
+    /// A source directory's subdirectories, each with whether the walk queues it (this source's
+    /// <c>--excludere</c>/<c>--excl_usr</c>, as the master's), for the rules of non-recursive entries;
+    /// null when it cannot be read.
     /// </summary>
-    private IReadOnlyList<byte[]>? ListSubdirectories(RawPath directory)
+    private IReadOnlyList<FilterRules.Subdirectory>? ListSubdirectories(RawPath directory)
     {
         try
         {
             return [.. NativeFileSystem.ListDirectory(directory)
                 .Where(e => e.Kind == RawFileKind.Directory)
-                .Select(e => e.Name)];
+                .Select(e => new FilterRules.Subdirectory(e.Name, !walker.IsExcluded(_walkOptions, directory.Append(e.Name))))];
         }
         catch (IOException e)
         {

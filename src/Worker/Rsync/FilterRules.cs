@@ -16,12 +16,10 @@ namespace ZkSync.Worker.Rsync;
 /// directories);</item>
 /// <item><c>- /A/*</c> for those directories: nothing else of them is sent, and with <c>--delete</c> nothing
 /// else of them is deleted;</item>
-/// <item>for a non-recursive entry (<c>0_</c>), its files go, and each subdirectory S is created with its
-/// attributes but nothing of it is sent, as the original's <c>--dirs</c> run does: <c>+ /E/S</c> and
-/// <c>- /E/S/*</c>, while <c>--delete</c> still removes subdirectories that are gone from the source. S is
-/// created here even when the walk queues it as an entry of its own: an original source's run of S
-/// (<c>--files-from</c>, no implied <c>.</c>) would otherwise create it after this run set E's mtime, and
-/// leave E's mtime at the time of that creation;</item>
+/// <item>for a non-recursive entry (<c>0_</c>), its files go, and <c>- /E/S/</c> for each subdirectory S the
+/// walk queues (S is an entry of its own, which creates it), while <c>--delete</c> still removes
+/// subdirectories that are gone from the source; a subdirectory the walk leaves out
+/// (<c>--excludere</c>) is created empty, as the original does: <c>+ /E/S</c> and <c>- /E/S/*</c>;</item>
 /// <item><c>- /*</c> last, unless the base itself is an entry.</item>
 /// </list>
 /// Includes come before excludes; rsync uses the first rule that matches. Names are escaped where a
@@ -31,10 +29,13 @@ public sealed record FilterRules(byte[] Content, bool NulSeparated)
     : EntrySelection(Content, NulSeparated, Recursive: true)
 {
     /// <summary>
-    /// The raw names of a source directory's subdirectories, or null when it cannot be listed; then the rule
+    /// The subdirectories of a source directory, or null when it cannot be listed; then the rule
     /// <c>- /E/*/</c> keeps all of them out (also from <c>--delete</c>).
     /// </summary>
-    public delegate IReadOnlyList<byte[]>? SubdirectoryLister(RawPath directory);
+    public delegate IReadOnlyList<Subdirectory>? SubdirectoryLister(RawPath directory);
+
+    /// <summary>A subdirectory's raw name, and whether the walk queues it (it is an entry of its own).</summary>
+    public readonly record struct Subdirectory(byte[] Name, bool Queued);
 
     /// <summary>rsync options under which rules that exclude everything outside a batch would do harm.</summary>
     private static readonly string[] UnsafeOptions = ["delete-excluded", "prune-empty-dirs"];
@@ -116,16 +117,24 @@ public sealed record FilterRules(byte[] Content, bool NulSeparated)
                     continue;
                 }
 
-                foreach (var name in children.Select(Latin1).Order(StringComparer.Ordinal))
+                foreach (var child in children.OrderBy(c => Latin1(c.Name), StringComparer.Ordinal))
                 {
+                    var name = Latin1(child.Name);
                     var path = entry.Length == 0 ? name : entry + "/" + name;
                     if (selected.Contains(path) || ancestors.Contains(path))
                     {
                         continue;
                     }
 
-                    includes.Add("+ /" + Escape(path, wildcard: false));
-                    excludes.Add("- /" + Escape(path, wildcard: true) + "/*");
+                    if (child.Queued)
+                    {
+                        excludes.Add("- /" + Escape(path, wildcard: false) + "/");
+                    }
+                    else
+                    {
+                        includes.Add("+ /" + Escape(path, wildcard: false));
+                        excludes.Add("- /" + Escape(path, wildcard: true) + "/*");
+                    }
                 }
             }
         }

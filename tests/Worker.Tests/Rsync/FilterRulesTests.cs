@@ -10,8 +10,11 @@ public sealed class FilterRulesTests
 
     private static PathEntry E(string path, bool rec = false) => new(RawPath.FromString(path), rec);
 
+    /// <summary>Listed subdirectories; names starting with "x-" are left out by the walk.</summary>
     private static FilterRules.SubdirectoryLister Subdirectories(Dictionary<string, string[]> tree) =>
-        directory => tree.TryGetValue(directory.ToString(), out var names) ? [.. names.Select(Encoding.UTF8.GetBytes)] : [];
+        directory => tree.TryGetValue(directory.ToString(), out var names)
+            ? [.. names.Select(n => new FilterRules.Subdirectory(Encoding.UTF8.GetBytes(n), Queued: !n.StartsWith("x-", StringComparison.Ordinal)))]
+            : [];
 
     private static string[] Lines(FilterRules rules) =>
         Encoding.Latin1.GetString(rules.Content).Split(rules.NulSeparated ? '\0' : '\n')[..^1];
@@ -30,7 +33,7 @@ public sealed class FilterRulesTests
     }
 
     [Fact]
-    public void NonRecursiveEntry_CreatesItsSubdirectoriesWithoutTheirContents_ButLeavesOtherEntriesWhole()
+    public void NonRecursiveEntry_KeepsOutTheContentsOfItsSubdirectories_ButNotTheSubdirectoriesOfOtherEntries()
     {
         var tree = new Dictionary<string, string[]>
         {
@@ -39,8 +42,8 @@ public sealed class FilterRulesTests
         };
         var rules = FilterRules.Create(Base, [E("/data"), E("/data/a")], Subdirectories(tree));
 
-        // The base is an entry: no "- /*"; a is an entry of this batch too, so its contents are not narrowed at the top.
-        Assert.Equal(["+ /a", "+ /b", "+ /a/s1", "+ /a/s2", "- /b/*", "- /a/s1/*", "- /a/s2/*"], Lines(rules));
+        // The base is an entry: no "- /*"; a is an entry too, so only b (not a) is kept out at the top.
+        Assert.Equal(["+ /a", "- /b/", "- /a/s1/", "- /a/s2/"], Lines(rules));
     }
 
     [Fact]
@@ -49,16 +52,16 @@ public sealed class FilterRulesTests
         var tree = new Dictionary<string, string[]> { ["/data/a/b"] = ["c"] };
         var rules = FilterRules.Create(Base, [E("/data/a/b")], Subdirectories(tree));
 
-        Assert.Equal(["+ /a", "+ /a/b", "+ /a/b/c", "- /a/b/c/*", "- /a/*", "- /*"], Lines(rules));
+        Assert.Equal(["+ /a", "+ /a/b", "- /a/b/c/", "- /a/*", "- /*"], Lines(rules));
     }
 
     [Fact]
-    public void NonRecursiveEntry_CreatesEverySubdirectoryEmpty_QueuedOrLeftOutByTheWalk_AsTheOriginal()
+    public void NonRecursiveEntry_CreatesASubdirectoryTheWalkLeavesOut_EmptyAsTheOriginal()
     {
-        var tree = new Dictionary<string, string[]> { ["/data/a"] = ["s", ".snapshots"] };
+        var tree = new Dictionary<string, string[]> { ["/data/a"] = ["s", "x-.snapshots"] };
         var rules = FilterRules.Create(Base, [E("/data/a")], Subdirectories(tree));
 
-        Assert.Equal(["+ /a", "+ /a/.snapshots", "+ /a/s", "- /a/.snapshots/*", "- /a/s/*", "- /*"], Lines(rules));
+        Assert.Equal(["+ /a", "+ /a/x-.snapshots", "- /a/s/", "- /a/x-.snapshots/*", "- /*"], Lines(rules));
     }
 
     [Fact]
