@@ -63,7 +63,7 @@ public static class ZkRsyncOptionsParser
         new("dropcache", null, OptionKind.Flag, null, "run rsync with --drop-cache when the installed rsync has it (stock rsync does not: then a warning)", GroupRsync),
         new("timeout", null, OptionKind.Int, "0", "run rsync with --timeout TIMEOUT (0: none)", GroupRsync),
         new("verbose", null, OptionKind.Flag, null, "run rsync with --verbose", GroupRsync),
-        new("files-from", null, OptionKind.Flag, null, "run rsync as the original does, with a --files-from list (rsync then implies --relative and checks every path component of every file: about 3x the metadata calls); default: filter rules select the batch from a walk of the base", GroupRsync),
+        new("files-from", null, OptionKind.Flag, null, "run rsync as the original does, with a --files-from list, also for recursive entries (rsync then implies --relative and checks every path component of every file: about 3x the metadata calls); default: filter rules select a batch of recursive entries from a walk of the base (non-recursive entries always go in a --files-from list)", GroupRsync),
         new("arbitopts", null, OptionKind.StringList, null, "Arbitrary rsync long options, comma separated; a colon separates key and value (unchecked)", GroupRsync),
         new("rsync-secret-file", null, OptionKind.String, null, "file holding a shared secret: daemons require it (auth users), sources send it", GroupRsync),
         new("slots", null, OptionKind.Int, "1", "destination: offer this many entries in destQueue, so this many sources can push to its daemon at once", GroupRsync),

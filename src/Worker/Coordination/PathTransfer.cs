@@ -12,11 +12,10 @@ namespace ZkSync.Worker.Coordination;
 /// Cancelling kills rsync.
 /// </summary>
 internal sealed partial class PathTransfer(
-    ZkRsyncOptions options, string session, RsyncCapabilities capabilities, string? secret, PathWalker walker, TimeProvider time, ILogger logger)
+    ZkRsyncOptions options, string session, RsyncCapabilities capabilities, string? secret, TimeProvider time, ILogger logger)
 {
     private readonly RsyncSourceSettings _settings = RsyncSourceSettings.From(options);
     private readonly RawPath _basePath = RawPath.FromString(options.RsyncPath!);
-    private readonly PathWalkOptions _walkOptions = options.ToWalkOptions();
 
     public async Task<TransferResult> RunAsync(IReadOnlyList<PathEntry> entries, DestinationSlot slot, string whoAmI, CancellationToken cancellationToken)
     {
@@ -25,7 +24,9 @@ internal sealed partial class PathTransfer(
             return await RunNetcatAsync(entries, slot, whoAmI, cancellationToken).ConfigureAwait(false);
         }
 
-        var filesFrom = options.FilesFrom;
+        // Non-recursive entries always go as the original sends them (see FilterRules); recursive ones by filter rules
+        // unless --files-from asks otherwise or the batch does not suit them.
+        var filesFrom = options.FilesFrom || !entries[0].Recursive;
         if (!filesFrom && FilterRules.Unsuitable(entries, options.ArbitOpts) is { } reason)
         {
             LogFilesFromInstead(logger, reason);
@@ -34,7 +35,7 @@ internal sealed partial class PathTransfer(
 
         EntrySelection list = filesFrom
             ? FilesFromList.Create(_basePath, entries)
-            : FilterRules.Create(_basePath, entries, ListSubdirectories);
+            : FilterRules.Create(_basePath, entries);
         var listFile = PrivateFile.Write(options.TmpDir, filesFrom ? "files-from" : "filter", list.Content);
         try
         {
@@ -63,26 +64,6 @@ internal sealed partial class PathTransfer(
         finally
         {
             File.Delete(listFile);
-        }
-    }
-
-    /// <summary>
-    /// A source directory's subdirectories, each with whether the walk queues it (this source's
-    /// <c>--excludere</c>/<c>--excl_usr</c>, as the master's), for the rules of non-recursive entries;
-    /// null when it cannot be read.
-    /// </summary>
-    private IReadOnlyList<FilterRules.Subdirectory>? ListSubdirectories(RawPath directory)
-    {
-        try
-        {
-            return [.. NativeFileSystem.ListDirectory(directory)
-                .Where(e => e.Kind == RawFileKind.Directory)
-                .Select(e => new FilterRules.Subdirectory(e.Name, !walker.IsExcluded(_walkOptions, directory.Append(e.Name))))];
-        }
-        catch (IOException e)
-        {
-            LogCannotList(logger, directory.ToString(), e.Message);
-            return null;
         }
     }
 
@@ -123,9 +104,6 @@ internal sealed partial class PathTransfer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This batch runs with a --files-from list: {Reason}")]
     private static partial void LogFilesFromInstead(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot list {Directory} ({Error}): its subdirectories are kept out of this rsync run as a whole")]
-    private static partial void LogCannotList(ILogger logger, string directory, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "rsync ran {Milliseconds:0} ms")]
     private static partial void LogRsyncTime(ILogger logger, double milliseconds);

@@ -147,8 +147,7 @@ internal sealed partial class SourceRole(WorkerSession session, RsyncCapabilitie
         var failed = session.NewQueue(ZnodeLayout.FailedQueue(session.Name));
         var destinations = new DestinationPicker(session);
         var stats = new SessionStats(session);
-        var walker = new PathWalker(session.LoggerFactory.CreateLogger<PathWalker>());
-        var transfer = new PathTransfer(_options, session.Name, capabilities, secret, walker, session.Time, _logger);
+        var transfer = new PathTransfer(_options, session.Name, capabilities, secret, session.Time, _logger);
         var sources = session.NewParty(ZnodeLayout.PartySources);
         await paths.EnsureAsync(stop).ConfigureAwait(false);
         await completed.EnsureAsync(stop).ConfigureAwait(false);

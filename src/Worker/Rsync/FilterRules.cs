@@ -4,11 +4,11 @@ using ZkSync.Worker.Walk;
 namespace ZkSync.Worker.Rsync;
 
 /// <summary>
-/// rsync filter rules (read with <c>--exclude-from</c>) that pick a batch's entries out of a recursive
-/// transfer of the whole base, the default way a source runs rsync. The original names the entries in a
-/// <c>--files-from</c> list instead; that implies <c>--relative</c>, and rsync 3.4+ then opens every
-/// component of every file's path (about three times the metadata calls of a plain <c>rsync -a</c>).
-/// Here rsync walks from the base as <c>rsync -a</c> does, and the rules keep it on the entries' paths:
+/// rsync filter rules (read with <c>--exclude-from</c>) that pick a batch of recursive entries (<c>1_</c>) out of a
+/// recursive transfer of the whole base, the default way a source runs such a batch. The original names the entries in
+/// a <c>--files-from</c> list instead; that implies <c>--relative</c>, and rsync 3.4+ then opens every component of
+/// every file's path (about three times the metadata calls of a plain <c>rsync -a</c>). Here rsync walks from the base
+/// as <c>rsync -a</c> does, and the rules keep it on the entries' paths:
 /// <list type="bullet">
 /// <item><c>+ /A</c> for every directory on the way to an entry and <c>+ /E</c> for every entry: they are in
 /// rsync's file list, so each run that creates something in them also sets their attributes afterwards
@@ -16,27 +16,19 @@ namespace ZkSync.Worker.Rsync;
 /// directories);</item>
 /// <item><c>- /A/*</c> for those directories: nothing else of them is sent, and with <c>--delete</c> nothing
 /// else of them is deleted;</item>
-/// <item>for a non-recursive entry (<c>0_</c>), its files go, and <c>- /E/S/</c> for each subdirectory S the
-/// walk queues (S is an entry of its own, which creates it), while <c>--delete</c> still removes
-/// subdirectories that are gone from the source; a subdirectory the walk leaves out
-/// (<c>--excludere</c>) is created empty, as the original does: <c>+ /E/S</c> and <c>- /E/S/*</c>;</item>
 /// <item><c>- /*</c> last, unless the base itself is an entry.</item>
 /// </list>
+/// Non-recursive entries (<c>0_</c>) go as the original sends them, in a <c>--files-from</c> list (rsync's
+/// <c>--dirs</c>): that creates each of an entry's subdirectories without reading it, where rules would have rsync
+/// read and stat everything in it (and fail the entry on a subdirectory it may not read); and it creates the
+/// subdirectories the walk queues as the original does, so an original source's later run of one (which sends no
+/// implied <c>.</c>) does not change the parent's time in a mixed session. Their files are few next to a tree's.
 /// Includes come before excludes; rsync uses the first rule that matches. Names are escaped where a
 /// pattern uses wildcards.
 /// </summary>
 public sealed record FilterRules(byte[] Content, bool NulSeparated)
     : EntrySelection(Content, NulSeparated, Recursive: true)
 {
-    /// <summary>
-    /// The subdirectories of a source directory, or null when it cannot be listed; then the rule
-    /// <c>- /E/*/</c> keeps all of them out (also from <c>--delete</c>).
-    /// </summary>
-    public delegate IReadOnlyList<Subdirectory>? SubdirectoryLister(RawPath directory);
-
-    /// <summary>A subdirectory's raw name, and whether the walk queues it (it is an entry of its own).</summary>
-    public readonly record struct Subdirectory(byte[] Name, bool Queued);
-
     /// <summary>rsync options under which rules that exclude everything outside a batch would do harm.</summary>
     private static readonly string[] UnsafeOptions = ["delete-excluded", "prune-empty-dirs"];
 
@@ -74,13 +66,15 @@ public sealed record FilterRules(byte[] Content, bool NulSeparated)
         return null;
     }
 
-    /// <summary>Builds the rules for a batch of entries of one kind below <paramref name="basePath"/>.</summary>
-    /// <exception cref="ArgumentException">No entries, mixed recursion, or a path outside the base.</exception>
-    public static FilterRules Create(RawPath basePath, IReadOnlyList<PathEntry> entries, SubdirectoryLister subdirectories)
+    /// <summary>Builds the rules for a batch of recursive entries below <paramref name="basePath"/>.</summary>
+    /// <exception cref="ArgumentException">No entries, a non-recursive one, or a path outside the base.</exception>
+    public static FilterRules Create(RawPath basePath, IReadOnlyList<PathEntry> entries)
     {
-        ArgumentNullException.ThrowIfNull(subdirectories);
         var relatives = RelativePaths(basePath, entries);
-        var recursive = entries[0].Recursive;
+        if (!entries[0].Recursive)
+        {
+            throw new ArgumentException("filter rules select recursive entries only; non-recursive ones go in a --files-from list", nameof(entries));
+        }
 
         // Paths relative to the base as Latin-1 strings: one char per byte, so raw names survive.
         var selected = new HashSet<string>(relatives.Select(Latin1), StringComparer.Ordinal);
@@ -90,7 +84,7 @@ public sealed record FilterRules(byte[] Content, bool NulSeparated)
             for (var slash = entry.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = entry.IndexOf('/', slash + 1))
             {
                 var ancestor = entry[..slash];
-                if (!selected.Contains(ancestor) && !(recursive && IsWithinAny(ancestor, selected)))
+                if (!selected.Contains(ancestor) && !IsWithinAny(ancestor, selected))
                 {
                     ancestors.Add(ancestor);
                 }
@@ -102,41 +96,6 @@ public sealed record FilterRules(byte[] Content, bool NulSeparated)
         foreach (var path in selected.Where(p => p.Length > 0).Concat(ancestors).Order(StringComparer.Ordinal))
         {
             includes.Add("+ /" + Escape(path, wildcard: false));
-        }
-
-        if (!recursive)
-        {
-            foreach (var entry in selected.Order(StringComparer.Ordinal))
-            {
-                var directory = entry.Length == 0 ? basePath : RawPath.FromBytes([.. basePath.TrimEndSeparators().Bytes, (byte)'/', .. Encoding.Latin1.GetBytes(entry)]);
-                var prefix = entry.Length == 0 ? "/" : "/" + Escape(entry, wildcard: true) + "/";
-                var children = subdirectories(directory);
-                if (children is null)
-                {
-                    excludes.Add("- " + prefix + "*/");
-                    continue;
-                }
-
-                foreach (var child in children.OrderBy(c => Latin1(c.Name), StringComparer.Ordinal))
-                {
-                    var name = Latin1(child.Name);
-                    var path = entry.Length == 0 ? name : entry + "/" + name;
-                    if (selected.Contains(path) || ancestors.Contains(path))
-                    {
-                        continue;
-                    }
-
-                    if (child.Queued)
-                    {
-                        excludes.Add("- /" + Escape(path, wildcard: false) + "/");
-                    }
-                    else
-                    {
-                        includes.Add("+ /" + Escape(path, wildcard: false));
-                        excludes.Add("- /" + Escape(path, wildcard: true) + "/*");
-                    }
-                }
-            }
         }
 
         foreach (var ancestor in ancestors)

@@ -240,7 +240,7 @@ public sealed partial class PathWalker(ILogger<PathWalker> logger)
     /// Whether the walk leaves <paramref name="path"/> (a directory) and everything below it out: the
     /// original's <c>exclude_path</c>, a regex search and then, if a user is set, the owner.
     /// </summary>
-    public bool IsExcluded(PathWalkOptions options, RawPath path)
+    private bool IsExcluded(PathWalkOptions options, RawPath path)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(path);

@@ -172,6 +172,26 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
     }
 
     [Fact]
+    public async Task BaseEntry_CreatesItsSubdirectories_SoAnOriginalSourcesRunOfOneLeavesTheBasesTime()
+    {
+        // A mixed session: our source sends the base (non-recursive), an original source the subdirectories the walk
+        // queued, with --files-from: no implied "." would set the base's time again after creating one of them in it.
+        var (basePath, entry) = MakeDepthThreeTree();
+        var old = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        Directory.SetLastWriteTimeUtc(basePath, old);
+
+        var port = await StartDaemonAsync(secret: null);
+        var settings = new RsyncSourceSettings();
+        var parent = await SyncAsync(port, basePath, [entry("", false)], settings);
+        var children = await SyncAsync(port, basePath, [entry("a", true), entry("z", true)], settings, filesFrom: true);
+
+        Assert.True(parent.ExitCode == 0, parent.Output);
+        Assert.True(children.ExitCode == 0, children.Output);
+        Assert.Equal(RelativeNames(basePath), RelativeNames(_dest.Root));
+        Assert.Equal(old, Directory.GetLastWriteTimeUtc(_dest.Root));
+    }
+
+    [Fact]
     public async Task WithSecret_RightPasswordSyncsAndWrongPasswordIsRefused()
     {
         var port = await StartDaemonAsync(secret: "s3cret");
@@ -225,12 +245,8 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         int port, string basePath, IReadOnlyList<PathEntry> batch, RsyncSourceSettings settings, string? secret = null, bool filesFrom = false)
     {
         var rawBase = RawPath.FromString(basePath);
-        filesFrom |= FilterRules.Unsuitable(batch, settings.ArbitOpts) is not null;  // as PathTransfer decides
-        EntrySelection list = filesFrom
-            ? FilesFromList.Create(rawBase, batch)
-            : FilterRules.Create(rawBase, batch, directory =>
-                [.. NativeFileSystem.ListDirectory(directory).Where(e => e.Kind == RawFileKind.Directory)
-                    .Select(e => new FilterRules.Subdirectory(e.Name, Queued: e.Name.AsSpan().IndexOf("excluded"u8) < 0))]);
+        filesFrom |= !batch[0].Recursive || FilterRules.Unsuitable(batch, settings.ArbitOpts) is not null;  // as PathTransfer decides
+        EntrySelection list = filesFrom ? FilesFromList.Create(rawBase, batch) : FilterRules.Create(rawBase, batch);
         var listFile = Path.Combine(_work.Root, $"list-{Guid.NewGuid():N}");
         await File.WriteAllBytesAsync(listFile, list.Content);
         var invocation = RsyncCommandBuilder.Source(settings, list, listFile, basePath, "127.0.0.1", port, Session, RsyncCapabilities.None, secret);
@@ -308,7 +324,7 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
 
     /// <summary>
     /// t/ under the source: a/f.txt, a/b/g.txt, a/b/{c,d,e}/..., a/b/excluded-snap/s.txt (a directory the walk
-    /// leaves out, as <see cref="SyncAsync"/> lists it), root.txt, z/5.txt; entries relative to it.
+    /// leaves out: no batch names it), root.txt, z/5.txt; entries relative to it.
     /// </summary>
     private (string BasePath, Func<string, bool, PathEntry> Entry) MakeDepthThreeTree()
     {

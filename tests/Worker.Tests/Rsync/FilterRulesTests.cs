@@ -10,19 +10,13 @@ public sealed class FilterRulesTests
 
     private static PathEntry E(string path, bool rec = false) => new(RawPath.FromString(path), rec);
 
-    /// <summary>Listed subdirectories; names starting with "x-" are left out by the walk.</summary>
-    private static FilterRules.SubdirectoryLister Subdirectories(Dictionary<string, string[]> tree) =>
-        directory => tree.TryGetValue(directory.ToString(), out var names)
-            ? [.. names.Select(n => new FilterRules.Subdirectory(Encoding.UTF8.GetBytes(n), Queued: !n.StartsWith("x-", StringComparison.Ordinal)))]
-            : [];
-
     private static string[] Lines(FilterRules rules) =>
         Encoding.Latin1.GetString(rules.Content).Split(rules.NulSeparated ? '\0' : '\n')[..^1];
 
     [Fact]
     public void RecursiveBatch_IncludesEntriesAndTheirAncestors_ThenExcludesEverythingElseOfThem()
     {
-        var rules = FilterRules.Create(Base, [E("/data/a/b/c", true), E("/data/a/b/d", true), E("/data/x/y/z", true)], Subdirectories([]));
+        var rules = FilterRules.Create(Base, [E("/data/a/b/c", true), E("/data/a/b/d", true), E("/data/x/y/z", true)]);
 
         Assert.Equal(
             ["+ /a", "+ /a/b", "+ /a/b/c", "+ /a/b/d", "+ /x", "+ /x/y", "+ /x/y/z", "- /a/*", "- /a/b/*", "- /x/*", "- /x/y/*", "- /*"],
@@ -33,49 +27,9 @@ public sealed class FilterRulesTests
     }
 
     [Fact]
-    public void NonRecursiveEntry_KeepsOutTheContentsOfItsSubdirectories_ButNotTheSubdirectoriesOfOtherEntries()
-    {
-        var tree = new Dictionary<string, string[]>
-        {
-            ["/data"] = ["a", "b"],
-            ["/data/a"] = ["s1", "s2"],
-        };
-        var rules = FilterRules.Create(Base, [E("/data"), E("/data/a")], Subdirectories(tree));
-
-        // The base is an entry: no "- /*"; a is an entry too, so only b (not a) is kept out at the top.
-        Assert.Equal(["+ /a", "- /b/", "- /a/s1/", "- /a/s2/"], Lines(rules));
-    }
-
-    [Fact]
-    public void NonRecursiveEntry_BelowAnotherEntry_HasItsAncestorIncludedAndNarrowed()
-    {
-        var tree = new Dictionary<string, string[]> { ["/data/a/b"] = ["c"] };
-        var rules = FilterRules.Create(Base, [E("/data/a/b")], Subdirectories(tree));
-
-        Assert.Equal(["+ /a", "+ /a/b", "- /a/b/c/", "- /a/*", "- /*"], Lines(rules));
-    }
-
-    [Fact]
-    public void NonRecursiveEntry_CreatesASubdirectoryTheWalkLeavesOut_EmptyAsTheOriginal()
-    {
-        var tree = new Dictionary<string, string[]> { ["/data/a"] = ["s", "x-.snapshots"] };
-        var rules = FilterRules.Create(Base, [E("/data/a")], Subdirectories(tree));
-
-        Assert.Equal(["+ /a", "+ /a/x-.snapshots", "- /a/s/", "- /a/x-.snapshots/*", "- /*"], Lines(rules));
-    }
-
-    [Fact]
-    public void UnlistableDirectory_KeepsOutAllItsSubdirectories()
-    {
-        var rules = FilterRules.Create(Base, [E("/data/a")], _ => null);
-
-        Assert.Equal(["+ /a", "- /a/*/", "- /*"], Lines(rules));
-    }
-
-    [Fact]
     public void NestedRecursiveEntries_DoNotNarrowTheOuterOne()
     {
-        var rules = FilterRules.Create(Base, [E("/data/a", true), E("/data/a/b/c", true)], Subdirectories([]));
+        var rules = FilterRules.Create(Base, [E("/data/a", true), E("/data/a/b/c", true)]);
 
         Assert.Equal(["+ /a", "+ /a/b/c", "- /*"], Lines(rules));
     }
@@ -83,7 +37,7 @@ public sealed class FilterRulesTests
     [Fact]
     public void Wildcards_AreEscapedWhereAPatternIsMatchedAsWildcards()
     {
-        var rules = FilterRules.Create(Base, [E("/data/w*[1]?/back\\slash", true), E("/data/plain\\dir/x", true)], Subdirectories([]));
+        var rules = FilterRules.Create(Base, [E("/data/w*[1]?/back\\slash", true), E("/data/plain\\dir/x", true)]);
 
         Assert.Equal(
             [
@@ -101,7 +55,7 @@ public sealed class FilterRulesTests
     [Fact]
     public void NamesWithLineBreaks_UseNulSeparatedRules()
     {
-        var rules = FilterRules.Create(Base, [E("/data/line\nbreak", true)], Subdirectories([]));
+        var rules = FilterRules.Create(Base, [E("/data/line\nbreak", true)]);
 
         Assert.True(rules.NulSeparated);
         Assert.Equal(["+ /line\nbreak", "- /*"], Lines(rules));
@@ -111,7 +65,7 @@ public sealed class FilterRulesTests
     public void RawBytes_AreKept()
     {
         var entry = new PathEntry(RawPath.FromBytes("/data/caf"u8.ToArray().Append((byte)0xE9).ToArray()), true);
-        var rules = FilterRules.Create(Base, [entry], Subdirectories([]));
+        var rules = FilterRules.Create(Base, [entry]);
 
         byte[] expected = [.. "+ /caf"u8, 0xE9, (byte)'\n', .. "- /*\n"u8];
         Assert.Equal(expected, rules.Content);
@@ -120,9 +74,11 @@ public sealed class FilterRulesTests
     [Fact]
     public void InvalidBatches_AreRejected()
     {
-        Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [], Subdirectories([])));
-        Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [E("/data/a", true), E("/data/b")], Subdirectories([])));
-        Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [E("/elsewhere/a", true)], Subdirectories([])));
+        Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, []));
+        Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [E("/data/a", true), E("/data/b")]));
+        Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [E("/elsewhere/a", true)]));
+        // Non-recursive entries go in a --files-from list (rsync's --dirs), never by rules.
+        Assert.Throws<ArgumentException>(() => FilterRules.Create(Base, [E("/data/a")]));
     }
 
     [Fact]
