@@ -70,7 +70,7 @@ public static class OperatorHost
         var list = options.Validate();
         var podIp = Environment.GetEnvironmentVariable("POD_IP");
         var endPoint = options.Http.ListenEndPoint(podIp);
-        if (endPoint is null && options.Http.Address is null && options.Http.Port is >= 0 and <= 65535)
+        if (endPoint is null && options.Http.Address is null && options.Http.HasValidPort)
         {
             // The port is valid and no address is configured: the address that is not one came from the downward API.
             list.Add($"POD_IP '{podIp}' is not an IP address: set Operator:Http:Address");

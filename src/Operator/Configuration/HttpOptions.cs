@@ -11,6 +11,9 @@ public sealed class HttpOptions
 
     public int Port { get; set; } = 8080;
 
+    /// <summary>Whether <see cref="Port"/> is one to listen on (0: the system picks one).</summary>
+    public bool HasValidPort => Port is >= 0 and <= 65535;
+
     /// <summary>The address and port to listen on: <see cref="Address"/>, else <paramref name="podIp"/>, else
     /// 127.0.0.1; null when the address is none of the forms <see cref="Address"/> allows.</summary>
     public IPEndPoint? ListenEndPoint(string? podIp)
@@ -22,6 +25,6 @@ public sealed class HttpOptions
             "*" or "+" => Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any,
             _ => IPAddress.TryParse(address.Trim('[', ']'), out var parsed) ? parsed : null,
         };
-        return ip is null || Port is < 0 or > 65535 ? null : new IPEndPoint(ip, Port);
+        return ip is null || !HasValidPort ? null : new IPEndPoint(ip, Port);
     }
 }

@@ -76,7 +76,7 @@ public sealed class OperatorOptions
             problems.Add("Operator:NetworkPolicy:DnsPorts: every port must be 1-65535");
         }
 
-        if (Http.Port is < 0 or > 65535)
+        if (!Http.HasValidPort)
         {
             problems.Add("Operator:Http:Port must be 0-65535");
         }

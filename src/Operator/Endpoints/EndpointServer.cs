@@ -144,11 +144,7 @@ public sealed partial class EndpointServer : IHostedService, IAsyncDisposable
             {
                 // Too slow: the connection is closed unanswered.
             }
-            catch (IOException e)
-            {
-                LogConnectionFailed(_logger, e.Message);
-            }
-            catch (SocketException e)
+            catch (Exception e) when (e is IOException or SocketException)
             {
                 LogConnectionFailed(_logger, e.Message);
             }

@@ -107,10 +107,8 @@ internal sealed partial class DestinationStates(WorkerSession session)
         }
         finally
         {
-            if (destsLock.IsAcquired)
-            {
-                await destsLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            // A no-op when the lock went with the change.
+            await destsLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -164,11 +164,8 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         }
         finally
         {
-            // Only when it was not released with the port's nodes (an error on the way).
-            if (portLock.IsAcquired)
-            {
-                await portLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            // A no-op when the lock went with the port's nodes; released here after an error on the way.
+            await portLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -285,15 +285,9 @@ public static class ZooKeeperClientRecipeExtensions
         try
         {
             var groups = TransactionSize.Split(nodes.Select(node => (Op)Op.Delete(node)), commitLast is null ? 0 : 1024, commitLast is null ? 0 : 1).ToList();
-            for (var i = 0; i < groups.Count || (i == 0 && commitLast is not null); i++)
+            var committedHere = commitLast is null ? groups.Count : groups.Count - 1;
+            foreach (var group in groups.Take(committedHere))
             {
-                var group = i < groups.Count ? groups[i] : [];
-                if (commitLast is not null && i >= groups.Count - 1)
-                {
-                    await commitLast(group, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
                 await options.RetryPolicy.ExecuteAsync(
                     async token =>
                     {
@@ -301,6 +295,11 @@ public static class ZooKeeperClientRecipeExtensions
                         return true;
                     },
                     cancellationToken).ConfigureAwait(false);
+            }
+
+            if (commitLast is not null)
+            {
+                await commitLast(groups.Count > 0 ? groups[^1] : [], cancellationToken).ConfigureAwait(false);
             }
         }
         catch (ZooKeeperException exception) when (exception is NoNodeException or NotEmptyException)
