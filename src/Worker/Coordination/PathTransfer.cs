@@ -24,23 +24,18 @@ internal sealed partial class PathTransfer(
             return await RunNetcatAsync(entries, slot, whoAmI, cancellationToken).ConfigureAwait(false);
         }
 
-        // Non-recursive entries always go as the original sends them (see FilterRules); recursive ones by filter rules
-        // unless --files-from asks otherwise or the batch does not suit them.
-        var filesFrom = options.FilesFrom || !entries[0].Recursive;
-        if (!filesFrom && FilterRules.Unsuitable(entries, options.ArbitOpts) is { } reason)
+        var selection = BatchSelection.For(_basePath, entries, options.FilesFrom, options.ArbitOpts);
+        if (selection.FilesFromReason is { } reason)
         {
             LogFilesFromInstead(logger, reason);
-            filesFrom = true;
         }
 
-        EntrySelection list = filesFrom
-            ? FilesFromList.Create(_basePath, entries)
-            : FilterRules.Create(_basePath, entries);
-        var listFile = PrivateFile.Write(options.TmpDir, filesFrom ? "files-from" : "filter", list.Content);
+        var filesFrom = selection.List is FilesFromList;
+        var listFile = PrivateFile.Write(options.TmpDir, filesFrom ? "files-from" : "filter", selection.List.Content);
         try
         {
             var invocation = RsyncCommandBuilder.Source(
-                _settings, list, listFile, options.RsyncPath!, slot.Host, slot.Port, session, capabilities, secret);
+                _settings, selection.List, listFile, options.RsyncPath!, slot.Host, slot.Port, session, capabilities, secret, selection.SubPath);
             LogSending(logger, whoAmI, entries.Count, entries[0].ToString(), slot.Host, slot.Port);
             LogCommand(logger, invocation.ToString());
             var rsyncStarted = time.GetTimestamp();

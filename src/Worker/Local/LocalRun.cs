@@ -109,22 +109,32 @@ internal sealed partial class LocalRun(LocalOptions options, ILoggerFactory logg
             var environment = new Dictionary<string, string> { ["ZKRSYNC_PASSWD"] = password };
             var (program, prefix) = SelfCommand.Get();
             var startPort = LocalPorts.FreeBlock(options.Destinations);
-            for (var i = 0; i < options.Destinations; i++)
-            {
-                _workers.Add(new WorkerSlot(
-                    $"destination {i + 1}", program,
-                    [.. prefix, .. common, "--destination", "--rsyncpath", destination, "--startport", startPort.ToString(CultureInfo.InvariantCulture)],
-                    Path.Combine(logs, $"destination-{i + 1}.log"), environment));
-            }
+            WorkerSlot Destination(int i) => new(
+                $"destination {i + 1}", program,
+                [.. prefix, .. common, "--destination", "--rsyncpath", destination, "--startport", startPort.ToString(CultureInfo.InvariantCulture)],
+                Path.Combine(logs, $"destination-{i + 1}.log"), environment);
+            WorkerSlot Source(int i) => new(
+                $"source {i + 1}", program,
+                [.. prefix, .. common, .. options.WorkerArguments, "--source", "--rsyncpath", source,
+                 "--progress-file", progressFile, "--progress-interval", "1", "--json-summary", summaryFile],
+                Path.Combine(logs, $"source-{i + 1}.log"), environment);
 
-            // One more source than asked: whichever wins the lock is the master, the rest transfer.
-            for (var i = 0; i <= options.Sources; i++)
+            // One more source than asked: whichever wins the lock is the master, the rest transfer. Started one by one on
+            // few cores, each taking tens of milliseconds of CPU: the first source first (the likely master: its walk fills
+            // the queue while the others start), then destinations and sources in turn, so the first pair that can transfer
+            // is up early.
+            _workers.Add(Source(0));
+            for (var i = 0; i < Math.Max(options.Destinations, options.Sources); i++)
             {
-                _workers.Add(new WorkerSlot(
-                    $"source {i + 1}", program,
-                    [.. prefix, .. common, .. options.WorkerArguments, "--source", "--rsyncpath", source,
-                     "--progress-file", progressFile, "--progress-interval", "1", "--json-summary", summaryFile],
-                    Path.Combine(logs, $"source-{i + 1}.log"), environment));
+                if (i < options.Destinations)
+                {
+                    _workers.Add(Destination(i));
+                }
+
+                if (i < options.Sources)
+                {
+                    _workers.Add(Source(i + 1));
+                }
             }
 
             LogStarted(_logger, options.Sources, options.Destinations, source, destination);

@@ -112,7 +112,8 @@ public static class RsyncCommandBuilder
 
     /// <summary>
     /// <c>rsync &lt;flags&gt; &lt;base&gt;/ rsync://[zkrsync@]&lt;host&gt;:&lt;port&gt;/zkrs-&lt;session&gt;</c>. With a secret, the
-    /// password goes in <c>RSYNC_PASSWORD</c>, not in argv.
+    /// password goes in <c>RSYNC_PASSWORD</c>, not in argv. With <paramref name="subPath"/> (<see cref="BatchSelection.SubPath"/>)
+    /// the run goes from <c>&lt;base&gt;/&lt;subPath&gt;/</c> to that directory of the module (rsync makes it when missing).
     /// </summary>
     public static RsyncInvocation Source(
         RsyncSourceSettings settings,
@@ -123,18 +124,18 @@ public static class RsyncCommandBuilder
         int port,
         string session,
         RsyncCapabilities capabilities,
-        string? secret = null)
+        string? secret = null,
+        string? subPath = null)
     {
         ArgumentNullException.ThrowIfNull(list);
         ArgumentNullException.ThrowIfNull(basePath);
-        var arguments = new List<string>(SourceFlags(settings, list, listFile, capabilities))
-        {
-            // Not the original's: without it every daemon transfer waits twice for a delayed ACK (about
-            // 40 ms each on Linux), which dominates the many small transfers a session makes.
-            SocketOptions,
-            basePath.TrimEnd('/') + "/",
-            DaemonUrl(destinationHost, port, session, secret is null ? null : AuthUser),
-        };
+        var below = subPath is null ? string.Empty : subPath + "/";
+        var arguments = new List<string>(SourceFlags(settings, list, listFile, capabilities));
+        // Not the original's: without it every daemon transfer waits twice for a delayed ACK (about
+        // 40 ms each on Linux), which dominates the many small transfers a session makes.
+        arguments.Add(SocketOptions);
+        arguments.Add(basePath.TrimEnd('/') + "/" + below);
+        arguments.Add(DaemonUrl(destinationHost, port, session, secret is null ? null : AuthUser) + (subPath is null ? string.Empty : "/" + below));
         var environment = secret is null
             ? new Dictionary<string, string>()
             : new Dictionary<string, string> { [PasswordVariable] = secret };

@@ -171,6 +171,47 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task NonRecursiveEntriesBelowOneTopDirectory_RunFromIt_InEitherOrderWithTheirParents(bool parentsFirst)
+    {
+        // a/b and a/b/c (non-recursive) share the top directory a: their run goes from a/ to the module's a/, made by
+        // that run when a's own entry has not run yet. Every directory still ends with the source's time.
+        var (basePath, entry) = MakeDepthThreeTree();
+        var old = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "a/b/d", "a/b/e", "a/b/excluded-snap", "z" })
+        {
+            Directory.SetLastWriteTimeUtc(Path.Combine(basePath, dir), old.AddMinutes(dir.Length));
+        }
+
+        var port = await StartDaemonAsync(secret: null);
+        var settings = new RsyncSourceSettings();
+        IReadOnlyList<PathEntry> below = [entry("a/b", false), entry("a/b/c", false)];
+        Assert.Equal("a", BatchSelection.For(RawPath.FromString(basePath), below, false, null).SubPath);
+        var runs = new List<(int ExitCode, string Output)>();
+        if (parentsFirst)
+        {
+            runs.Add(await SyncAsync(port, basePath, [entry("", false), entry("a", false), entry("z", false)], settings));
+        }
+
+        runs.Add(await SyncAsync(port, basePath, below, settings));
+        if (!parentsFirst)
+        {
+            Assert.Equal(["a", "a/b", "a/b/c", "a/b/c/1.txt", "a/b/c/deep", "a/b/d", "a/b/e", "a/b/excluded-snap", "a/b/g.txt"], RelativeNames(_dest.Root));
+            runs.Add(await SyncAsync(port, basePath, [entry("", false), entry("a", false), entry("z", false)], settings));
+        }
+
+        runs.Add(await SyncAsync(port, basePath, [entry("a/b/c/deep", true), entry("a/b/d", true), entry("a/b/e", true)], settings));
+
+        Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Output));
+        Assert.Equal(RelativeNames(basePath).Where(n => n != "a/b/excluded-snap/s.txt"), RelativeNames(_dest.Root));
+        foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "a/b/d", "z" })
+        {
+            Assert.Equal(Directory.GetLastWriteTimeUtc(Path.Combine(basePath, dir)), Directory.GetLastWriteTimeUtc(Path.Combine(_dest.Root, dir)));
+        }
+    }
+
     [Fact]
     public async Task BaseEntry_CreatesItsSubdirectories_SoAnOriginalSourcesRunOfOneLeavesTheBasesTime()
     {
@@ -244,12 +285,11 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
     private async Task<(int ExitCode, string Output)> SyncAsync(
         int port, string basePath, IReadOnlyList<PathEntry> batch, RsyncSourceSettings settings, string? secret = null, bool filesFrom = false)
     {
-        var rawBase = RawPath.FromString(basePath);
-        filesFrom |= !batch[0].Recursive || FilterRules.Unsuitable(batch, settings.ArbitOpts) is not null;  // as PathTransfer decides
-        EntrySelection list = filesFrom ? FilesFromList.Create(rawBase, batch) : FilterRules.Create(rawBase, batch);
+        var selection = BatchSelection.For(RawPath.FromString(basePath), batch, filesFrom, settings.ArbitOpts);
         var listFile = Path.Combine(_work.Root, $"list-{Guid.NewGuid():N}");
-        await File.WriteAllBytesAsync(listFile, list.Content);
-        var invocation = RsyncCommandBuilder.Source(settings, list, listFile, basePath, "127.0.0.1", port, Session, RsyncCapabilities.None, secret);
+        await File.WriteAllBytesAsync(listFile, selection.List.Content);
+        var invocation = RsyncCommandBuilder.Source(
+            settings, selection.List, listFile, basePath, "127.0.0.1", port, Session, RsyncCapabilities.None, secret, selection.SubPath);
         return await RunAsync(invocation);
     }
 

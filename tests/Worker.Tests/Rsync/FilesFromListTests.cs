@@ -58,4 +58,31 @@ public sealed class FilesFromListTests
         var list = FilesFromList.Create(RawPath.FromString("/d"), [E("/d/#x"), E("/d/;y"), E("/d/a#b")]);
         Assert.Equal("./#x/\n./;y/\na#b/\n"u8.ToArray(), list.Content);
     }
+
+    [Fact]
+    public void SharedParent_EntriesBelowOneTopDirectory_RunFromIt()
+    {
+        var entries = new[] { E("/data/d05/s00"), E("/data/d05/s01"), E("/data/d05/s02/deeper") };
+        Assert.Equal("d05", FilesFromList.SharedParent(RawPath.FromString("/data/"), entries));
+        var list = FilesFromList.Create(FilesFromList.Below(RawPath.FromString("/data/"), "d05"), entries);
+        Assert.Equal("s00/\ns01/\ns02/deeper/\n"u8.ToArray(), list.Content);
+    }
+
+    [Theory]
+    [InlineData("/data", "/data/a/x")]          // the base itself is an entry
+    [InlineData("/data/a", "/data/b/x")]        // entries right below the base
+    [InlineData("/data/a/x", "/data/b/x")]      // different top directories
+    [InlineData("/data/a b/x", "/data/a b/y")]  // not a plain name
+    [InlineData("/data/../x", "/data/../y")]    // not a plain name either
+    public void SharedParent_NoneToRunFrom_IsNull(string first, string second)
+    {
+        Assert.Null(FilesFromList.SharedParent(RawPath.FromString("/data"), [E(first), E(second)]));
+    }
+
+    [Fact]
+    public void SharedParent_NotUtf8_IsNull()
+    {
+        var entry = new PathEntry(RawPath.FromBytes([.. "/d/"u8, 0xE9, .. "/x"u8]), false);
+        Assert.Null(FilesFromList.SharedParent(RawPath.FromString("/d"), [entry]));
+    }
 }

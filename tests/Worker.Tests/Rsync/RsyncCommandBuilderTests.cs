@@ -61,6 +61,15 @@ public sealed class RsyncCommandBuilderTests
     }
 
     [Fact]
+    public void Source_WithSubPath_RunsFromThatDirectoryToTheSameOneOfTheModule()
+    {
+        var list = FilesFromList.Create(RawPath.FromString("/data/d05"), [new PathEntry(RawPath.FromString("/data/d05/s00"), false)]);
+        var invocation = RsyncCommandBuilder.Source(new RsyncSourceSettings(), list, "/tmp/f", "/data/", "node7", 4444, "s1", Stock, subPath: "d05");
+        Assert.Equal("/data/d05/", invocation.Arguments[^2]);
+        Assert.Equal("rsync://node7:4444/zkrs-s1/d05/", invocation.Arguments[^1]);
+    }
+
+    [Fact]
     public void Source_WithSecret_UsesAuthUserAndPasswordVariableNotArgv()
     {
         var list = FilesFromList.Create(RawPath.FromString("/d"), [new PathEntry(RawPath.FromString("/d"), false)]);
