@@ -192,9 +192,15 @@ internal static class DaemonTempDirectory
         return removed;
     }
 
-    /// <summary><c>rm -rf</c>: temporary files carry the user's file names, which need not be UTF-8.</summary>
+    /// <summary><c>rm -rf</c>: temporary files carry the user's file names, which need not be UTF-8. A tree of empty
+    /// directories (what rsync's receivers leave when they finish: the usual end of a session) goes without starting rm.</summary>
     private static void RemoveTree(string path)
     {
+        if (TryRemoveEmptyDirectories(RawPath.FromString(path)))
+        {
+            return;
+        }
+
         var start = new ProcessStartInfo("rm") { UseShellExecute = false, RedirectStandardError = true };
         foreach (var argument in new[] { "-rf", "--one-file-system", "--", path })
         {
@@ -207,6 +213,31 @@ internal static class DaemonTempDirectory
         {
             throw new IOException($"cannot remove {path}: {error.Trim()}");
         }
+    }
+
+    /// <summary>Removes <paramref name="path"/> when it and everything below it are directories only (no symlink followed);
+    /// false, having removed what it could, when anything else is there or a removal fails (gone already counts as removed).</summary>
+    private static bool TryRemoveEmptyDirectories(RawPath path)
+    {
+        List<RawDirectoryEntry> entries;
+        try
+        {
+            entries = NativeFileSystem.ListDirectory(path);
+        }
+        catch (IOException)
+        {
+            return !Path.Exists(path.ToString());
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry.Kind != RawFileKind.Directory || !TryRemoveEmptyDirectories(path.Append(entry.Name)))
+            {
+                return false;
+            }
+        }
+
+        return NativeFileSystem.TryRemoveDirectory(path);
     }
 
     /// <summary>Makes <c>.zkrsync-tmp</c> when it is missing, keeping the base's modification time.</summary>

@@ -6,18 +6,20 @@ namespace ZkSync.Worker.Coordination;
 
 /// <summary>
 /// Ends a daemon and its descendants: the daemon is frozen (it accepts no connection meanwhile), each descendant gets
-/// SIGTERM (an rsync receiver then removes its temporary file and exits), the daemon SIGKILL at once, and whatever
-/// still lives after a grace period SIGKILL. The connection children are signalled directly: they outlive their
-/// parent, and SIGKILL would leave their temporary files behind. The daemon itself holds nothing to clean up (every
-/// transfer runs in a child), and rsync's listener sleeps 400 ms on SIGTERM before it exits: that was most of a
-/// small session's shutdown.
+/// SIGTERM (an rsync receiver then removes its temporary file), the daemon SIGKILL at once, and whatever still lives
+/// after <see cref="Grace"/> SIGKILL. The connection children are signalled directly: they outlive their parent. The
+/// daemon itself holds nothing to clean up (every transfer runs in a child). An rsync process sleeps 400 ms on SIGTERM
+/// after its cleanup before it exits: waiting for that, for the listener and then for a connection child that was still
+/// winding down a finished transfer, was most of a small session's shutdown. What a receiver killed mid-file leaves is in
+/// the destination's own temporary directory, removed right after.
 /// </summary>
 internal static partial class ProcessTree
 {
     private const int SigTerm = 15;
     private const int SigStop = 19;
     private const int SigKill = 9;
-    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+    /// <summary>Long enough for a receiver to remove its temporary file, not for rsync's 400 ms sleep after it.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(100);
 
     public static async Task TerminateAsync(Process process)
     {
@@ -46,7 +48,7 @@ internal static partial class ProcessTree
             await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
             while (children.Any(IsAlive) && !grace.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(20), grace.Token).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(10), grace.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -60,8 +62,63 @@ internal static partial class ProcessTree
         }
     }
 
-    /// <summary>Every live descendant of <paramref name="root"/>, from <c>/proc/*/stat</c>'s parent ids.</summary>
+    /// <summary>
+    /// Every live descendant of <paramref name="root"/>: from each process's <c>/proc/&lt;pid&gt;/task/*/children</c>
+    /// (a few files, however many processes the host runs), or where the kernel has no such files, from every process's
+    /// <c>/proc/*/stat</c> parent id.
+    /// </summary>
     public static List<int> Descendants(int root)
+    {
+        if (ChildrenOf(root) is not { } first)
+        {
+            return DescendantsFromEveryProcess(root);
+        }
+
+        var found = new List<int>();
+        var pending = new Queue<int>(first);
+        while (pending.TryDequeue(out var next))
+        {
+            found.Add(next);
+            foreach (var child in ChildrenOf(next) ?? [])
+            {
+                pending.Enqueue(child);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The children of every thread of <paramref name="pid"/> (empty when it is gone); null when the kernel does
+    /// not list children (<c>CONFIG_PROC_CHILDREN</c>).</summary>
+    private static List<int>? ChildrenOf(int pid)
+    {
+        var children = new List<int>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                var list = Path.Combine(task, "children");
+                if (!File.Exists(list))
+                {
+                    return Directory.Exists(task) ? null : children;
+                }
+
+                foreach (var field in File.ReadAllText(list).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    children.Add(int.Parse(field, NumberStyles.None, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Gone meanwhile.
+        }
+
+        return children;
+    }
+
+    /// <summary>Every live descendant of <paramref name="root"/>, from <c>/proc/*/stat</c>'s parent ids.</summary>
+    private static List<int> DescendantsFromEveryProcess(int root)
     {
         var children = new Dictionary<int, List<int>>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))

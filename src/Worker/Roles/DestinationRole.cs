@@ -81,11 +81,14 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
         {
             // Told apart before the removal, while this destination is still a member (so the master cannot have resumed
             // the session since it said stop): only a session that ended leaves every directory stale.
+            var cleaning = session.Time.GetTimestamp();
             stopCause = await WorkerStop.CauseAsync(session, ready.Stopped, cancellationToken.IsCancellationRequested, StopCause.Fault).ConfigureAwait(false);
             if (tempDirectory is not null)
             {
                 await RemoveTempDirectoryAsync(tempDirectory, sessionEnded: ready.Stopped.IsCompletedSuccessfully && stopCause == StopCause.Finished).ConfigureAwait(false);
             }
+
+            LogCleanedUp(_logger, session.Time.GetElapsedTime(cleaning).TotalMilliseconds);
         }
 
         var outcome = new RoleOutcome(session.Lost.IsCancellationRequested, stopCause);
@@ -190,9 +193,10 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
 
         try
         {
-            // A lost session cannot ask who else runs: then only this host's dead destinations' directories go.
-            var live = session.Lost.IsCancellationRequested
-                ? (n => DaemonTempDirectory.IsLive(n, advertisedHost, null))
+            // A lost session cannot ask who else runs: then only this host's dead destinations' directories go. Once the
+            // session ended every directory goes, whoever is alive.
+            var live = sessionEnded ? (_ => false)
+                : session.Lost.IsCancellationRequested ? (n => DaemonTempDirectory.IsLive(n, advertisedHost, null))
                 : await LiveTempDirectoriesAsync(session.Lost).ConfigureAwait(false);
             DaemonTempDirectory.Remove(_options.RsyncPath!, name, live, sessionEnded);
         }
@@ -266,8 +270,10 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
             finally
             {
                 // SIGTERM first: receivers still at work remove their temporary files.
+                var stopping = session.Time.GetTimestamp();
                 await ProcessTree.TerminateAsync(daemon).ConfigureAwait(false);
                 await daemon.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                LogDaemonStopped(_logger, session.Time.GetElapsedTime(stopping).TotalMilliseconds);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -488,6 +494,12 @@ internal sealed partial class DestinationRole(WorkerSession session, string adve
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Could not follow watch/ready: {Reason}")]
     private static partial void LogReadyFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "rsync daemon stopped in {Milliseconds:0} ms")]
+    private static partial void LogDaemonStopped(ILogger logger, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stop cause and temporary directories settled in {Milliseconds:0} ms")]
+    private static partial void LogCleanedUp(ILogger logger, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{WhoAmI} Ready")]
     private static partial void LogDone(ILogger logger, string whoAmI);

@@ -181,6 +181,17 @@ public static unsafe partial class NativeFileSystem
         return Marshal.GetLastPInvokeError() == ErrnoExists ? false : throw NewIOException("mkdir", path);
     }
 
+    /// <summary><c>rmdir</c>: true when this call removed the (empty) directory, false when it could not (not empty, not
+    /// a directory, a mount point, gone, not allowed).</summary>
+    public static bool TryRemoveDirectory(RawPath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        fixed (byte* p = path.ToNullTerminated())
+        {
+            return RmDir(p) == 0;
+        }
+    }
+
     /// <summary>True when <paramref name="path"/> is a directory, following symlinks (Python's <c>os.path.isdir</c>).</summary>
     public static bool IsDirectory(RawPath path)
     {
@@ -216,6 +227,9 @@ public static unsafe partial class NativeFileSystem
 
     [LibraryImport(LibC, EntryPoint = "mkdir", SetLastError = true)]
     private static partial int MkDir(byte* path, uint mode);
+
+    [LibraryImport(LibC, EntryPoint = "rmdir", SetLastError = true)]
+    private static partial int RmDir(byte* path);
 
     [LibraryImport(LibC, EntryPoint = "utimensat", SetLastError = true)]
     private static partial int UtimensAt(int dirfd, byte* path, long* times, int flags);
