@@ -121,6 +121,32 @@ public sealed class DaemonTempDirectoryTests
     }
 
     [Fact]
+    public void Remove_EmptyDirectoriesGo_AndASymlinkIsRemovedWithoutFollowingIt()
+    {
+        var root = Directory.CreateTempSubdirectory("zkrsync-tmpdir-").FullName;
+        var outside = Directory.CreateTempSubdirectory("zkrsync-outside-").FullName;
+        try
+        {
+            var name = DaemonTempDirectory.NameOf($"10.0.0.7:{Environment.ProcessId}");
+            DaemonTempDirectory.Prepare(root, name, _ => true);
+            Directory.CreateDirectory(Path.Combine(root, ".zkrsync-tmp", name, "a", "b", "c"));
+            var other = Directory.CreateDirectory(Path.Combine(root, ".zkrsync-tmp", DaemonTempDirectory.NameOf("10.0.0.9:2"), "d")).FullName;
+            File.WriteAllText(Path.Combine(outside, "keep.txt"), "not ours");
+            File.CreateSymbolicLink(Path.Combine(other, "link"), outside);
+
+            DaemonTempDirectory.Remove(root, name, _ => false, sessionEnded: true);
+
+            Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+            Assert.Equal("not ours", File.ReadAllText(Path.Combine(outside, "keep.txt")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Recreate_AfterTheDirectoryWasRemovedUnderTheDaemon_MakesItAgain_AndKeepsTheBasesModificationTime()
     {
         var root = Directory.CreateTempSubdirectory("zkrsync-tmpdir-").FullName;

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using ZkSync.Worker.Coordination;
+
+namespace ZkSync.Worker.IntegrationTests.Rsync;
+
+/// <summary>How a destination ends its rsync daemon: every descendant found and ended, one that ignores SIGTERM too.</summary>
+public sealed class ProcessTreeTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Descendants_AndTerminate_FindAndEndChildrenAndGrandchildren_OneThatIgnoresSigterm_Too()
+    {
+        // root (sh) -> child (sh, ignores SIGTERM) -> grandchild (sleep); root -> second child (sleep).
+        var start = new ProcessStartInfo("sh") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("sh -c 'trap \"\" TERM; sleep 300 & echo $!; wait' & sleep 300 & echo ready; wait");
+        using var root = Process.Start(start) ?? throw new InvalidOperationException("sh did not start");
+        try
+        {
+            var lines = new List<string>();
+            using var cts = new CancellationTokenSource(Timeout);
+            while (lines.Count < 2 && await root.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+            {
+                lines.Add(line);
+            }
+
+            var grandchild = int.Parse(lines.Single(l => l != "ready"), System.Globalization.CultureInfo.InvariantCulture);
+            var descendants = ProcessTree.Descendants(root.Id);
+            Assert.Contains(grandchild, descendants);
+            Assert.Equal(3, descendants.Count);
+
+            await ProcessTree.TerminateAsync(root);
+
+            Assert.True(root.HasExited);
+            Assert.All(descendants, pid => Assert.False(IsRunning(pid), $"{pid} still runs"));
+        }
+        finally
+        {
+            if (!root.HasExited)
+            {
+                root.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    /// <summary>Alive and not a zombie (an orphan waits for its new parent to reap it).</summary>
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..] is not ['Z', ..] and not ['X', ..];
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
