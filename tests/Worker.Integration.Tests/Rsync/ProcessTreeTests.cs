@@ -33,7 +33,11 @@ public sealed class ProcessTreeTests
             await ProcessTree.TerminateAsync(root);
 
             Assert.True(root.HasExited);
-            Assert.All(descendants, pid => Assert.False(IsRunning(pid), $"{pid} still runs"));
+            foreach (var pid in descendants)
+            {
+                // SIGKILL is delivered, not waited for: the process is gone a moment later.
+                await WaitUntilAsync(() => !IsRunning(pid), $"{pid} still runs");
+            }
         }
         finally
         {
@@ -41,6 +45,16 @@ public sealed class ProcessTreeTests
             {
                 root.Kill(entireProcessTree: true);
             }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string message)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < Timeout, message);
+            await Task.Delay(10);
         }
     }
 
