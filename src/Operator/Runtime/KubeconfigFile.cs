@@ -11,9 +11,10 @@ namespace ZkSync.Operator.Runtime;
 /// The client configuration from a kubeconfig file, as <c>KubernetesClientConfiguration.BuildConfigFromConfigFile</c>
 /// makes it (the file's current context; certificate and key paths relative to the file), read without
 /// <c>KubernetesYaml</c>: that class's static set-up reflects over every model type of the client, three times (the
-/// YAML names of their properties), which loads them all and keeps the tables: about 10 MiB of the operator's RSS for
-/// a file of a few dozen lines. The kubeconfig's own types carry their YAML names (<c>YamlMember</c>, written for the
-/// camel-case convention that <c>KubernetesYaml</c> applies too), so a plain deserializer reads them the same way.
+/// YAML names of their properties), which loads them all and keeps the tables: about 9 MiB of the operator's RSS
+/// (bench/operator) for a file of a few dozen lines. (In a pod the client reads the in-cluster configuration, which
+/// never used it.) The kubeconfig's own types carry their YAML names (<c>YamlMember</c>, written for the camel-case
+/// convention that <c>KubernetesYaml</c> applies too), so a plain deserializer reads them the same way.
 /// </summary>
 public static class KubeconfigFile
 {
