@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for the operator (zksync-operator, ReadyToRun) and its worker pods (zkrsync, NativeAOT), both on PATH.
+# One image for the operator (zksync-operator, ReadyToRun, trimmed as its csproj says) and its worker pods (zkrsync, NativeAOT), both on PATH.
 # Pods give only `args` (e.g. [zkrsync, ...]): tini, the ENTRYPOINT, runs them as PID 1's child so the rsync
 # processes zkrsync starts are reaped.
 #

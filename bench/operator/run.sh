@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Publishes the operator as the image ships it (ReadyToRun, self-contained: the Dockerfile's `dotnet publish` line),
+# Publishes the operator as the image ships it (ReadyToRun, self-contained: the Dockerfile's `dotnet publish` line;
+# trimmed, as src/Operator/Operator.csproj sets for every publish),
 # builds operator-bench in Release and runs it: the operator in its own process on the local
 # API server (in the bench's process) with a real ZooKeeper, 100 then 1,000 ZkRsyncSessions (workers not started).
 # Prints the figures, how they scale, and a Markdown table of issue 14's targets with PASS/FAIL.

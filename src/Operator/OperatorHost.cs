@@ -94,7 +94,7 @@ public static class OperatorHost
 
         var kubeconfig = builder.Configuration["Kubeconfig"];
         var clientConfiguration = kubeconfig is not null
-            ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)
+            ? KubeconfigFile.Load(kubeconfig)
             : KubernetesClientConfiguration.IsInCluster()
                 ? KubernetesClientConfiguration.InClusterConfig()
                 : KubernetesClientConfiguration.BuildDefaultConfig();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/e2e/build-image-dir.sh DIR: the image's executables without docker, for the local cluster.
-# Publishes zkrsync (NativeAOT) and zksync-operator (ReadyToRun, self-contained) into DIR exactly as the Dockerfile
+# Publishes zkrsync (NativeAOT) and zksync-operator (ReadyToRun, self-contained, trimmed by its csproj) into DIR exactly as the Dockerfile
 # publishes them into /opt/zksync/bin, and writes DIR/image.json with the Dockerfile's ENTRYPOINT, CMD and USER, so
 # the local cluster runs the image as `--image <image.repository>:<image.tag>=DIR`.
 # Needs the .NET SDK and, for NativeAOT, clang and zlib1g-dev.
