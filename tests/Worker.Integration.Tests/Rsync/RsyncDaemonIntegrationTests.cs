@@ -150,11 +150,7 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         // The order that breaks a transfer which names its sources without their parents: the parents'
         // own (non-recursive) entries finish first, then the children are created inside them.
         var (basePath, entry) = MakeDepthThreeTree();
-        var old = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
-        foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "a/b/d", "a/b/e", "a/b/excluded-snap", "z" })
-        {
-            Directory.SetLastWriteTimeUtc(Path.Combine(basePath, dir), old.AddMinutes(dir.Length));
-        }
+        GiveEveryDirectoryAnOldTimeOfItsOwn(basePath);
 
         var port = await StartDaemonAsync(secret: null);
         var settings = new RsyncSourceSettings();
@@ -179,11 +175,7 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         // a/b and a/b/c (non-recursive) share the top directory a: their run goes from a/ to the module's a/, made by
         // that run when a's own entry has not run yet. Every directory still ends with the source's time.
         var (basePath, entry) = MakeDepthThreeTree();
-        var old = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
-        foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "a/b/d", "a/b/e", "a/b/excluded-snap", "z" })
-        {
-            Directory.SetLastWriteTimeUtc(Path.Combine(basePath, dir), old.AddMinutes(dir.Length));
-        }
+        GiveEveryDirectoryAnOldTimeOfItsOwn(basePath);
 
         var port = await StartDaemonAsync(secret: null);
         var settings = new RsyncSourceSettings();
@@ -382,6 +374,16 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         var basePath = Path.Combine(_source.Root, "t");
         return (basePath, (relative, recursive) =>
             new PathEntry(RawPath.FromString(relative.Length == 0 ? basePath : basePath + "/" + relative), recursive));
+    }
+
+    /// <summary>Every directory of <see cref="MakeDepthThreeTree"/> an old modification time, a different one each.</summary>
+    private static void GiveEveryDirectoryAnOldTimeOfItsOwn(string basePath)
+    {
+        var old = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "a/b/d", "a/b/e", "a/b/excluded-snap", "z" })
+        {
+            Directory.SetLastWriteTimeUtc(Path.Combine(basePath, dir), old.AddMinutes(dir.Length));
+        }
     }
 
     private static List<string> RelativeNames(string root) =>
