@@ -54,6 +54,9 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     /// <summary>The session timeout the server granted.</summary>
     public TimeSpan SessionTimeout => _session.NegotiatedTimeout;
 
+    /// <summary>The connection serving the session now, if any (tests look at its watchdog).</summary>
+    internal ActiveConnection? CurrentConnection => _session.CurrentConnection;
+
     /// <summary>Opens a session; fails with <see cref="ConnectionLossException"/> when no server answers within
     /// <see cref="ZooKeeperClientOptions.ConnectTimeout"/> (saying what the last attempt met), or
     /// <see cref="SessionExpiredException"/> when resuming a dead session.</summary>

@@ -28,8 +28,10 @@ internal sealed class ActiveConnection : IDisposable
     /// <summary>How long callers' continuations may hold the reader thread before reading is handed to another thread.</summary>
     private const int HandOffAfter = 10;
 
-    /// <summary>Watchdog periods without replies after which the watchdog stops until the next reply (~1 s).</summary>
-    private const int IdleChecksBeforeDisarming = 100;
+    /// <summary>Watchdog periods without replies after which the watchdog stops until the next reply. Few: every period
+    /// wakes the runtime's timer thread and a pool thread, and a worker whose connection hears from the server about once
+    /// a second would otherwise pay that a hundred times a second, its whole life (re-arming costs one timer change).</summary>
+    internal const int IdleChecksBeforeDisarming = 3;
 
     private readonly Socket _socket;
     private readonly CancellationTokenSource _lifetime = new();
@@ -60,6 +62,7 @@ internal sealed class ActiveConnection : IDisposable
     private long _checkedRound; // the watchdog's (under its lock): what it saw last time
     private long _checkedRounds;
     private int _idleChecks;
+    private long _watchdogChecks; // how often the watchdog ran (tests read it)
 
     public ActiveConnection(Socket socket, ServerAddress server, TimeProvider time, ChannelReader<PendingRequest> queued, Func<int> nextXid, FrameHandler onFrame)
     {
@@ -78,6 +81,12 @@ internal sealed class ActiveConnection : IDisposable
     public delegate PendingRequest? FrameHandler(ActiveConnection connection, ReadOnlySpan<byte> frame);
 
     public ServerAddress Server { get; }
+
+    /// <summary>Whether the watchdog's timer runs now.</summary>
+    internal bool WatchdogArmed => Volatile.Read(ref _watchdogArmed);
+
+    /// <summary>How often the watchdog ran on this connection.</summary>
+    internal long WatchdogChecks => Interlocked.Read(ref _watchdogChecks);
 
     public CancellationToken Token => _lifetime.Token;
 
@@ -419,6 +428,7 @@ internal sealed class ActiveConnection : IDisposable
     /// </summary>
     private void CheckReader()
     {
+        Interlocked.Increment(ref _watchdogChecks);
         lock (_watchdogGate)
         {
             if (_watchdogStopped)

@@ -89,6 +89,9 @@ internal sealed class Session : IAsyncDisposable
         }
     }
 
+    /// <summary>The connection serving the session now, if any.</summary>
+    internal ActiveConnection? CurrentConnection => Volatile.Read(ref _current);
+
     public TimeSpan NegotiatedTimeout => TimeSpan.FromMilliseconds(Volatile.Read(ref _negotiatedTimeoutMs));
 
     public long LastZxid => Interlocked.Read(ref _lastZxid);

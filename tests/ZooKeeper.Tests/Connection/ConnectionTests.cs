@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Xunit.Abstractions;
 using ZkSync.Testing;
+using ZkSync.ZooKeeper.Connection;
 using ZkSync.ZooKeeper.Tests.Support;
 using static ZkSync.ZooKeeper.Tests.Support.TestData;
 
@@ -238,6 +239,39 @@ public sealed class ConnectionTests(ClientServerFixture fixture, ITestOutputHelp
 
             Assert.Equal("/marker", await created);
         });
+
+    [Fact]
+    public Task Watchdog_StopsAFewPeriodsAfterTheLastReply_AndRunsAgainForTheNext() =>
+        ClientTest.RunAsync(fixture, output, async t =>
+        {
+            var connection = t.Client.CurrentConnection ?? throw new InvalidOperationException("connected, but no connection");
+            await WatchdogDisarmedAsync(connection, t.Token);
+            for (var reply = 0; reply < 3; reply++)
+            {
+                var before = connection.WatchdogChecks;
+                await t.Client.ExistsAsync("/", cancellationToken: t.Token);
+                await WatchdogDisarmedAsync(connection, t.Token);
+
+                // One period that saw the reply, then the idle ones; no more (it used to tick for a second after every reply).
+                var ran = connection.WatchdogChecks - before;
+                Assert.InRange(ran, 1, ActiveConnection.IdleChecksBeforeDisarming + 2);
+
+                // Quiet for 30 periods: at most a heartbeat's reply may run it again meanwhile.
+                var disarmed = connection.WatchdogChecks;
+                await Task.Delay(TimeSpan.FromMilliseconds(300), t.Token);
+                Assert.InRange(connection.WatchdogChecks - disarmed, 0, ActiveConnection.IdleChecksBeforeDisarming + 2);
+            }
+        });
+
+    private static async Task WatchdogDisarmedAsync(ActiveConnection connection, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (connection.WatchdogArmed)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), $"the watchdog still runs after {connection.WatchdogChecks} periods");
+            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+        }
+    }
 
     [Fact]
     public Task Requests_FromManyThreadsAtOnce_SomeCancelled_GoOutInTheOrderEachThreadSentThem_AndGetTheirOwnReplies() =>
