@@ -6,9 +6,9 @@ using ZkSync.Worker.Walk;
 namespace ZkSync.Worker.Coordination;
 
 /// <summary>
-/// Runs one rsync push for a batch of path entries of one kind: one list in <c>--tmpdir</c> (removed
-/// afterwards) that selects them — filter rules, or with <c>--files-from</c> the original's list — the
-/// original's flags, the secret in the environment.
+/// Runs one rsync push for a batch of path entries of one kind, named on its command line or selected by
+/// a list in <c>--tmpdir</c> (removed afterwards: filter rules, or with <c>--files-from</c> the original's
+/// list) (see <see cref="BatchSelection"/>), the original's flags, the secret in the environment.
 /// Cancelling kills rsync.
 /// </summary>
 internal sealed partial class PathTransfer(
@@ -30,12 +30,16 @@ internal sealed partial class PathTransfer(
             LogFilesFromInstead(logger, reason);
         }
 
-        var filesFrom = selection.List is FilesFromList;
-        var listFile = PrivateFile.Write(options.TmpDir, filesFrom ? "files-from" : "filter", selection.List.Content);
+        var listFile = selection.List switch
+        {
+            { UsesListFile: false } => null,
+            FilesFromList list => PrivateFile.Write(options.TmpDir, "files-from", list.Content),
+            var rules => PrivateFile.Write(options.TmpDir, "filter", rules.Content),
+        };
         try
         {
             var invocation = RsyncCommandBuilder.Source(
-                _settings, selection.List, listFile, options.RsyncPath!, slot.Host, slot.Port, session, capabilities, secret, selection.SubPath);
+                _settings, selection.List, listFile ?? string.Empty, options.RsyncPath!, slot.Host, slot.Port, session, capabilities, secret, selection.SubPath);
             LogSending(logger, whoAmI, entries.Count, entries[0].ToString(), slot.Host, slot.Port);
             LogCommand(logger, invocation.ToString());
             var rsyncStarted = time.GetTimestamp();
@@ -58,7 +62,10 @@ internal sealed partial class PathTransfer(
         }
         finally
         {
-            File.Delete(listFile);
+            if (listFile is not null)
+            {
+                File.Delete(listFile);
+            }
         }
     }
 

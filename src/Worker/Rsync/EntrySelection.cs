@@ -4,7 +4,8 @@ namespace ZkSync.Worker.Rsync;
 
 /// <summary>
 /// How one rsync run is told which queue entries of a batch to sync: a list file written to
-/// <c>--tmpdir</c> and the rsync option that reads it.
+/// <c>--tmpdir</c> and the rsync option that reads it, or (<see cref="SourceArguments"/>) the entries themselves
+/// as rsync's source arguments.
 /// </summary>
 /// <param name="Content">The bytes to write to the file.</param>
 /// <param name="NulSeparated">True when a name contains a newline or carriage return: lines are then
@@ -12,8 +13,14 @@ namespace ZkSync.Worker.Rsync;
 /// <param name="Recursive">Whether rsync runs with <c>-r</c>.</param>
 public abstract record EntrySelection(byte[] Content, bool NulSeparated, bool Recursive)
 {
-    /// <summary>The rsync option that reads the list from <paramref name="listFile"/>.</summary>
-    public abstract string ListOption(string listFile);
+    /// <summary>Whether the run reads <see cref="Content"/> from a list file.</summary>
+    public virtual bool UsesListFile => true;
+
+    /// <summary>The rsync options that select the entries (a list's reads it from <paramref name="listFile"/>).</summary>
+    public abstract IReadOnlyList<string> SelectionOptions(string listFile);
+
+    /// <summary>rsync's source arguments: by default the base (<paramref name="basePath"/>, as given).</summary>
+    public virtual IReadOnlyList<string> SourcePaths(string basePath) => [basePath];
 
     /// <summary>
     /// Each entry's path relative to the base, without leading or trailing <c>/</c> (the base itself is

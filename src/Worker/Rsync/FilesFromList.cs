@@ -13,8 +13,11 @@ namespace ZkSync.Worker.Rsync;
 public sealed record FilesFromList(byte[] Content, bool NulSeparated, bool Recursive)
     : EntrySelection(Content, NulSeparated, Recursive)
 {
+    /// <summary>The option that reads the list from <paramref name="listFile"/>.</summary>
+    public static string ListOption(string listFile) => $"--files-from={listFile}";
+
     /// <inheritdoc/>
-    public override string ListOption(string listFile) => $"--files-from={listFile}";
+    public override IReadOnlyList<string> SelectionOptions(string listFile) => [ListOption(listFile)];
 
     /// <summary>Builds the list.</summary>
     /// <exception cref="ArgumentException">No entries, mixed recursion, or a path outside the base.</exception>

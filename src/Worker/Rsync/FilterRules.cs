@@ -5,7 +5,8 @@ namespace ZkSync.Worker.Rsync;
 
 /// <summary>
 /// rsync filter rules (read with <c>--exclude-from</c>) that pick a batch of recursive entries (<c>1_</c>) out of a
-/// recursive transfer of the whole base, the default way a source runs such a batch. The original names the entries in
+/// recursive transfer of the whole base: how a source runs such a batch that cannot go on rsync's command line
+/// (<see cref="SourceArguments"/>; a name that is not UTF-8, say). The original names the entries in
 /// a <c>--files-from</c> list instead; that implies <c>--relative</c>, and rsync 3.4+ then opens every component of
 /// every file's path (about three times the metadata calls of a plain <c>rsync -a</c>). Here rsync walks from the base
 /// as <c>rsync -a</c> does, and the rules keep it on the entries' paths:
@@ -32,8 +33,11 @@ public sealed record FilterRules(byte[] Content, bool NulSeparated)
     /// <summary>rsync options under which rules that exclude everything outside a batch would do harm.</summary>
     private static readonly string[] UnsafeOptions = ["delete-excluded", "prune-empty-dirs"];
 
+    /// <summary>The option that reads the list from <paramref name="listFile"/>.</summary>
+    public static string ListOption(string listFile) => $"--exclude-from={listFile}";
+
     /// <inheritdoc/>
-    public override string ListOption(string listFile) => $"--exclude-from={listFile}";
+    public override IReadOnlyList<string> SelectionOptions(string listFile) => [ListOption(listFile)];
 
     /// <summary>
     /// Why filter rules must not select this batch (null: they may): an entry that is not a directory on

@@ -33,22 +33,23 @@ public static class RsyncCommandBuilder
     /// </summary>
     public static IReadOnlyList<string> SourceFlags(
         RsyncSourceSettings settings, string filesFrom, bool recursive, RsyncCapabilities capabilities, bool nulSeparated = false) =>
-        SourceFlags(settings, $"--files-from={filesFrom}", recursive, nulSeparated, capabilities);
+        SourceFlags(settings, [FilesFromList.ListOption(filesFrom)], recursive, nulSeparated, capabilities);
 
-    /// <summary>The same flags with the list option of <paramref name="selection"/> in place of <c>--files-from</c>.</summary>
+    /// <summary>The same flags with the options of <paramref name="selection"/> in place of <c>--files-from</c>.</summary>
     public static IReadOnlyList<string> SourceFlags(
         RsyncSourceSettings settings, EntrySelection selection, string listFile, RsyncCapabilities capabilities)
     {
         ArgumentNullException.ThrowIfNull(selection);
-        return SourceFlags(settings, selection.ListOption(listFile), selection.Recursive, selection.NulSeparated, capabilities);
+        return SourceFlags(settings, selection.SelectionOptions(listFile), selection.Recursive, selection.NulSeparated, capabilities);
     }
 
     private static List<string> SourceFlags(
-        RsyncSourceSettings settings, string listOption, bool recursive, bool nulSeparated, RsyncCapabilities capabilities)
+        RsyncSourceSettings settings, IReadOnlyList<string> selectionOptions, bool recursive, bool nulSeparated, RsyncCapabilities capabilities)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(capabilities);
-        var flags = new List<string> { "--stats", "--numeric-ids", "-lptgoD", listOption };
+        var flags = new List<string> { "--stats", "--numeric-ids", "-lptgoD" };
+        flags.AddRange(selectionOptions);
         if (nulSeparated)
         {
             flags.Add("--from0");
@@ -111,9 +112,10 @@ public static class RsyncCommandBuilder
     }
 
     /// <summary>
-    /// <c>rsync &lt;flags&gt; &lt;base&gt;/ rsync://[zkrsync@]&lt;host&gt;:&lt;port&gt;/zkrs-&lt;session&gt;</c>. With a secret, the
-    /// password goes in <c>RSYNC_PASSWORD</c>, not in argv. With <paramref name="subPath"/> (<see cref="BatchSelection.SubPath"/>)
-    /// the run goes from <c>&lt;base&gt;/&lt;subPath&gt;/</c> to that directory of the module (rsync makes it when missing).
+    /// <c>rsync &lt;flags&gt; &lt;base&gt;/ rsync://[zkrsync@]&lt;host&gt;:&lt;port&gt;/zkrs-&lt;session&gt;</c>, or with
+    /// <see cref="SourceArguments"/> the entries in place of the base. With a secret, the password goes in
+    /// <c>RSYNC_PASSWORD</c>, not in argv. With <paramref name="subPath"/> (<see cref="BatchSelection.SubPath"/>) the run goes
+    /// from <c>&lt;base&gt;/&lt;subPath&gt;/</c> to that directory of the module (rsync makes it when missing).
     /// </summary>
     public static RsyncInvocation Source(
         RsyncSourceSettings settings,
@@ -134,7 +136,7 @@ public static class RsyncCommandBuilder
         // Not the original's: without it every daemon transfer waits twice for a delayed ACK (about
         // 40 ms each on Linux), which dominates the many small transfers a session makes.
         arguments.Add(SocketOptions);
-        arguments.Add(basePath.TrimEnd('/') + "/" + below);
+        arguments.AddRange(list.SourcePaths(basePath.TrimEnd('/') + "/" + below));
         arguments.Add(DaemonUrl(destinationHost, port, session, secret is null ? null : AuthUser) + (subPath is null ? string.Empty : "/" + below));
         var environment = secret is null
             ? new Dictionary<string, string>()

@@ -18,6 +18,9 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
     private const string Session = "itest";
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
     private static readonly byte[] Latin1Dir = [(byte)'c', (byte)'a', (byte)'f', 0xE9];
+
+    /// <summary>A directory of <see cref="MakeDepthThreeTree"/>'s base (<c>/a/b/r\xE9</c>) whose name is not UTF-8.</summary>
+    private static readonly byte[] RawNamed = [.. "/a/b/r"u8, 0xE9];
     private readonly TempTree _source = new();
     private readonly TempTree _dest = new();
     private readonly TempTree _work = new();
@@ -66,43 +69,63 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task BuiltCommands_SyncEveryQueuedPathThroughARealDaemon(bool filesFrom)
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task BuiltCommands_SyncEveryQueuedPathThroughARealDaemon(bool filesFrom, bool withRawName)
     {
+        // Without the name that is not UTF-8, every batch goes on the command line (wildcards, quotes, a line break, a
+        // leading '#' in names); with it, its batch goes by filter rules.
+        if (!withRawName)
+        {
+            // .NET cannot name it: find matches its last byte with '?' (C locale: one byte).
+            var find = new RsyncInvocation("find", [_source.Root, "-maxdepth", "1", "-name", "caf?", "-exec", "rm", "-r", "{}", "+"], new Dictionary<string, string> { ["LC_ALL"] = "C" });
+            Assert.Equal(0, (await RunAsync(find)).ExitCode);
+            Assert.False(TempTree.Exists([.. _source.RootBytes, (byte)'/', .. Latin1Dir]));
+        }
+
         var port = await StartDaemonAsync(secret: null);
         var result = await SyncAllAsync(port, secret: null, filesFrom);
 
         Assert.All(result, r => Assert.True(r.ExitCode == 0, r.Output));
         AssertTreesEqual();
-        Assert.True(TempTree.Exists([.. _dest.RootBytes, (byte)'/', .. Latin1Dir, (byte)'/', 0xFF, (byte)'.', (byte)'b', (byte)'i', (byte)'n']));
+        Assert.Equal(withRawName, TempTree.Exists([.. _dest.RootBytes, (byte)'/', .. Latin1Dir, (byte)'/', 0xFF, (byte)'.', (byte)'b', (byte)'i', (byte)'n']));
         Assert.Equal("one", File.ReadAllText(Path.Combine(_dest.Root, "top dir/it's \"quoted\"_x/file one.txt")));
         Assert.Equal("nl", File.ReadAllText(Path.Combine(_dest.Root, "line\nbreak/n.txt")));
         Assert.True(new FileInfo(Path.Combine(_dest.Root, "link-to-etc")).LinkTarget == "/etc");
 
         var stats = result.Select(r => RsyncStatsParser.Parse(r.Output)).ToList();
         Assert.All(stats, s => Assert.Equal(9, s.Values.Count));
-        Assert.True(stats.Sum(s => s["Number_of_regular_files_transferred"]) >= 8);
+        Assert.Equal(withRawName ? 8 : 7, stats.Sum(s => s["Number_of_regular_files_transferred"]));
     }
 
-    [Fact]
-    public async Task FilterRules_RecursiveBatch_SendsItsEntriesAndTheirParents_AndNothingElse()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RecursiveBatch_SendsItsEntriesAndTheirParents_AndNothingElse(bool byFilterRules)
     {
         var (basePath, entry) = MakeDepthThreeTree();
+        var batch = WithRawNamedEntry(byFilterRules, [entry("a/b/c", true), entry("a/b/d", true)]);
+        AssertSelectedBy(byFilterRules ? typeof(FilterRules) : typeof(SourceArguments), basePath, batch);
         var port = await StartDaemonAsync(secret: null);
 
-        var result = await SyncAsync(port, basePath, [entry("a/b/c", true), entry("a/b/d", true)], new RsyncSourceSettings());
+        var result = await SyncAsync(port, basePath, batch, new RsyncSourceSettings());
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Equal(
             ["a", "a/b", "a/b/c", "a/b/c/1.txt", "a/b/c/deep", "a/b/c/deep/2.txt", "a/b/d", "a/b/d/3.txt"],
-            RelativeNames(_dest.Root));
+            RelativeNames(_dest.Root).Where(NotRawNamed));
+        Assert.Equal(byFilterRules, TempTree.Exists([.. _dest.RootBytes, .. RawNamed, .. "/r.txt"u8]));
     }
 
-    [Fact]
-    public async Task FilterRules_WithDelete_DeletesOnlyWhatTheBatchOwns()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WithDelete_DeletesOnlyWhatTheBatchOwns(bool byFilterRules)
     {
         var (basePath, entry) = MakeDepthThreeTree();
+        var batch = WithRawNamedEntry(byFilterRules, [entry("a/b/c", true), entry("a/b/d", true)]);
+        AssertSelectedBy(byFilterRules ? typeof(FilterRules) : typeof(SourceArguments), basePath, batch);
         var port = await StartDaemonAsync(secret: null);
         Assert.Equal(0, (await RunAsync(new RsyncInvocation("rsync", ["-a", basePath + "/", _dest.Root + "/"], new Dictionary<string, string>()))).ExitCode);
         _dest.WriteFile("a/b/c/deep/stray.txt", "inside a recursive entry: goes");
@@ -113,7 +136,7 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         _dest.WriteFile("a/b/stray.txt", "a file gone from the source, in a non-recursive entry: goes");
         var delete = new RsyncSourceSettings(Delete: true);
 
-        var recursive = await SyncAsync(port, basePath, [entry("a/b/c", true), entry("a/b/d", true)], delete);
+        var recursive = await SyncAsync(port, basePath, batch, delete);
         var nonRecursive = await SyncAsync(port, basePath, [entry("a/b", false)], delete);
 
         Assert.True(recursive.ExitCode == 0, recursive.Output);
@@ -127,38 +150,46 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         Assert.Contains("a/b/c/deep/2.txt", names);
     }
 
-    [Fact]
-    public async Task WithDelete_AnEntryGoneFromTheSource_FailsItsRunAndDeletesNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WithDelete_AnEntryGoneFromTheSource_FailsItsRunAndDeletesNothing(bool inAList)
     {
-        // An unmounted or emptied source must not empty the destination: filter rules would leave the
-        // vanished entry's copy unprotected, so such a batch runs with the original's list, and rsync
-        // reports the missing entry (exit 23) and skips all deletion.
+        // An unmounted or emptied source must not empty the destination. Named on the command line, rsync reports the
+        // missing entry (exit 23) and skips all deletion; filter rules would leave the vanished entry's copy
+        // unprotected, so a batch that needs a list runs with the original's then, which rsync treats the same.
         var (basePath, entry) = MakeDepthThreeTree();
+        var batch = WithRawNamedEntry(inAList, [entry("a/b/c", true), entry("a/b/d", true)]);
         var port = await StartDaemonAsync(secret: null);
         Assert.Equal(0, (await RunAsync(new RsyncInvocation("rsync", ["-a", basePath + "/", _dest.Root + "/"], new Dictionary<string, string>()))).ExitCode);
         Directory.Delete(Path.Combine(basePath, "a/b/d"), recursive: true);
+        AssertSelectedBy(inAList ? typeof(FilesFromList) : typeof(SourceArguments), basePath, batch);
 
-        var result = await SyncAsync(port, basePath, [entry("a/b/c", true), entry("a/b/d", true)], new RsyncSourceSettings(Delete: true));
+        var result = await SyncAsync(port, basePath, batch, new RsyncSourceSettings(Delete: true));
 
         Assert.Equal(23, result.ExitCode);
         Assert.Contains("a/b/d/3.txt", RelativeNames(_dest.Root));
     }
 
-    [Fact]
-    public async Task FilterRules_ParentsFirstThenChildren_LeaveEveryDirectoryTimeAsTheSources()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ParentsFirstThenChildren_LeaveEveryDirectoryTimeAsTheSources(bool byFilterRules)
     {
         // The order that breaks a transfer which names its sources without their parents: the parents'
         // own (non-recursive) entries finish first, then the children are created inside them.
         var (basePath, entry) = MakeDepthThreeTree();
+        var children = WithRawNamedEntry(byFilterRules, [entry("a/b/c", true), entry("a/b/d", true), entry("a/b/e", true)]);
+        AssertSelectedBy(byFilterRules ? typeof(FilterRules) : typeof(SourceArguments), basePath, children);
         GiveEveryDirectoryAnOldTimeOfItsOwn(basePath);
 
         var port = await StartDaemonAsync(secret: null);
         var settings = new RsyncSourceSettings();
         var parents = await SyncAsync(port, basePath, [entry("", false), entry("a", false), entry("a/b", false), entry("z", false)], settings);
-        var children = await SyncAsync(port, basePath, [entry("a/b/c", true), entry("a/b/d", true), entry("a/b/e", true)], settings);
+        var childrens = await SyncAsync(port, basePath, children, settings);
 
         Assert.True(parents.ExitCode == 0, parents.Output);
-        Assert.True(children.ExitCode == 0, children.Output);
+        Assert.True(childrens.ExitCode == 0, childrens.Output);
         // Everything, but the directory the walk leaves out comes empty (as the original's -d makes it).
         Assert.Equal(RelativeNames(basePath).Where(n => n != "a/b/excluded-snap/s.txt"), RelativeNames(_dest.Root));
         foreach (var dir in new[] { "", "a", "a/b", "a/b/c", "a/b/c/deep", "z" })
@@ -170,17 +201,24 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task NonRecursiveEntriesBelowOneTopDirectory_RunFromIt_InEitherOrderWithTheirParents(bool parentsFirst)
+    public async Task NonRecursiveEntriesInAListBelowOneTopDirectory_RunFromIt_InEitherOrderWithTheirParents(bool parentsFirst)
     {
-        // a/b and a/b/c (non-recursive) share the top directory a: their run goes from a/ to the module's a/, made by
-        // that run when a's own entry has not run yet. Every directory still ends with the source's time.
+        // a/b, a/b/c and a/r\xE9 (non-recursive) share the top directory a, and a name that is not UTF-8 puts them in a
+        // list: their run goes from a/ to the module's a/, made by that run when a's own entry has not run yet. Every
+        // directory still ends with the source's time.
         var (basePath, entry) = MakeDepthThreeTree();
+        byte[] raw = [.. "t/a/r"u8, 0xE9];
+        _source.MakeDirectories(raw);
+        _source.WriteFile([.. raw, .. "/r.txt"u8], "raw"u8.ToArray());
         GiveEveryDirectoryAnOldTimeOfItsOwn(basePath);
 
         var port = await StartDaemonAsync(secret: null);
         var settings = new RsyncSourceSettings();
-        IReadOnlyList<PathEntry> below = [entry("a/b", false), entry("a/b/c", false)];
-        Assert.Equal("a", BatchSelection.For(RawPath.FromString(basePath), below, false, null).SubPath);
+        IReadOnlyList<PathEntry> below =
+            [entry("a/b", false), entry("a/b/c", false), new PathEntry(RawPath.FromBytes([.. _source.RootBytes, (byte)'/', .. raw]), false)];
+        var selection = BatchSelection.For(RawPath.FromString(basePath), below, false, null);
+        Assert.IsType<FilesFromList>(selection.List);
+        Assert.Equal("a", selection.SubPath);
         var runs = new List<(int ExitCode, string Output)>();
         if (parentsFirst)
         {
@@ -190,7 +228,10 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         runs.Add(await SyncAsync(port, basePath, below, settings));
         if (!parentsFirst)
         {
-            Assert.Equal(["a", "a/b", "a/b/c", "a/b/c/1.txt", "a/b/c/deep", "a/b/d", "a/b/e", "a/b/excluded-snap", "a/b/g.txt"], RelativeNames(_dest.Root));
+            Assert.Equal(
+                ["a", "a/b", "a/b/c", "a/b/c/1.txt", "a/b/c/deep", "a/b/d", "a/b/e", "a/b/excluded-snap", "a/b/g.txt"],
+                RelativeNames(_dest.Root).Where(n => !n.StartsWith("a/r", StringComparison.Ordinal)));
+            Assert.True(TempTree.Exists([.. _dest.RootBytes, .. "/a/r"u8, 0xE9, .. "/r.txt"u8]));
             runs.Add(await SyncAsync(port, basePath, [entry("", false), entry("a", false), entry("z", false)], settings));
         }
 
@@ -264,7 +305,6 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
     {
         var basePath = RawPath.FromString(_source.Root);
         var entries = new PathWalker(new ListLogger<PathWalker>()).Walk(new PathWalkOptions(basePath, 1)).ToList();
-        Assert.Contains(entries, e => e.Path.Bytes.EndsWith(Latin1Dir));
         var results = new List<(int, string)>();
         foreach (var batch in entries.GroupBy(e => e.Recursive))
         {
@@ -375,6 +415,27 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         return (basePath, (relative, recursive) =>
             new PathEntry(RawPath.FromString(relative.Length == 0 ? basePath : basePath + "/" + relative), recursive));
     }
+
+    /// <summary>
+    /// With <paramref name="add"/>, <paramref name="batch"/> and a recursive entry a/b/r\xE9 (made, with a file) of
+    /// <see cref="MakeDepthThreeTree"/>: a name that is not UTF-8 cannot go on rsync's command line, so its batch needs a list.
+    /// </summary>
+    private List<PathEntry> WithRawNamedEntry(bool add, List<PathEntry> batch)
+    {
+        if (add)
+        {
+            _source.MakeDirectories([.. "t"u8, .. RawNamed]);
+            _source.WriteFile([.. "t"u8, .. RawNamed, .. "/r.txt"u8], "raw"u8.ToArray());
+            batch.Add(new PathEntry(RawPath.FromBytes([.. _source.RootBytes, .. "/t"u8, .. RawNamed]), true));
+        }
+
+        return batch;
+    }
+
+    private static void AssertSelectedBy(Type expected, string basePath, IReadOnlyList<PathEntry> batch) =>
+        Assert.IsType(expected, BatchSelection.For(RawPath.FromString(basePath), batch, false, null).List);
+
+    private static bool NotRawNamed(string name) => !name.StartsWith("a/b/r", StringComparison.Ordinal);
 
     /// <summary>Every directory of <see cref="MakeDepthThreeTree"/> an old modification time, a different one each.</summary>
     private static void GiveEveryDirectoryAnOldTimeOfItsOwn(string basePath)

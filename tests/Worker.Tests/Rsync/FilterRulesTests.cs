@@ -23,7 +23,7 @@ public sealed class FilterRulesTests
             Lines(rules));
         Assert.True(rules.Recursive);
         Assert.False(rules.NulSeparated);
-        Assert.Equal("--exclude-from=/t/f", rules.ListOption("/t/f"));
+        Assert.Equal(["--exclude-from=/t/f"], rules.SelectionOptions("/t/f"));
     }
 
     [Fact]
