@@ -47,7 +47,7 @@ public sealed record ZkRsyncOptions
     public required int Timeout { get; init; }
     public required bool Verbose { get; init; }
 
-    /// <summary>Name every batch's entries in a <c>--files-from</c> list, as the original (recursive ones too, instead of filter rules).</summary>
+    /// <summary>Name every batch's entries in a <c>--files-from</c> list, as the original (instead of on rsync's command line).</summary>
     public required bool FilesFrom { get; init; }
     public required IReadOnlyList<string> ArbitOpts { get; init; }
 

@@ -63,7 +63,7 @@ public static class ZkRsyncOptionsParser
         new("dropcache", null, OptionKind.Flag, null, "run rsync with --drop-cache when the installed rsync has it (stock rsync does not: then a warning)", GroupRsync),
         new("timeout", null, OptionKind.Int, "0", "run rsync with --timeout TIMEOUT (0: none)", GroupRsync),
         new("verbose", null, OptionKind.Flag, null, "run rsync with --verbose", GroupRsync),
-        new("files-from", null, OptionKind.Flag, null, "run rsync as the original does, with a --files-from list, also for recursive entries (rsync then implies --relative and checks every path component of every file: about 3x the metadata calls); default: filter rules select a batch of recursive entries from a walk of the base (non-recursive entries always go in a --files-from list)", GroupRsync),
+        new("files-from", null, OptionKind.Flag, null, "run rsync as the original does, with a --files-from list (rsync 3.4+ then checks every path component of every file: about 3x the metadata calls); default: each batch's entries are rsync's source arguments (base/./path under --relative), or where argv cannot carry them (names that are not UTF-8) filter rules for recursive entries and a --files-from list for the others", GroupRsync),
         new("arbitopts", null, OptionKind.StringList, null, "Arbitrary rsync long options, comma separated; a colon separates key and value (unchecked)", GroupRsync),
         new("rsync-secret-file", null, OptionKind.String, null, "file holding a shared secret: daemons require it (auth users), sources send it", GroupRsync),
         new("slots", null, OptionKind.Int, "1", "destination: offer this many entries in destQueue, so this many sources can push to its daemon at once", GroupRsync),
@@ -80,7 +80,7 @@ public static class ZkRsyncOptionsParser
         new("pidfile", null, OptionKind.String, DefaultPidFile, "Pidfile template (with --daemon)", GroupClient),
         new("max_bytes", null, OptionKind.Long, "104857600", "logfile size before rotation", GroupClient),
         new("backup_count", null, OptionKind.Int, "5", "logfile backups kept", GroupClient),
-        new("tmpdir", null, OptionKind.String, DefaultTmpDir, "directory for the batch lists rsync reads (filter rules or files-from) and rsyncd configs", GroupClient),
+        new("tmpdir", null, OptionKind.String, DefaultTmpDir, "directory for the batch lists rsync reads (files-from, or filter rules where a batch cannot go on the command line) and rsyncd configs", GroupClient),
 
         new("rsyncport", null, OptionKind.Int, null, "force port on which rsyncd binds", GroupDest),
         new("startport", null, OptionKind.Int, "4444", "offset to look for rsyncd ports", GroupDest),

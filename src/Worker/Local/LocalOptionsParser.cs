@@ -33,7 +33,7 @@ public static class LocalOptionsParser
         new("dryrun", 'n', OptionKind.Flag, null, "run rsync in dry run mode", Rsync),
         new("timeout", null, OptionKind.Int, null, "run rsync with --timeout TIMEOUT", Rsync),
         new("verbose", null, OptionKind.Flag, null, "run rsync with --verbose", Rsync),
-        new("files-from", null, OptionKind.Flag, null, "run rsync with the original's --files-from list (about 3x the metadata calls; default: filter rules)", Rsync),
+        new("files-from", null, OptionKind.Flag, null, "run rsync with the original's --files-from list (about 3x the metadata calls; default: the entries as rsync's source arguments)", Rsync),
         new("excludere", null, OptionKind.String, null, "exclude matching directories from the walk (default /\\.snapshots(/.*|$))", Rsync),
         new("excl_usr", null, OptionKind.String, null, "only exclude paths owned by this user (default root)", Rsync),
         new("arbitopts", null, OptionKind.StringList, null, "more rsync long options, comma separated, key:value", Rsync),
