@@ -13,6 +13,7 @@ public static partial class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        ChildProcess.EnterOwnSessionIfAsked();
         var command = CommandLine.Parse(args, CommandLine.CurrentEnvironment());
         switch (command)
         {

@@ -213,6 +213,13 @@ public static class OptionParser
     private static (OptionSpec Spec, bool FlagValue) ResolveLong(
         IReadOnlyList<OptionSpec> specs, Dictionary<string, OptionSpec> byName, string typed)
     {
+        // The common case (every option a worker is started with): no candidate list, which cost every worker's start
+        // some hundred strings per option.
+        if (byName.TryGetValue(typed, out var named))
+        {
+            return (named, true);
+        }
+
         var candidates = new List<(string Name, OptionSpec Spec, bool Value)>();
         foreach (var spec in specs)
         {

@@ -54,7 +54,7 @@ internal sealed class WorkerSlot
     /// <summary>Starts the worker (again), with the same command line and log file.</summary>
     public ChildProcess Start()
     {
-        var process = ChildProcess.Start(Name, _program, _arguments, LogFile, _environment);
+        var process = ChildProcess.Start(Name, _program, _arguments, LogFile, _environment, ownSession: true);
         _started.Add(process);
         return process;
     }

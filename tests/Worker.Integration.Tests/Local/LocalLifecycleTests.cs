@@ -110,6 +110,23 @@ public sealed class LocalLifecycleTests(ZooKeeperServerFixture zooKeeper, ITestO
         {
             await Eventually.WaitUntilAsync(() => SlowTree.TransferInProgress(destination), TransferTimeout, "the big file being received");
             Assert.Contains(launch.Processes(), p => p.CommandLine.Contains("org.apache.zookeeper.server.ZooKeeperServerMain", StringComparison.Ordinal));
+
+            // Every worker leads a session and process group of its own (a Ctrl-C at the terminal reaches only the launcher,
+            // which kills a worker's whole group), made by the worker itself; the variable that told it so is not passed on.
+            var processes = launch.Processes();
+            var workers = processes.Where(p => p.CommandLine.Split(' ').Any(a => a is "--source" or "--destination")).ToList();
+            Assert.NotEmpty(workers);
+            foreach (var (pid, commandLine) in workers)
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                Assert.True(fields[2] == pid.ToString(CultureInfo.InvariantCulture) && fields[3] == fields[2], $"{commandLine}: group {fields[2]}, session {fields[3]}");
+            }
+
+            var daemons = processes.Where(p => p.CommandLine.StartsWith("rsync --daemon", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(daemons);
+            Assert.All(daemons, d => Assert.DoesNotContain("ZKSYNC_OWN_SESSION=", File.ReadAllText($"/proc/{d.ProcessId}/environ"), StringComparison.Ordinal));
+
             launch.Process.Terminate();
 
             Assert.Equal(ExitCodes.PathsFailed, await launch.WaitForExitAsync());
