@@ -30,16 +30,12 @@ internal sealed partial class PathTransfer(
             LogFilesFromInstead(logger, reason);
         }
 
-        var listFile = selection.List switch
-        {
-            { UsesListFile: false } => null,
-            FilesFromList list => PrivateFile.Write(options.TmpDir, "files-from", list.Content),
-            var rules => PrivateFile.Write(options.TmpDir, "filter", rules.Content),
-        };
+        var list = selection.List;
+        var listFile = list.UsesListFile ? PrivateFile.Write(options.TmpDir, list is FilesFromList ? "files-from" : "filter", list.Content) : null;
         try
         {
             var invocation = RsyncCommandBuilder.Source(
-                _settings, selection.List, listFile ?? string.Empty, options.RsyncPath!, slot.Host, slot.Port, session, capabilities, secret, selection.SubPath);
+                _settings, list, listFile ?? string.Empty, options.RsyncPath!, slot.Host, slot.Port, session, capabilities, secret, selection.SubPath);
             LogSending(logger, whoAmI, entries.Count, entries[0].ToString(), slot.Host, slot.Port);
             LogCommand(logger, invocation.ToString());
             var rsyncStarted = time.GetTimestamp();

@@ -203,19 +203,15 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
     [InlineData(false)]
     public async Task NonRecursiveEntriesInAListBelowOneTopDirectory_RunFromIt_InEitherOrderWithTheirParents(bool parentsFirst)
     {
-        // a/b, a/b/c and a/r\xE9 (non-recursive) share the top directory a, and a name that is not UTF-8 puts them in a
+        // a/b, a/b/c and a/b/r\xE9 (non-recursive) share the top directory a, and a name that is not UTF-8 puts them in a
         // list: their run goes from a/ to the module's a/, made by that run when a's own entry has not run yet. Every
         // directory still ends with the source's time.
         var (basePath, entry) = MakeDepthThreeTree();
-        byte[] raw = [.. "t/a/r"u8, 0xE9];
-        _source.MakeDirectories(raw);
-        _source.WriteFile([.. raw, .. "/r.txt"u8], "raw"u8.ToArray());
+        var below = WithRawNamedEntry(true, [entry("a/b", false), entry("a/b/c", false)], recursive: false);
         GiveEveryDirectoryAnOldTimeOfItsOwn(basePath);
 
         var port = await StartDaemonAsync(secret: null);
         var settings = new RsyncSourceSettings();
-        IReadOnlyList<PathEntry> below =
-            [entry("a/b", false), entry("a/b/c", false), new PathEntry(RawPath.FromBytes([.. _source.RootBytes, (byte)'/', .. raw]), false)];
         var selection = BatchSelection.For(RawPath.FromString(basePath), below, false, null);
         Assert.IsType<FilesFromList>(selection.List);
         Assert.Equal("a", selection.SubPath);
@@ -230,8 +226,8 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
         {
             Assert.Equal(
                 ["a", "a/b", "a/b/c", "a/b/c/1.txt", "a/b/c/deep", "a/b/d", "a/b/e", "a/b/excluded-snap", "a/b/g.txt"],
-                RelativeNames(_dest.Root).Where(n => !n.StartsWith("a/r", StringComparison.Ordinal)));
-            Assert.True(TempTree.Exists([.. _dest.RootBytes, .. "/a/r"u8, 0xE9, .. "/r.txt"u8]));
+                RelativeNames(_dest.Root).Where(NotRawNamed));
+            Assert.True(TempTree.Exists([.. _dest.RootBytes, .. RawNamed, .. "/r.txt"u8]));
             runs.Add(await SyncAsync(port, basePath, [entry("", false), entry("a", false), entry("z", false)], settings));
         }
 
@@ -417,16 +413,16 @@ public sealed class RsyncDaemonIntegrationTests : IDisposable
     }
 
     /// <summary>
-    /// With <paramref name="add"/>, <paramref name="batch"/> and a recursive entry a/b/r\xE9 (made, with a file) of
+    /// With <paramref name="add"/>, <paramref name="batch"/> and an entry a/b/r\xE9 (made, with a file) of
     /// <see cref="MakeDepthThreeTree"/>: a name that is not UTF-8 cannot go on rsync's command line, so its batch needs a list.
     /// </summary>
-    private List<PathEntry> WithRawNamedEntry(bool add, List<PathEntry> batch)
+    private List<PathEntry> WithRawNamedEntry(bool add, List<PathEntry> batch, bool recursive = true)
     {
         if (add)
         {
             _source.MakeDirectories([.. "t"u8, .. RawNamed]);
             _source.WriteFile([.. "t"u8, .. RawNamed, .. "/r.txt"u8], "raw"u8.ToArray());
-            batch.Add(new PathEntry(RawPath.FromBytes([.. _source.RootBytes, .. "/t"u8, .. RawNamed]), true));
+            batch.Add(new PathEntry(RawPath.FromBytes([.. _source.RootBytes, .. "/t"u8, .. RawNamed]), recursive));
         }
 
         return batch;
