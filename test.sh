@@ -10,7 +10,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # clang and zlib1g-dev: the NativeAOT build of zkrsync (what ships, and what the tests run) links with them.
 # tini: the image's ENTRYPOINT (/usr/bin/tini), which the end-to-end tests' process kubelet takes from the host.
-readonly APT_PACKAGES=(zookeeper rsync python3-kazoo netcat-openbsd clang zlib1g-dev tini)
+# lua5.1: runs the Argo CD health check of examples/gitops (Argo CD's Lua is 5.1) in the chart tests.
+readonly APT_PACKAGES=(zookeeper rsync python3-kazoo netcat-openbsd clang zlib1g-dev tini lua5.1)
 readonly PYTHON=/usr/bin/python3
 readonly RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
 
@@ -25,6 +26,7 @@ missing_prerequisites() {
   command -v clang >/dev/null 2>&1 || missing+=(clang)
   [[ -f /usr/include/zlib.h ]] || missing+=(zlib1g-dev)
   [[ -x /usr/bin/tini ]] || missing+=(tini)
+  command -v lua5.1 >/dev/null 2>&1 || missing+=(lua5.1) # the Argo CD health check's tests
   { [[ -x $PYTHON ]] && "$PYTHON" -c 'import kazoo' >/dev/null 2>&1; } || missing+=("$PYTHON with kazoo")
   printf '%s\n' "${missing[@]}"
 }
@@ -44,7 +46,7 @@ ensure_prerequisites() {
     fi
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    log "missing $missing; no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync, python3-kazoo, netcat-openbsd, clang, zlib1g-dev and tini"
+    log "missing $missing; no apt-get: install ZooKeeper 3.8 (/usr/share/java/zookeeper.jar), Java, rsync, python3-kazoo, netcat-openbsd, clang, zlib1g-dev, tini and lua5.1"
     exit 1
   fi
   log "missing $missing: installing ${APT_PACKAGES[*]}"
