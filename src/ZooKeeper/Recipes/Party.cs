@@ -198,24 +198,15 @@ public sealed class Party
         return children.Children.Where(KazooNames.IsPartyMember).ToList();
     }
 
-    /// <summary>The members' data, read all in flight at once, in listing order.</summary>
+    /// <summary>
+    /// The members' data in listing order, one request per <see cref="ZooKeeperClientRecipeExtensions.ReadChunk"/> members
+    /// (multiRead; pipelined reads on a server before 3.6). A member that left between the listing and the read is left out.
+    /// </summary>
     private async Task<IReadOnlyList<string>> ReadMembersAsync(IReadOnlyList<string> nodes, CancellationToken cancellationToken)
     {
-        var members = await Task.WhenAll(nodes.Select(async node =>
-        {
-            try
-            {
-                var data = await _options.RetryPolicy.ExecuteAsync(
-                    token => _client.GetDataAsync(KazooNames.Combine(Path, node), null, token), cancellationToken).ConfigureAwait(false);
-                return Encoding.UTF8.GetString(data.Data);
-            }
-            catch (NoNodeException)
-            {
-                // Left between the listing and the read.
-                return null;
-            }
-        })).ConfigureAwait(false);
-        return members.OfType<string>().ToList();
+        var data = await _client.ReadManyAsync([.. nodes.Select(node => KazooNames.Combine(Path, node))], _options.RetryPolicy, cancellationToken)
+            .ConfigureAwait(false);
+        return [.. data.OfType<DataResult>().Select(result => Encoding.UTF8.GetString(result.Data))];
     }
 
     private async Task EnsurePathAsync(CancellationToken cancellationToken)

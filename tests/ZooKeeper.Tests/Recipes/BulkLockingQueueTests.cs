@@ -418,10 +418,10 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
 
             await clients[0].CreateAsync("/probe", ReadOnlyMemory<byte>.Empty, chroot.RecipeOptions.Acl, CreateMode.Persistent, timeout.Token);
             var start = await WritesSinceAsync(clients[0], null, timeout.Token);
-            var before = await PacketsReceivedAsync(timeout.Token);
+            var before = await fixture.PacketsReceivedAsync(timeout.Token);
             using var consumption = new Consumption(Entries);
             await Task.WhenAll(queues.Select(queue => Task.Run(() => TakeAndConsumeUntilDoneAsync(queue, consumption, Takers, timeout.Token), timeout.Token)));
-            var after = await PacketsReceivedAsync(timeout.Token);
+            var after = await fixture.PacketsReceivedAsync(timeout.Token);
             var writes = (await WritesSinceAsync(clients[0], start.Zxid, timeout.Token)).Writes;
 
             var perEntry = (double)(after - before) / Entries;
@@ -557,13 +557,6 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
     {
         var zxid = (await client.SetDataAsync("/probe", ReadOnlyMemory<byte>.Empty, -1, cancellationToken)).Mzxid;
         return (zxid, since is { } before ? zxid - before - 1 : 0);
-    }
-
-    private async Task<long> PacketsReceivedAsync(CancellationToken cancellationToken)
-    {
-        var mntr = await fixture.Server.SendCommandAsync("mntr", cancellationToken);
-        var line = mntr.Split('\n').Single(l => l.StartsWith("zk_packets_received\t", StringComparison.Ordinal));
-        return long.Parse(line.AsSpan(line.IndexOf('\t') + 1), CultureInfo.InvariantCulture);
     }
 
     private static async Task AssertEmptyAsync(ZooKeeperClient client, CancellationToken cancellationToken)

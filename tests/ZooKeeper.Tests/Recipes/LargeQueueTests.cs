@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Xunit.Abstractions;
 using ZkSync.ZooKeeper.Recipes;
+using ZkSync.ZooKeeper.Tests.Recipes.Support;
 using ZkSync.ZooKeeper.Tests.Support;
 
 namespace ZkSync.ZooKeeper.Tests.Recipes;
@@ -32,7 +33,7 @@ public sealed class LargeQueueTests(ZooKeeperServerFixture fixture, ITestOutputH
                 await queue.PutManyAsync([.. Enumerable.Range(start, 5_000).Select(Entry)], cancellationToken: token);
             }
 
-            var before = await PacketsReceivedAsync(token);
+            var before = await fixture.PacketsReceivedAsync(token);
             for (var i = 0; i < Takes; i++)
             {
                 var item = Assert.Single(await queue.TakeAsync(1, cancellationToken: token));
@@ -40,7 +41,7 @@ public sealed class LargeQueueTests(ZooKeeperServerFixture fixture, ITestOutputH
                 Assert.Equal([item], await queue.ConsumeAsync([item], token));
             }
 
-            var perTake = (double)(await PacketsReceivedAsync(token) - before) / Takes;
+            var perTake = (double)(await fixture.PacketsReceivedAsync(token) - before) / Takes;
             output.WriteLine($"{Takes} takes and consumes on a {Entries}-entry queue: {perTake:0.00} requests each, {queue.Listings} listing(s)");
             Assert.Equal(1, queue.Listings);
 
@@ -50,11 +51,4 @@ public sealed class LargeQueueTests(ZooKeeperServerFixture fixture, ITestOutputH
         });
 
     private static byte[] Entry(int index) => Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"1_/src/d{index:D6}"));
-
-    private async Task<long> PacketsReceivedAsync(CancellationToken cancellationToken)
-    {
-        var mntr = await fixture.Server.SendCommandAsync("mntr", cancellationToken);
-        var line = mntr.Split('\n').Single(l => l.StartsWith("zk_packets_received\t", StringComparison.Ordinal));
-        return long.Parse(line.AsSpan(line.IndexOf('\t') + 1), CultureInfo.InvariantCulture);
-    }
 }

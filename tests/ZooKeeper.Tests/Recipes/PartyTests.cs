@@ -41,6 +41,31 @@ public sealed class PartyTests(ZooKeeperServerFixture fixture, ITestOutputHelper
         });
 
     [Fact]
+    public Task GetMembers_ReadsEveryMembersDataInOneRequest_NotOnePerMember() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var client = await chroot.ConnectAsUserAsync(timeout.Token);
+            var identifiers = Enumerable.Range(0, 20).Select(i => $"node{i:00}:{9000 + i}").ToList();
+            foreach (var identifier in identifiers)
+            {
+                await new Party(client, PartyPath, identifier, chroot.RecipeOptions).JoinAsync(timeout.Token);
+            }
+
+            var reader = new Party(client, PartyPath, "reader", chroot.RecipeOptions);
+            Assert.Equal(20, await reader.CountAsync(timeout.Token));
+
+            var before = await fixture.PacketsReceivedAsync(timeout.Token);
+            var members = await reader.GetMembersAsync(timeout.Token);
+            var requests = await fixture.PacketsReceivedAsync(timeout.Token) - before;
+
+            Assert.Equal(identifiers, members.Order(StringComparer.Ordinal));
+            // The listing and one multiRead (a ping of some client may fall in between); a read per member made 21.
+            Assert.InRange(requests, 2, 4);
+        });
+
+    [Fact]
     public Task JoinAll_JoinsEveryPartyInOneTransaction_AsSeparateJoinsWould() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
