@@ -72,6 +72,10 @@ public sealed class BulkLockingQueue
     private bool _allTaken;
     private bool _pathsEnsured;
 
+    /// <summary>The change signal armed before a <see cref="PeekUnlessStillEmptyAsync"/> listing that found nothing: pending
+    /// while the queue has not changed since.</summary>
+    private Task? _emptySince;
+
     public BulkLockingQueue(ZooKeeperClient client, string path, RecipeOptions? options = null)
         : this(client, path, options, Random.Shared)
     {
@@ -326,6 +330,24 @@ public sealed class BulkLockingQueue
         var values = await ReadEntriesAsync(names, cancellationToken).ConfigureAwait(false);
         items.AddRange(names.Zip(values).Where(pair => pair.Second is not null).Select(pair => new QueueItem(pair.First, pair.Second!)));
 
+        return items;
+    }
+
+    /// <summary>
+    /// <see cref="PeekAsync"/> (free entries only), except that once a listing found none, the queue is not listed again
+    /// until a child event of <c>entries</c> or <c>taken</c> (the watches that listing set) says it changed: a reader woken
+    /// by other queues' changes would otherwise list an idle queue twice per wake.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueItem>> PeekUnlessStillEmptyAsync(CancellationToken cancellationToken = default)
+    {
+        if (_emptySince is { IsCompleted: false })
+        {
+            return [];
+        }
+
+        var changed = _changed.Arm();
+        var items = await PeekAsync(false, cancellationToken).ConfigureAwait(false);
+        _emptySince = items.Count == 0 ? changed : null;
         return items;
     }
 

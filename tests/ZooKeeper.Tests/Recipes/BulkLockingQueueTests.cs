@@ -46,6 +46,42 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
         });
 
     [Fact]
+    public Task PeekUnlessStillEmpty_ListsAnEmptyQueueOnce_ThenAgainOnlyAfterItChanged() =>
+        fixture.RunWithLogOnFailureAsync(output, async () =>
+        {
+            using var timeout = new CancellationTokenSource(TestTimeout);
+            await using var chroot = await TestChroot.CreateAsync(fixture.ConnectionString, output, timeout.Token);
+            var reader = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
+            var writer = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
+            await writer.EnsureAsync(timeout.Token);
+
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(timeout.Token));
+            var before = await fixture.PacketsReceivedAsync(timeout.Token);
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(timeout.Token));
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(timeout.Token));
+            var whileUnchanged = await fixture.PacketsReceivedAsync(timeout.Token) - before;
+
+            var changed = reader.ArmChangeSignal();
+            await writer.PutManyAsync([Bytes("a")], cancellationToken: timeout.Token);
+            await changed.WaitAsync(timeout.Token);
+            Assert.Equal(["a"], (await reader.PeekUnlessStillEmptyAsync(timeout.Token)).Select(item => Text(item.Value)));
+            Assert.Equal(["a"], (await reader.PeekUnlessStillEmptyAsync(timeout.Token)).Select(item => Text(item.Value)));
+
+            // Taken by another: not free, so the next listing finds none and the one after it is skipped; given back, it
+            // is listed again.
+            var taken = await writer.TakeAsync(1, cancellationToken: timeout.Token);
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(timeout.Token));
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(timeout.Token));
+            changed = reader.ArmChangeSignal();
+            await writer.ReleaseAsync(taken, timeout.Token);
+            await changed.WaitAsync(timeout.Token);
+            Assert.Equal(["a"], (await reader.PeekUnlessStillEmptyAsync(timeout.Token)).Select(item => Text(item.Value)));
+
+            // The mntr after the two skipped calls is the only request between the two counts (give or take a ping).
+            Assert.InRange(whileUnchanged, 0, 2);
+        });
+
+    [Fact]
     public Task Take_WithBelongsWith_TakesOnlyEntriesOfTheFirstOnesKind_LookingAheadPastOthers() =>
         fixture.RunWithLogOnFailureAsync(output, async () =>
         {
