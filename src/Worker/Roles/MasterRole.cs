@@ -229,7 +229,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             var completedChanged = _completed.ArmChangeSignal();
             var failedChanged = _failed.ArmChangeSignal();
             var pathsChanged = _paths.ArmChangeSignal();
-            await DrainResultsAsync(writes).ConfigureAwait(false);
+            await DrainResultsAsync(last: false, writes).ConfigureAwait(false);
 
             var outstanding = await _paths.CountAsync(false, cancellationToken).ConfigureAwait(false);
             var fed = false;
@@ -263,7 +263,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             {
                 if (await NoDestinationCanTakeMoreAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    await DrainResultsAsync(writes).ConfigureAwait(false);
+                    await DrainResultsAsync(last: true, writes).ConfigureAwait(false);
                     LogDestinationsUnavailable(_logger, outstanding);
                     return;
                 }
@@ -277,7 +277,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
 
             if (_state.Progress.WalkDone && outstanding == 0)
             {
-                await DrainResultsAsync(writes).ConfigureAwait(false);
+                await DrainResultsAsync(last: true, writes).ConfigureAwait(false);
                 await ReportProgressAsync(0, writes).ConfigureAwait(false);
                 return;
             }
@@ -395,12 +395,13 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
     /// records the failures an original source reported (ours record theirs with the failure, error included) and
     /// writes the new counts.
     /// </summary>
-    private async Task DrainResultsAsync(CancellationToken cancellationToken)
+    private async Task DrainResultsAsync(bool last, CancellationToken cancellationToken)
     {
         // Woken by any of three queues: one that was empty and has not changed since is not listed again (failedQueue
-        // mostly stays empty: two listings less per wake, about a tenth of a session's requests).
-        var completed = await _completed.PeekUnlessStillEmptyAsync(cancellationToken).ConfigureAwait(false);
-        var failed = await _failed.PeekUnlessStillEmptyAsync(cancellationToken).ConfigureAwait(false);
+        // mostly stays empty: two listings less per wake, about a tenth of a session's requests); a change it misses is
+        // drained at the next wake, and the last drain, before the final counts, lists both whatever their watches say.
+        var completed = await _completed.PeekUnlessStillEmptyAsync(last, cancellationToken).ConfigureAwait(false);
+        var failed = await _failed.PeekUnlessStillEmptyAsync(last, cancellationToken).ConfigureAwait(false);
         if (completed.Count + failed.Count == 0)
         {
             return;
@@ -621,7 +622,7 @@ internal sealed partial class MasterRole(WorkerSession session, DistributedLock 
             LogUnfinishedPath(_logger, PathEntry.DisplayOf(item.Value));
         }
 
-        await DrainResultsAsync(cancellationToken).ConfigureAwait(false);
+        await DrainResultsAsync(last: true, cancellationToken).ConfigureAwait(false);
         var stats = await _stats.ReadAsync(cancellationToken).ConfigureAwait(false);
         LogStats(_logger, JsonSerializer.Serialize(stats, ContractsJsonContext.Default.IReadOnlyDictionaryStringInt64));
         // Only original sources (--netcat) fill outputQueue: read when there, never made just to be read and deleted.

@@ -336,11 +336,13 @@ public sealed class BulkLockingQueue
     /// <summary>
     /// <see cref="PeekAsync"/> (free entries only), except that once a listing found none, the queue is not listed again
     /// until a child event of <c>entries</c> or <c>taken</c> (the watches that listing set) says it changed: a reader woken
-    /// by other queues' changes would otherwise list an idle queue twice per wake.
+    /// by other queues' changes would otherwise list an idle queue twice per wake. A skipped listing may miss a change
+    /// whose event is still on its way (a callback may run after the reply that follows its event), so a reader that must see
+    /// everything up to now (a last count) passes <paramref name="listAnyway"/>.
     /// </summary>
-    public async Task<IReadOnlyList<QueueItem>> PeekUnlessStillEmptyAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<QueueItem>> PeekUnlessStillEmptyAsync(bool listAnyway = false, CancellationToken cancellationToken = default)
     {
-        if (_emptySince is { IsCompleted: false })
+        if (!listAnyway && _emptySince is { IsCompleted: false })
         {
             return [];
         }

@@ -55,27 +55,33 @@ public sealed class BulkLockingQueueTests(ZooKeeperServerFixture fixture, ITestO
             var writer = new BulkLockingQueue(await chroot.ConnectAsUserAsync(timeout.Token), QueuePath, chroot.RecipeOptions);
             await writer.EnsureAsync(timeout.Token);
 
-            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(timeout.Token));
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(cancellationToken: timeout.Token));
             var before = await fixture.PacketsReceivedAsync(timeout.Token);
-            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(timeout.Token));
-            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(timeout.Token));
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(cancellationToken: timeout.Token));
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(cancellationToken: timeout.Token));
             var whileUnchanged = await fixture.PacketsReceivedAsync(timeout.Token) - before;
 
             var changed = reader.ArmChangeSignal();
             await writer.PutManyAsync([Bytes("a")], cancellationToken: timeout.Token);
             await changed.WaitAsync(timeout.Token);
-            Assert.Equal(["a"], (await reader.PeekUnlessStillEmptyAsync(timeout.Token)).Select(item => Text(item.Value)));
-            Assert.Equal(["a"], (await reader.PeekUnlessStillEmptyAsync(timeout.Token)).Select(item => Text(item.Value)));
+            Assert.Equal(["a"], (await reader.PeekUnlessStillEmptyAsync(cancellationToken: timeout.Token)).Select(item => Text(item.Value)));
+            Assert.Equal(["a"], (await reader.PeekUnlessStillEmptyAsync(cancellationToken: timeout.Token)).Select(item => Text(item.Value)));
 
             // Taken by another: not free, so the next listing finds none and the one after it is skipped; given back, it
             // is listed again.
             var taken = await writer.TakeAsync(1, cancellationToken: timeout.Token);
-            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(timeout.Token));
-            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(timeout.Token));
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(cancellationToken: timeout.Token));
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(cancellationToken: timeout.Token));
             changed = reader.ArmChangeSignal();
             await writer.ReleaseAsync(taken, timeout.Token);
             await changed.WaitAsync(timeout.Token);
-            Assert.Equal(["a"], (await reader.PeekUnlessStillEmptyAsync(timeout.Token)).Select(item => Text(item.Value)));
+            Assert.Equal(["a"], (await reader.PeekUnlessStillEmptyAsync(cancellationToken: timeout.Token)).Select(item => Text(item.Value)));
+
+            // Consumed, then put again by another: listed anyway, the put is seen whether or not its event came yet.
+            Assert.Equal(["a"], (await writer.ConsumeAsync(await writer.TakeAsync(1, cancellationToken: timeout.Token), timeout.Token)).Select(item => Text(item.Value)));
+            Assert.Empty(await reader.PeekUnlessStillEmptyAsync(listAnyway: true, timeout.Token));
+            await writer.PutManyAsync([Bytes("b")], cancellationToken: timeout.Token);
+            Assert.Equal(["b"], (await reader.PeekUnlessStillEmptyAsync(listAnyway: true, timeout.Token)).Select(item => Text(item.Value)));
 
             // The mntr after the two skipped calls is the only request between the two counts (give or take a ping).
             Assert.InRange(whileUnchanged, 0, 2);
