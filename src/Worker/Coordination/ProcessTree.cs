@@ -180,7 +180,7 @@ internal static partial class ProcessTree
 
     /// <summary>The fields of a <c>/proc/&lt;pid&gt;/stat</c> line from the state on ("pid (comm) state ppid ..."): comm
     /// may hold spaces and parentheses, so they start after the last ')'.</summary>
-    private static string AfterCommand(string stat) => stat[(stat.LastIndexOf(')') + 2)..];
+    internal static string AfterCommand(string stat) => stat[(stat.LastIndexOf(')') + 2)..];
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

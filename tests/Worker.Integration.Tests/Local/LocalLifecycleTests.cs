@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 using ZkSync.Contracts;
 using ZkSync.Testing;
+using ZkSync.Worker.Coordination;
 using ZkSync.Worker.IntegrationTests.Local.Support;
 using ZkSync.Worker.IntegrationTests.Sessions.Support;
 
@@ -118,8 +119,7 @@ public sealed class LocalLifecycleTests(ZooKeeperServerFixture zooKeeper, ITestO
             Assert.NotEmpty(workers);
             foreach (var (pid, commandLine) in workers)
             {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var fields = ProcessTree.AfterCommand(File.ReadAllText($"/proc/{pid}/stat")).Split(' ');
                 Assert.True(fields[2] == pid.ToString(CultureInfo.InvariantCulture) && fields[3] == fields[2], $"{commandLine}: group {fields[2]}, session {fields[3]}");
             }
 

@@ -63,8 +63,7 @@ public sealed class ProcessTreeTests
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..] is not ['Z', ..] and not ['X', ..];
+            return ProcessTree.AfterCommand(File.ReadAllText($"/proc/{pid}/stat")) is not ['Z', ..] and not ['X', ..];
         }
         catch (IOException)
         {

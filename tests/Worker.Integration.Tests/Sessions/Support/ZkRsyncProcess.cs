@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ZkSync.Testing;
+using ZkSync.Worker.Coordination;
 
 namespace ZkSync.Worker.IntegrationTests.Sessions.Support;
 
@@ -168,8 +169,7 @@ public sealed class ZkRsyncProcess : IAsyncDisposable
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{processId}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            var state = ProcessTree.AfterCommand(File.ReadAllText($"/proc/{processId}/stat")).Split(' ')[0];
             return state != "Z" && state != "X";
         }
         catch (IOException)
